@@ -1,0 +1,201 @@
+# superd: super-server, stdio handlers, HTTP client.  See README.md.
+.POSIX:
+.SUFFIXES:
+
+VERSION = 0.1
+PREFIX = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+LIBEXECDIR = $(PREFIX)/libexec/superd
+
+CC = cc
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION=\"$(VERSION)\"
+CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -O2 -g $(WERROR)
+LDFLAGS =
+LDLIBS =
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+    -fno-sanitize-recover=undefined
+FUZZCC = clang
+FUZZTIME = 60
+TESTS = tests
+
+HANDLERS = handlers/echo handlers/discard handlers/chargen handlers/daytime \
+    handlers/time handlers/qotd
+PROGS = superd/superd $(HANDLERS) clients/httpget
+TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd
+
+all: $(PROGS) $(TESTPROGS)
+
+# --- superd ---------------------------------------------------------------
+SUPERD_OBJ = superd/main.o superd/conf.o superd/sock.o superd/spawn.o \
+    superd/relay.o superd/builtin.o superd/log.o superd/util.o
+SUPERD_BUILTINS = handlers/util.o handlers/echo-builtin.o \
+    handlers/discard-builtin.o handlers/chargen-builtin.o \
+    handlers/daytime-builtin.o handlers/time-builtin.o
+SUPERD_HDR = superd/conf.h superd/sock.h superd/spawn.h superd/relay.h \
+    superd/builtin.h superd/log.h superd/util.h superd/pathnames.h \
+    handlers/util.h
+
+superd/superd: $(SUPERD_OBJ) $(SUPERD_BUILTINS)
+	$(CC) $(LDFLAGS) -o $@ $(SUPERD_OBJ) $(SUPERD_BUILTINS) $(LDLIBS)
+superd/main.o: superd/main.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/main.c
+superd/conf.o: superd/conf.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/conf.c
+superd/sock.o: superd/sock.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/sock.c
+superd/spawn.o: superd/spawn.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/spawn.c
+superd/relay.o: superd/relay.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/relay.c
+superd/builtin.o: superd/builtin.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/builtin.c
+superd/log.o: superd/log.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/log.c
+superd/util.o: superd/util.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/util.c
+# --- end superd -----------------------------------------------------------
+
+# --- handlers -------------------------------------------------------------
+HANDLER_HDR = handlers/util.h
+
+handlers/util.o: handlers/util.c $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ handlers/util.c
+handlers/echo: handlers/echo.c handlers/util.o $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/echo.c handlers/util.o $(LDLIBS)
+handlers/discard: handlers/discard.c handlers/util.o $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/discard.c handlers/util.o $(LDLIBS)
+handlers/chargen: handlers/chargen.c handlers/util.o $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/chargen.c handlers/util.o $(LDLIBS)
+handlers/daytime: handlers/daytime.c handlers/util.o $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/daytime.c handlers/util.o $(LDLIBS)
+handlers/time: handlers/time.c handlers/util.o $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/time.c handlers/util.o $(LDLIBS)
+handlers/qotd: handlers/qotd.c handlers/util.o $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/qotd.c handlers/util.o $(LDLIBS)
+
+# superd's `internal` services: the protocol functions without main().
+HANDLER_BUILTIN_OBJ = handlers/echo-builtin.o handlers/discard-builtin.o \
+    handlers/chargen-builtin.o handlers/daytime-builtin.o \
+    handlers/time-builtin.o
+handlers/echo-builtin.o: handlers/echo.c $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) -DSUPERD_BUILTIN $(CFLAGS) -c -o $@ handlers/echo.c
+handlers/discard-builtin.o: handlers/discard.c $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) -DSUPERD_BUILTIN $(CFLAGS) -c -o $@ handlers/discard.c
+handlers/chargen-builtin.o: handlers/chargen.c $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) -DSUPERD_BUILTIN $(CFLAGS) -c -o $@ handlers/chargen.c
+handlers/daytime-builtin.o: handlers/daytime.c $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) -DSUPERD_BUILTIN $(CFLAGS) -c -o $@ handlers/daytime.c
+handlers/time-builtin.o: handlers/time.c $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) -DSUPERD_BUILTIN $(CFLAGS) -c -o $@ handlers/time.c
+
+# The handlers' tests run them on a bound UDP socket through udpfd.
+tests/helpers/udpfd: tests/helpers/udpfd.c handlers/util.o $(HANDLER_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/udpfd.c handlers/util.o $(LDLIBS)
+
+# Not part of `make test`: echo against cat(1), 1 GiB through pipes.
+bench-handlers: handlers/echo
+	bench/handlers.sh
+.PHONY: bench-handlers
+# --- end handlers ---------------------------------------------------------
+
+# --- httpget --------------------------------------------------------------
+HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
+    clients/request.o
+HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h
+FUZZFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=undefined
+FUZZDIR = .cache/fuzz
+
+clients/httpget: $(HTTPGET_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(HTTPGET_OBJ) $(LDLIBS)
+clients/httpget.o: clients/httpget.c $(HTTPGET_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ clients/httpget.c
+clients/url.o: clients/url.c clients/url.h clients/fail.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ clients/url.c
+clients/http.o: clients/http.c clients/http.h clients/fail.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ clients/http.c
+clients/request.o: clients/request.c clients/request.h clients/url.h \
+    clients/fail.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ clients/request.c
+clients/fuzz-url: clients/fuzz_url.c clients/url.c clients/url.h clients/fail.h
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_url.c clients/url.c
+clients/fuzz-resp: clients/fuzz_resp.c clients/http.c clients/http.h \
+    clients/fail.h
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_resp.c \
+	    clients/http.c
+
+# Each target runs FUZZTIME seconds; the corpora live in $(FUZZDIR), seeded
+# from the tests' canned responses and a few URLs; a crash fails the make.
+fuzz-httpget: clients/fuzz-url clients/fuzz-resp
+	mkdir -p $(FUZZDIR)/url $(FUZZDIR)/resp
+	for f in tests/helpers/canned/*.txt; do \
+	    b=$${f##*/}; \
+	    tests/helpers/rawhttp --decode $$f >$(FUZZDIR)/resp/seed-$${b%.txt} \
+	    || exit 1; \
+	done
+	printf 'http://[::1%%25lo]:8080/a/../b?q#f' >$(FUZZDIR)/url/seed-1
+	printf 'user:p%%40ss@host.example:65535/x\n../../y?z' \
+	    >$(FUZZDIR)/url/seed-2
+	printf 'HTTP://127.0.0.1:80\n//other:81/p' >$(FUZZDIR)/url/seed-3
+	clients/fuzz-url -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/url- $(FUZZDIR)/url
+	clients/fuzz-resp -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/resp- $(FUZZDIR)/resp
+# --- end httpget ----------------------------------------------------------
+
+tests/helpers/netc: tests/helpers/netc.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/netc.c $(LDLIBS)
+
+tests/helpers/acceptone: tests/helpers/acceptone.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/acceptone.c $(LDLIBS)
+
+run: all
+	./superd/superd -l etc/superd.conf
+
+test: all
+	tests/helpers/runtests $(TESTS)
+
+# A sanitized build runs the whole suite, then is cleaned away so that a
+# later plain `make` does not keep sanitized binaries.
+asan:
+	$(MAKE) clean
+	$(MAKE) CFLAGS="$(CFLAGS) -O1 $(SANFLAGS)" LDFLAGS="$(LDFLAGS) $(SANFLAGS)" test; \
+	    st=$$?; $(MAKE) clean; exit $$st
+
+fuzz: fuzz-httpget
+
+install: $(PROGS)
+	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man8
+	cp -f superd/superd $(DESTDIR)$(PREFIX)/sbin/superd
+	chmod 755 $(DESTDIR)$(PREFIX)/sbin/superd
+	cp -f clients/httpget $(DESTDIR)$(PREFIX)/bin/httpget
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/httpget
+	for h in $(HANDLERS); do \
+	    cp -f $$h $(DESTDIR)$(LIBEXECDIR)/ && \
+	    chmod 755 $(DESTDIR)$(LIBEXECDIR)/$${h#handlers/} || exit 1; \
+	done
+	cp -f man/superd.8 $(DESTDIR)$(MANPREFIX)/man8/superd.8
+	cp -f man/superd.conf.5 $(DESTDIR)$(MANPREFIX)/man5/superd.conf.5
+	cp -f man/httpget.1 $(DESTDIR)$(MANPREFIX)/man1/httpget.1
+	cp -f man/superd-handlers.8 $(DESTDIR)$(MANPREFIX)/man8/superd-handlers.8
+	chmod 644 $(DESTDIR)$(MANPREFIX)/man8/superd.8 \
+	    $(DESTDIR)$(MANPREFIX)/man5/superd.conf.5 \
+	    $(DESTDIR)$(MANPREFIX)/man1/httpget.1 \
+	    $(DESTDIR)$(MANPREFIX)/man8/superd-handlers.8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/superd $(DESTDIR)$(PREFIX)/bin/httpget
+	for h in $(HANDLERS); do rm -f $(DESTDIR)$(LIBEXECDIR)/$${h#handlers/}; done
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
+	rm -f $(DESTDIR)$(MANPREFIX)/man8/superd.8 \
+	    $(DESTDIR)$(MANPREFIX)/man5/superd.conf.5 \
+	    $(DESTDIR)$(MANPREFIX)/man1/httpget.1 \
+	    $(DESTDIR)$(MANPREFIX)/man8/superd-handlers.8
+
+clean:
+	rm -f $(PROGS) $(TESTPROGS) superd/*.o handlers/*.o handlers/*.po \
+	    clients/*.o clients/fuzz-*
+
+.PHONY: all run test asan fuzz fuzz-httpget install uninstall clean
