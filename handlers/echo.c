@@ -1,0 +1,88 @@
+/*
+ * echo: the Echo Protocol (RFC 862).  A byte stream is copied back byte for
+ * byte until EOF; a datagram is answered with the same payload.  Runs from
+ * a shell pipe, under any inetd, or as superd's `internal` echo.
+ */
+#include <sys/types.h>
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* 128 KiB, like cat: large copies cost few system calls. */
+#define BUFSIZE	(128 * 1024)
+
+/* RFC 862: send back whatever is received, until the peer closes. */
+int
+echo_stream(int in, int out)
+{
+	static char buf[BUFSIZE];
+	ssize_t n;
+
+	while ((n = hu_read(in, buf, sizeof(buf))) != 0) {
+		if (n == -1)
+			return hu_gone(errno) ? 0 : -1;
+		if (hu_writeall(out, buf, (size_t)n) == -1)
+			return hu_gone(errno) ? 0 : -1;
+	}
+	return 0;
+}
+
+/* RFC 862, UDP: the reply is the request. */
+ssize_t
+echo_reply(const char *req, size_t reqlen, char *reply, size_t size)
+{
+	if (reqlen > size)
+		reqlen = size;
+	memcpy(reply, req, reqlen);
+	return (ssize_t)reqlen;
+}
+
+#ifndef SUPERD_BUILTIN
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: echo [-h] [-t seconds]\n");
+	exit(status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *errstr;
+	long idle = HU_IDLE;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "ht:")) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 't':
+			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
+				errx(2, "-t %s: %s", optarg, errstr);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+	/* A peer that went away is a normal end: see EPIPE, not SIGPIPE. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal");
+
+	if (hu_isdgram(0)) {
+		if (hu_dgram_serve(0, (int)idle, echo_reply) == -1)
+			err(1, "%s", hu_errop());
+	} else if (echo_stream(0, 1) == -1)
+		err(1, "%s", hu_errop());
+	return 0;
+}
+#endif

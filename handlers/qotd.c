@@ -1,0 +1,184 @@
+/*
+ * qotd: the Quote of the Day Protocol (RFC 865).  Sends one quote, picked
+ * at random, and closes; a datagram gets one quote too.  Quotes come from a
+ * fortune(6) file (-f; lines holding only "%" separate them) or a built-in
+ * list.  RFC 865 keeps a quote under 512 bytes: longer ones are left out.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define QUOTEMAX	512		/* RFC 865: under 512 characters */
+#define FILEMAX		(16 << 20)	/* a quote file larger is a mistake */
+
+static const char *builtin[] = {
+	("Be conservative in what you do, be liberal in what you accept from\n"
+	    "others.\n\t-- Jon Postel, RFC 793\n"),
+	"Well begun is half done.\n\t-- Aristotle\n",
+	"Brevity is the soul of wit.\n\t-- William Shakespeare\n",
+	"What is now proved was once only imagined.\n\t-- William Blake\n",
+	"Measure twice, cut once.\n\t-- Proverb\n",
+};
+static const char **quotes = builtin;
+static size_t nquotes = sizeof(builtin) / sizeof(builtin[0]);
+
+/* A random quote, ending with a newline, into buf: its length. */
+static size_t
+pick(char *buf, size_t size)
+{
+	const char *q = quotes[(size_t)random() % nquotes];
+	size_t n;
+
+	if ((n = strlen(q)) > size - 1)
+		n = size - 1;
+	memcpy(buf, q, n);
+	if (n == 0 || buf[n - 1] != '\n')
+		buf[n++] = '\n';
+	return n;
+}
+
+/* RFC 865, TCP: one quote, then close; the peer's input is ignored. */
+int
+qotd_stream(int in, int out)
+{
+	char buf[QUOTEMAX];
+	size_t n;
+
+	(void)in;
+	n = pick(buf, sizeof(buf));
+	if (hu_writeall(out, buf, n) == -1)
+		return hu_gone(errno) ? 0 : -1;
+	return 0;
+}
+
+/* RFC 865, UDP: one quote per datagram. */
+ssize_t
+qotd_reply(const char *req, size_t reqlen, char *reply, size_t size)
+{
+	(void)req;
+	(void)reqlen;
+	if (size < QUOTEMAX)
+		return -1;
+	return (ssize_t)pick(reply, QUOTEMAX);
+}
+
+#ifndef SUPERD_BUILTIN
+/* Adds quote q unless blank; 1 when it is too long and left out. */
+static int
+add(const char *q)
+{
+	size_t len;
+
+	if (q[strspn(q, " \t\r\n")] == '\0')
+		return 0;
+	len = strlen(q);
+	if (len + (q[len - 1] != '\n') >= QUOTEMAX)	/* pick() adds one */
+		return 1;
+	quotes[nquotes++] = q;
+	return 0;
+}
+
+/* Reads the fortune file path into quotes, or exits with a message. */
+static void
+load(const char *path)
+{
+	struct stat st;
+	char *buf, *p, *nl, *start;
+	size_t len = 0, max = 1;
+	ssize_t n;
+	int fd, toolong = 0;
+
+	if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, &st) == -1)
+		err(1, "%s", path);
+	if (st.st_size > FILEMAX)
+		errx(1, "%s: larger than %d bytes", path, FILEMAX);
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		err(1, "%s", path);
+	while (len < (size_t)st.st_size && (n = hu_read(fd, buf + len,
+	    (size_t)st.st_size - len)) != 0) {
+		if (n == -1)
+			err(1, "%s", path);
+		len += (size_t)n;
+	}
+	(void)close(fd);
+	buf[len] = '\0';
+	for (p = buf; (p = strchr(p, '\n')) != NULL; p++)
+		max++;
+	if ((quotes = calloc(max, sizeof(*quotes))) == NULL)
+		err(1, "%s", path);
+	nquotes = 0;
+
+	/* A line holding only "%" (or "%\r") ends the quote before it. */
+	for (start = p = buf; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		if (strncmp(p, "%\n", 2) == 0 || strncmp(p, "%\r\n", 3) == 0 ||
+		    strcmp(p, "%") == 0 || strcmp(p, "%\r") == 0) {
+			*p = '\0';
+			toolong += add(start);
+			start = nl + 1;
+		}
+	}
+	toolong += add(start);
+	if (nquotes == 0)
+		errx(1, "%s: %s", path, len == 0 ? "empty file" : toolong ?
+		    "every quote is 512 bytes or longer" : "no quote");
+}
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: qotd [-h] [-f file] [-t seconds]\n");
+	exit(status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *errstr, *file = NULL;
+	long idle = HU_IDLE;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "f:ht:")) != -1) {
+		switch (ch) {
+		case 'f':
+			file = optarg;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 't':
+			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
+				errx(2, "-t %s: %s", optarg, errstr);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal");
+	if (file != NULL)
+		load(file);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+
+	if (hu_isdgram(0)) {
+		if (hu_dgram_serve(0, (int)idle, qotd_reply) == -1)
+			err(1, "%s", hu_errop());
+	} else if (qotd_stream(0, 1) == -1)
+		err(1, "%s", hu_errop());
+	return 0;
+}
+#endif

@@ -1,0 +1,116 @@
+/*
+ * time: the Time Protocol (RFC 868).  Exactly 4 bytes, big-endian: the
+ * seconds since 1900-01-01 00:00 UTC, modulo 2^32, then exit.  A datagram
+ * gets the same 4 bytes.  Input is ignored.
+ */
+#include <sys/types.h>
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Seconds from 1900 to 1970: 70 years of 365 days, 17 of them leap. */
+#define FROM1900	2208988800U
+
+/* The 4 bytes of RFC 868 into b: 0, or -1 when the clock cannot be read. */
+static int
+stamp(unsigned char b[4])
+{
+	uint32_t t;
+	time_t now;
+
+	if (hu_now(&now) == -1)
+		return -1;
+	/*
+	 * 64-bit unsigned arithmetic, then the low 32 bits: the count wraps
+	 * to 0 on 2036-02-07 06:28:16 UTC, as RFC 868's 32-bit field must.
+	 */
+	t = (uint32_t)((uint64_t)now + FROM1900);
+	b[0] = (unsigned char)(t >> 24);
+	b[1] = (unsigned char)(t >> 16);
+	b[2] = (unsigned char)(t >> 8);
+	b[3] = (unsigned char)t;
+	return 0;
+}
+
+/* RFC 868, TCP: send the time and close; the peer sends nothing. */
+int
+time_stream(int in, int out)
+{
+	unsigned char b[4];
+
+	(void)in;
+	if (stamp(b) == -1)
+		return -1;
+	if (hu_writeall(out, b, sizeof(b)) == -1)
+		return hu_gone(errno) ? 0 : -1;
+	return 0;
+}
+
+/* RFC 868, UDP: any datagram gets the 4 bytes. */
+ssize_t
+time_reply(const char *req, size_t reqlen, char *reply, size_t size)
+{
+	unsigned char b[4];
+	size_t i;
+
+	(void)req;
+	(void)reqlen;
+	if (size < sizeof(b) || stamp(b) == -1)
+		return -1;
+	for (i = 0; i < sizeof(b); i++)
+		reply[i] = (char)b[i];
+	return (ssize_t)sizeof(b);
+}
+
+#ifndef SUPERD_BUILTIN
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: time [-h] [-t seconds]\n");
+	exit(status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	unsigned char b[4];
+	const char *errstr;
+	long idle = HU_IDLE;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "ht:")) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 't':
+			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
+				errx(2, "-t %s: %s", optarg, errstr);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal");
+	if (stamp(b) == -1)
+		err(1, "%s", hu_errop());
+
+	if (hu_isdgram(0)) {
+		if (hu_dgram_serve(0, (int)idle, time_reply) == -1)
+			err(1, "%s", hu_errop());
+	} else if (time_stream(0, 1) == -1)
+		err(1, "%s", hu_errop());
+	return 0;
+}
+#endif
