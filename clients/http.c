@@ -1,0 +1,413 @@
+/*
+ * http.c: the response reader (RFC 9112), a push parser.  Header lines are
+ * copied into one fixed buffer and handled as each one completes, matched
+ * on the name, never by searching the block [toybox wget's strcasestr is
+ * the mistake]; body bytes are handed back in place, never copied.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+
+enum {
+	S_HEAD,			/* in a header block */
+	S_INTERIM,		/* a 1xx block was delivered */
+	S_LEN,			/* Content-Length body */
+	S_CLOSE,		/* body until the peer closes */
+	S_CSIZE,		/* chunk-size line */
+	S_CDATA,		/* chunk data */
+	S_CCR,			/* the CRLF after chunk data */
+	S_CLF,
+	S_TRAIL,		/* trailer lines after the last chunk */
+	S_DONE,
+	S_FAIL
+};
+
+#define CLEN_MAX	(1ULL << 62)	/* larger sizes are an attack */
+
+static enum resp_ev
+fail(struct resp *rp, enum fail f, const char *why)
+{
+	rp->rp_state = S_FAIL;
+	rp->rp_fail = f;
+	rp->rp_why = why;
+	return RESP_FAIL;
+}
+
+static void
+newblock(struct resp *rp)
+{
+	rp->rp_status = 0;
+	rp->rp_hdrlen = rp->rp_line = 0;
+	rp->rp_reason = rp->rp_reasonlen = 0;
+	rp->rp_loc = rp->rp_loclen = 0;
+	rp->rp_hasloc = rp->rp_chunked = rp->rp_hasclen = 0;
+	rp->rp_clen = 0;
+}
+
+void
+resp_init(struct resp *rp, int head)
+{
+	rp->rp_state = S_HEAD;
+	rp->rp_nobody = head;
+	rp->rp_any = 0;
+	rp->rp_body = rp->rp_left = 0;
+	rp->rp_clinelen = 0;
+	rp->rp_fail = HG_OK;
+	rp->rp_why = "";
+	newblock(rp);
+}
+
+/* True when the N bytes at S hold no control byte but HTAB. */
+static int
+clean(const char *s, size_t n)
+{
+	for (; n > 0; s++, n--)
+		if (((unsigned char)*s < ' ' && *s != '\t') || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* tchar of RFC 9110 section 5.6.2, the bytes a field name is made of. */
+static int
+istchar(int c)
+{
+	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static int
+isows(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Content-Length: digits, or a list of equal ones (RFC 9110 section 8.6). */
+static enum resp_ev
+clength(struct resp *rp, const char *v, size_t n)
+{
+	unsigned long long x;
+	size_t i = 0;
+
+	do {
+		while (i < n && (isows(v[i]) || v[i] == ','))
+			i++;
+		if (i == n || !isdigit((unsigned char)v[i]))
+			return fail(rp, HG_WEIRD, "bad Content-Length");
+		for (x = 0; i < n && isdigit((unsigned char)v[i]); i++) {
+			x = x * 10 + (unsigned)(v[i] - '0');
+			if (x > CLEN_MAX)
+				return fail(rp, HG_WEIRD,
+				    "Content-Length too large");
+		}
+		while (i < n && isows(v[i]))
+			i++;
+		if (i < n && v[i] != ',')
+			return fail(rp, HG_WEIRD, "bad Content-Length");
+		if (rp->rp_hasclen && x != rp->rp_clen)
+			return fail(rp, HG_WEIRD, "conflicting Content-Length");
+		rp->rp_hasclen = 1;
+		rp->rp_clen = x;
+	} while (i < n);
+	return RESP_MORE;
+}
+
+/* Transfer-Encoding: the body is chunked when its last coding is. */
+static void
+tencoding(struct resp *rp, const char *v, size_t n)
+{
+	const char *last = v;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == ',')
+			last = v + i + 1;
+	n -= last - v;
+	while (n > 0 && isows(*last)) {
+		last++;
+		n--;
+	}
+	while (n > 0 && isows(last[n - 1]))
+		n--;
+	rp->rp_chunked = n == 7 && strncasecmp(last, "chunked", 7) == 0 ?
+	    1 : -1;
+}
+
+/* The status line: HTTP/1.x SP 3DIGIT [SP reason] (RFC 9112 section 4). */
+static enum resp_ev
+statusline(struct resp *rp, const char *s, size_t n)
+{
+	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 ||
+	    !isdigit((unsigned char)s[7]) || s[8] != ' ' ||
+	    !isdigit((unsigned char)s[9]) || !isdigit((unsigned char)s[10]) ||
+	    !isdigit((unsigned char)s[11]) || (n > 12 && s[12] != ' ') ||
+	    s[9] == '0' || !clean(s, n))
+		return fail(rp, HG_WEIRD, "bad status line");
+	rp->rp_status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + s[11] - '0';
+	if (n > 13) {
+		rp->rp_reason = (size_t)(s + 13 - rp->rp_hdr);
+		rp->rp_reasonlen = n - 13;
+	}
+	return RESP_MORE;
+}
+
+/* One "name: value" line, at offset OFF in rp_hdr. */
+static enum resp_ev
+field(struct resp *rp, size_t off, size_t n, int trailer)
+{
+	const char *s = rp->rp_hdr + off, *v, *colon;
+	size_t i, vn;
+
+	if (!clean(s, n))
+		return fail(rp, HG_WEIRD, "control character in a header");
+	if (isows(s[0]))
+		return RESP_MORE;	/* obs-fold: RFC 9112 section 5.2 */
+	colon = memchr(s, ':', n);
+	if (colon == NULL || colon == s)
+		return fail(rp, HG_WEIRD, trailer ? "bad trailer line" :
+		    "bad header line");
+	for (i = 0; s + i < colon; i++)
+		if (!istchar((unsigned char)s[i]))
+			return fail(rp, HG_WEIRD, trailer ?
+			    "bad trailer name" : "bad header name");
+	if (trailer)
+		return RESP_MORE;
+	v = colon + 1;
+	vn = n - (size_t)(v - s);
+	while (vn > 0 && isows(*v)) {
+		v++;
+		vn--;
+	}
+	while (vn > 0 && isows(v[vn - 1]))
+		vn--;
+	if (colon - s == 14 && strncasecmp(s, "Content-Length", 14) == 0)
+		return clength(rp, v, vn);
+	if (colon - s == 17 && strncasecmp(s, "Transfer-Encoding", 17) == 0)
+		tencoding(rp, v, vn);
+	else if (colon - s == 8 && strncasecmp(s, "Location", 8) == 0 &&
+	    !rp->rp_hasloc) {
+		rp->rp_hasloc = 1;
+		rp->rp_loc = (size_t)(v - rp->rp_hdr);
+		rp->rp_loclen = vn;
+	}
+	return RESP_MORE;
+}
+
+/*
+ * The end of a header block: decides how the body is delimited (RFC 9112
+ * section 6.3): none after HEAD, 1xx, 204 and 304; chunked overrides
+ * Content-Length; otherwise until close.
+ */
+static enum resp_ev
+endblock(struct resp *rp)
+{
+	if (rp->rp_status < 200) {
+		if (rp->rp_status == 101)
+			return fail(rp, HG_WEIRD,
+			    "unexpected 101 Switching Protocols");
+		rp->rp_state = S_INTERIM;
+	} else if (rp->rp_nobody || rp->rp_status == 204 ||
+	    rp->rp_status == 304)
+		rp->rp_state = S_DONE;
+	else if (rp->rp_chunked == 1) {
+		rp->rp_state = S_CSIZE;
+		rp->rp_clinelen = 0;
+	} else if (rp->rp_chunked == -1)
+		rp->rp_state = S_CLOSE;
+	else if (rp->rp_hasclen) {
+		rp->rp_left = rp->rp_clen;
+		rp->rp_state = rp->rp_clen == 0 ? S_DONE : S_LEN;
+	} else
+		rp->rp_state = S_CLOSE;
+	return RESP_HEADERS;
+}
+
+/* A line of a header block or of the trailers has ended in rp_hdr. */
+static enum resp_ev
+line(struct resp *rp)
+{
+	size_t start = rp->rp_line, n = rp->rp_hdrlen - start - 1;
+
+	if (n > 0 && rp->rp_hdr[start + n - 1] == '\r')
+		n--;
+	rp->rp_line = rp->rp_hdrlen;
+	if (rp->rp_state == S_TRAIL) {
+		if (n > 0)
+			return field(rp, start, n, 1);
+		rp->rp_hdrlen = start;
+		rp->rp_state = S_DONE;
+		return start > 0 ? RESP_TRAILERS : RESP_DONE;
+	}
+	if (start == 0)
+		return statusline(rp, rp->rp_hdr, n);
+	if (n == 0)
+		return endblock(rp);
+	return field(rp, start, n, 0);
+}
+
+/* Copies bytes up to a newline into rp_hdr; handles the line if one ends. */
+static enum resp_ev
+headbytes(struct resp *rp, const char *p, size_t n, size_t *k)
+{
+	const char *nl;
+	size_t len;
+
+	nl = memchr(p, '\n', n);
+	len = nl != NULL ? (size_t)(nl - p) + 1 : n;
+	if (len > RESP_HDRMAX - rp->rp_hdrlen)
+		return fail(rp, HG_WEIRD, rp->rp_state == S_TRAIL ?
+		    "trailers over 65536 bytes" :
+		    "header block over 65536 bytes");
+	memcpy(rp->rp_hdr + rp->rp_hdrlen, p, len);
+	rp->rp_hdrlen += len;
+	*k = len;
+	return nl != NULL ? line(rp) : RESP_MORE;
+}
+
+/* chunk = chunk-size [ chunk-ext ] CRLF (RFC 9112 section 7.1). */
+static enum resp_ev
+chunkline(struct resp *rp)
+{
+	const char *s = rp->rp_cline;
+	size_t n = rp->rp_clinelen - 1, i;
+	unsigned long long x = 0;
+	int d;
+
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	for (i = 0; i < n && isxdigit((unsigned char)s[i]); i++) {
+		d = isdigit((unsigned char)s[i]) ? s[i] - '0' :
+		    tolower((unsigned char)s[i]) - 'a' + 10;
+		x = x * 16 + (unsigned)d;
+		if (x > CLEN_MAX)
+			return fail(rp, HG_WEIRD, "chunk size too large");
+	}
+	if (i == 0)
+		return fail(rp, HG_WEIRD, "bad chunk size");
+	while (i < n && isows(s[i]))
+		i++;
+	if ((i < n && s[i] != ';') || !clean(s, n))
+		return fail(rp, HG_WEIRD, "bad chunk size");
+	rp->rp_clinelen = 0;
+	if (x == 0) {
+		rp->rp_state = S_TRAIL;
+		rp->rp_hdrlen = rp->rp_line = 0;
+	} else {
+		rp->rp_left = x;
+		rp->rp_state = S_CDATA;
+	}
+	return RESP_MORE;
+}
+
+static enum resp_ev
+chunkbytes(struct resp *rp, const char *p, size_t n, size_t *k)
+{
+	const char *nl;
+	size_t len;
+
+	nl = memchr(p, '\n', n);
+	len = nl != NULL ? (size_t)(nl - p) + 1 : n;
+	if (len > RESP_LINEMAX - rp->rp_clinelen)
+		return fail(rp, HG_WEIRD, "chunk-size line too long");
+	memcpy(rp->rp_cline + rp->rp_clinelen, p, len);
+	rp->rp_clinelen += len;
+	*k = len;
+	return nl != NULL ? chunkline(rp) : RESP_MORE;
+}
+
+enum resp_ev
+resp_feed(struct resp *rp, const char *p, size_t n, size_t *used,
+    const char **data, size_t *dlen)
+{
+	enum resp_ev ev;
+	size_t off = 0, k;
+
+	if (n > 0)
+		rp->rp_any = 1;
+	for (;;) {
+		*used = off;
+		switch (rp->rp_state) {
+		case S_DONE:
+			return RESP_DONE;
+		case S_FAIL:
+			return RESP_FAIL;
+		case S_INTERIM:
+			newblock(rp);
+			rp->rp_state = S_HEAD;
+			break;
+		}
+		if (off == n)
+			return RESP_MORE;
+		k = 0;
+		switch (rp->rp_state) {
+		case S_HEAD:
+		case S_TRAIL:
+			ev = headbytes(rp, p + off, n - off, &k);
+			break;
+		case S_CSIZE:
+			ev = chunkbytes(rp, p + off, n - off, &k);
+			break;
+		case S_CCR:
+		case S_CLF:
+			k = 1;
+			if (p[off] == '\n')
+				rp->rp_state = S_CSIZE;
+			else if (p[off] == '\r' && rp->rp_state == S_CCR)
+				rp->rp_state = S_CLF;
+			else
+				return fail(rp, HG_WEIRD,
+				    "no CRLF after chunk data");
+			ev = RESP_MORE;
+			break;
+		default:	/* S_LEN, S_CLOSE, S_CDATA */
+			k = n - off;
+			if (rp->rp_state != S_CLOSE && k > rp->rp_left)
+				k = (size_t)rp->rp_left;
+			if (rp->rp_state != S_CLOSE) {
+				rp->rp_left -= k;
+				if (rp->rp_left == 0)
+					rp->rp_state = rp->rp_state == S_LEN ?
+					    S_DONE : S_CCR;
+			}
+			rp->rp_body += k;
+			*data = p + off;
+			*dlen = k;
+			ev = RESP_BODY;
+			break;
+		}
+		off += k;
+		*used = off;
+		if (ev != RESP_MORE)
+			return ev;
+	}
+}
+
+enum resp_ev
+resp_eof(struct resp *rp)
+{
+	switch (rp->rp_state) {
+	case S_DONE:
+		return RESP_DONE;
+	case S_FAIL:
+		return RESP_FAIL;
+	case S_CLOSE:
+		rp->rp_state = S_DONE;
+		return RESP_DONE;
+	case S_HEAD:
+	case S_INTERIM:
+		if (!rp->rp_any)
+			return fail(rp, HG_EMPTY, "empty reply from server");
+		return fail(rp, HG_WEIRD, "connection closed in the headers");
+	case S_LEN:
+		(void)snprintf(rp->rp_whybuf, sizeof(rp->rp_whybuf),
+		    "body cut short: %llu of %llu bytes", rp->rp_body,
+		    rp->rp_clen);
+		return fail(rp, HG_PARTIAL, rp->rp_whybuf);
+	case S_TRAIL:
+		return fail(rp, HG_PARTIAL, "connection closed in the trailers");
+	default:
+		return fail(rp, HG_PARTIAL,
+		    "chunked body cut before its last chunk");
+	}
+}

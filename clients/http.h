@@ -1,0 +1,66 @@
+/*
+ * http.h: httpget's response reader, a push parser (RFC 9112) that can be
+ * fed any bytes in pieces of any size: status line and headers into one
+ * bounded buffer, 1xx skipped, then the body by Content-Length, chunked
+ * coding (extensions and trailers) or until close.  It never reads a
+ * socket, so the fuzzer drives it as httpget does.
+ */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <stddef.h>
+
+#include "fail.h"
+
+#define RESP_HDRMAX	65536	/* one header block, or the trailers */
+#define RESP_LINEMAX	4096	/* one chunk-size line with its extensions */
+
+enum resp_ev {
+	RESP_MORE,		/* all input used; feed more, or resp_eof() */
+	RESP_HEADERS,		/* a header block is in rp_hdr (1xx too) */
+	RESP_BODY,		/* body bytes at *data */
+	RESP_TRAILERS,		/* the trailer lines are in rp_hdr */
+	RESP_DONE,		/* the response is complete */
+	RESP_FAIL		/* rp_fail and rp_why say why */
+};
+
+struct resp {
+	int		rp_state;
+	int		rp_nobody;	/* a HEAD request: no body, whatever */
+	int		rp_status;	/* of the block in rp_hdr */
+	char		rp_hdr[RESP_HDRMAX];
+	size_t		rp_hdrlen;
+	size_t		rp_line;	/* start of the current line in rp_hdr */
+	size_t		rp_reason;	/* reason phrase: offset in rp_hdr */
+	size_t		rp_reasonlen;
+	size_t		rp_loc;		/* Location value: offset in rp_hdr */
+	size_t		rp_loclen;
+	int		rp_hasloc;
+	int		rp_chunked;
+	int		rp_hasclen;
+	unsigned long long rp_clen;	/* Content-Length */
+	unsigned long long rp_left;	/* of the body or of the chunk */
+	unsigned long long rp_body;	/* body bytes delivered */
+	int		rp_any;		/* a byte of response arrived */
+	char		rp_cline[RESP_LINEMAX];
+	size_t		rp_clinelen;
+	enum fail	rp_fail;
+	const char	*rp_why;
+	char		rp_whybuf[96];
+};
+
+/* Gets RP ready for one response; HEAD says the request was HEAD. */
+void		resp_init(struct resp *rp, int head);
+
+/*
+ * Feeds the N bytes at P.  Sets *USED to how many were consumed; on
+ * RESP_BODY points *DATA at *DLEN body bytes inside P.  Call again with
+ * the rest (or with N 0 after RESP_HEADERS) until RESP_MORE.
+ */
+enum resp_ev	resp_feed(struct resp *rp, const char *p, size_t n,
+		    size_t *used, const char **data, size_t *dlen);
+
+/* The peer closed: RESP_DONE when the response is whole, else RESP_FAIL. */
+enum resp_ev	resp_eof(struct resp *rp);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * request.c: formats httpget's one request into a fixed buffer and picks
+ * the proxy it goes through.  Nothing here does I/O or exits, so tests and
+ * fuzzers can drive it alone; httpget.c reports what fails.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "request.h"
+
+#ifndef VERSION
+#define VERSION "0.1"
+#endif
+
+/* tchar of RFC 9110 section 5.6.2, the bytes a field name is made of. */
+static int
+istchar(int c)
+{
+	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+int
+req_header_ok(const char *h)
+{
+	const char *p;
+
+	for (p = h; *p != ':' && *p != ';'; p++)
+		if (!istchar((unsigned char)*p))
+			return 0;
+	if (p == h || (*p == ';' && p[1] != '\0'))
+		return 0;
+	for (; *p != '\0'; p++)
+		if (((unsigned char)*p < ' ' && *p != '\t') || *p == 0x7f)
+			return 0;	/* no CR or LF: no header injection */
+	return 1;
+}
+
+static int
+unhex(int c)
+{
+	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+/* Basic credentials of RFC 7617 from the URL's %-encoded "user:pass". */
+static void
+basic(char *dst, size_t n, const char *userinfo)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char raw[URL_USERMAX];
+	size_t len = 0, i, o = 0;
+	unsigned v;
+	const char *p;
+
+	for (p = userinfo; *p != '\0' && len < sizeof(raw); p++)
+		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2])) {
+			raw[len++] = (unsigned char)(unhex((unsigned char)p[1])
+			    * 16 + unhex((unsigned char)p[2]));
+			p += 2;
+		} else
+			raw[len++] = (unsigned char)*p;
+	for (i = 0; i < len && o + 5 < n; i += 3) {
+		v = (unsigned)raw[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned)raw[i + 1] << 8;
+		if (i + 2 < len)
+			v |= raw[i + 2];
+		dst[o++] = b64[v >> 18 & 63];
+		dst[o++] = b64[v >> 12 & 63];
+		dst[o++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
+		dst[o++] = i + 2 < len ? b64[v & 63] : '=';
+	}
+	dst[o] = '\0';
+}
+
+struct buf {
+	char	*b_p;
+	size_t	 b_len, b_size;
+	int	 b_full;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+add(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->b_full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->b_p + b->b_len, b->b_size - b->b_len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->b_size - b->b_len)
+		b->b_full = 1;
+	else
+		b->b_len += (size_t)n;
+}
+
+/* True when one of the -H headers HDRS names NAME. */
+static int
+overridden(const char *name, const char *const *hdrs, int nhdrs)
+{
+	size_t n = strlen(name);
+	int i;
+
+	for (i = 0; i < nhdrs; i++)
+		if (strncasecmp(hdrs[i], name, n) == 0 &&
+		    (hdrs[i][n] == ':' || hdrs[i][n] == ';'))
+			return 1;
+	return 0;
+}
+
+int
+req_format(char *buf, size_t n, const struct url *u, int proxied, int head,
+    const char *const *hdrs, int nhdrs)
+{
+	static const char *const names[] = {
+		"Host", "Authorization", "User-Agent", "Accept", "Connection"
+	};
+	char auth[URL_HOSTMAX + 8], cred[URL_USERMAX * 2];
+	const char *vals[5], *p;
+	struct buf b = { buf, 0, n, 0 };
+	size_t i;
+	int j;
+
+	if (url_authority(u, 0, auth, sizeof(auth)) == -1)
+		return -1;
+	add(&b, "%s %s%s%s%s%s HTTP/1.1\r\n", head ? "HEAD" : "GET",
+	    proxied ? "http://" : "", proxied ? auth : "", u->u_path,
+	    u->u_hasquery ? "?" : "", u->u_query);
+	basic(cred, sizeof(cred), u->u_user);
+	vals[0] = auth;
+	vals[1] = u->u_hasuser ? cred : NULL;
+	vals[2] = "httpget/" VERSION;
+	vals[3] = "*/*";
+	vals[4] = "close";
+	for (i = 0; i < 5; i++)
+		if (vals[i] != NULL && !overridden(names[i], hdrs, nhdrs))
+			add(&b, "%s: %s%s\r\n", names[i],
+			    i == 1 ? "Basic " : "", vals[i]);
+	for (j = 0; j < nhdrs; j++) {
+		if ((p = strpbrk(hdrs[j], ":;")) == NULL)
+			continue;
+		if (*p == ';')
+			add(&b, "%.*s:\r\n", (int)(p - hdrs[j]), hdrs[j]);
+		else if (p[1 + strspn(p + 1, " \t")] != '\0')
+			add(&b, "%s\r\n", hdrs[j]);
+	}
+	add(&b, "\r\n");
+	return b.b_full ? -1 : (int)b.b_len;
+}
+
+/* True when ADDR/BITS (IPv4 or IPv6) holds the literal HOST. */
+static int
+incidr(const char *addr, const char *bits, const char *host)
+{
+	unsigned char a[16], h[16];
+	int af, i, nbits;
+	char *end;
+	long v;
+
+	af = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
+	v = strtol(bits, &end, 10);
+	if (end == bits || *end != '\0' || v < 0 ||
+	    v > (af == AF_INET6 ? 128 : 32) ||
+	    inet_pton(af, addr, a) != 1 || inet_pton(af, host, h) != 1)
+		return 0;
+	nbits = (int)v;
+	for (i = 0; i < nbits; i++)
+		if ((a[i / 8] ^ h[i / 8]) & (0x80 >> i % 8))
+			return 0;
+	return 1;
+}
+
+/* True when U's host is in the no_proxy LIST [curl's rules]. */
+static int
+noproxy(const char *list, const struct url *u)
+{
+	char ent[URL_HOSTMAX], *e, *slash;
+	const char *p = list;
+	size_t n, hl;
+
+	hl = strlen(u->u_host);
+	while (*p != '\0') {
+		p += strspn(p, ", \t");
+		n = strcspn(p, ", \t");
+		if (n == 0 || n >= sizeof(ent)) {
+			p += n;
+			continue;
+		}
+		memcpy(ent, p, n);
+		ent[n] = '\0';
+		p += n;
+		if (strcmp(ent, "*") == 0)
+			return 1;
+		if ((slash = strchr(ent, '/')) != NULL) {
+			*slash = '\0';
+			if (incidr(ent, slash + 1, u->u_host))
+				return 1;
+			continue;
+		}
+		e = ent + (ent[0] == '.' || ent[0] == '[');
+		n = strlen(e);
+		if (n > 0 && e[n - 1] == ']')
+			e[--n] = '\0';
+		if (n > 0 && (strcasecmp(u->u_host, e) == 0 ||
+		    (hl > n && u->u_host[hl - n - 1] == '.' &&
+		    strcasecmp(u->u_host + hl - n, e) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
+int
+req_proxy(const struct url *u, struct url *px, const char **why)
+{
+	const char *env, *np;
+
+	/* Only the lower-case name: a CGI gets "Proxy:" as HTTP_PROXY. */
+	env = getenv("http_proxy");
+	if (env == NULL || *env == '\0')
+		return 0;
+	if ((np = getenv("no_proxy")) == NULL)
+		np = getenv("NO_PROXY");
+	if (np != NULL && noproxy(np, u))
+		return 0;
+	if (url_parse(px, env, why) != HG_OK)
+		return -1;
+	if (!px->u_portset)
+		px->u_port = 1080;	/* curl's default proxy port */
+	return 1;
+}

@@ -1,0 +1,506 @@
+#!/usr/bin/env bats
+# httpget (SPEC section 3): against the scripted raw server of
+# tests/helpers/rawhttp, python3's http.server and nginx, all on loopback
+# ephemeral ports.  Each test checks exact bytes and the exit status.
+
+load helpers/common
+load helpers/httpget
+
+setup() {
+	hg_setup
+}
+
+teardown() {
+	hg_teardown
+}
+
+# --- URLs and usage --------------------------------------------------------
+
+@test "httpget without a URL prints the usage and exits 2" {
+	hg
+	expect 2 "" "usage: httpget [-iIsvL46] [-o FILE] [-H 'Name: value']... [-m SECONDS] [--connect-timeout SECONDS] [--max-redirs N] URL"
+	hg -Z http://127.0.0.1/
+	[ "$status" -eq 2 ]
+	hg -m soon http://127.0.0.1/
+	expect 2 "" "httpget: -m 'soon': not a number"
+	hg -H $'X-Evil: a\r\nInjected: b' http://127.0.0.1/
+	expect 2 "" "httpget: -H 'X-Evil: a\r\nInjected: b': not a 'Name: value' header"
+}
+
+@test "malformed URLs exit 3 with the cause" {
+	hg http://127.0.0.1:99999/
+	expect 3 "" "httpget: http://127.0.0.1:99999/: port 99999: too large"
+	hg http://127.0.0.1:0/
+	expect 3 "" "httpget: http://127.0.0.1:0/: port 0: too small"
+	hg http://127.0.0.1:8o/
+	expect 3 "" "httpget: http://127.0.0.1:8o/: port '8o': not a number"
+	hg 'http://127.0.0.1/a b'
+	expect 3 "" "httpget: http://127.0.0.1/a b: space or control character in the URL"
+	hg http:///path
+	expect 3 "" "httpget: http:///path: no host name"
+	hg 'http://[::1/'
+	expect 3 "" "httpget: http://[::1/: '[' without ']'"
+	hg 'http://[::g]/'
+	expect 3 "" "httpget: http://[::g]/: bad IPv6 address"
+	hg 'http://exa$mple/'
+	expect 3 "" "httpget: http://exa\$mple/: bad character in the host name"
+}
+
+@test "https:// and other schemes exit 1" {
+	hg https://127.0.0.1/
+	expect 1 "" "httpget: https://127.0.0.1/: https is not supported (no TLS in httpget)"
+	hg ftp://127.0.0.1/
+	expect 1 "" "httpget: ftp://127.0.0.1/: unsupported protocol 'ftp'"
+}
+
+@test "an unknown host exits 6" {
+	hg http://no-such-host.invalid/
+	expect 6 "" "httpget: no-such-host.invalid: unknown host"
+}
+
+@test "a refused port exits 7 naming host and port" {
+	local port
+	port=$(free_port)
+	hg "http://127.0.0.1:$port/"
+	expect 7 "" "httpget: 127.0.0.1:$port: connection refused"
+	hg "localhost:$port"
+	expect 7 "" "httpget: localhost:$port: connection refused"
+}
+
+@test "a bare host:port/path and the :port shorthand mean http" {
+	raw_start clen
+	hg "127.0.0.1:$PORT/bare?x=1"
+	expect 0 "hello, world\n"
+	[ "$(reqline 1)" = "GET /bare?x=1 HTTP/1.1" ]
+	hg ":$PORT"
+	expect 0 "hello, world\n"
+	[ "$(reqline 2)" = "GET / HTTP/1.1" ]
+	grep -q "^Host: localhost:$PORT"$'\r$' "$REQ/req.2"
+}
+
+# --- the request ---------------------------------------------------------
+
+@test "the request line and headers are exactly as specified" {
+	raw_start clen
+	hg "http://127.0.0.1:$PORT/a/b.txt?q=1&r=2#fragment"
+	expect 0 "hello, world\n"
+	same "$REQ/req.1" "GET /a/b.txt?q=1&r=2 HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+}
+
+@test "-H adds headers, replaces ours, and 'Name:' drops one" {
+	raw_start clen
+	hg -H 'X-Test: 1' -H 'Accept: text/plain' -H 'User-Agent:' -H 'X-Empty;' \
+	    "http://127.0.0.1:$PORT/"
+	expect 0 "hello, world\n"
+	same "$REQ/req.1" "GET / HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nConnection: close\r\nX-Test: 1\r\nAccept: text/plain\r\nX-Empty:\r\n\r\n"
+}
+
+@test "user:password in the URL is sent as Basic credentials" {
+	raw_start clen
+	hg "http://user:p%40ss@127.0.0.1:$PORT/"
+	expect 0 "hello, world\n"
+	grep -q $'^Authorization: Basic dXNlcjpwQHNz\r$' "$REQ/req.1"
+}
+
+@test "http_proxy gets the absolute-form request line" {
+	raw_start proxy
+	http_proxy=http://127.0.0.1:$PORT hg http://origin.invalid:8080/p?q
+	expect 0 "via proxy\n"
+	same "$REQ/req.1" "GET http://origin.invalid:8080/p?q HTTP/1.1\r\nHost: origin.invalid:8080\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+}
+
+@test "no_proxy bypasses http_proxy; a dead proxy exits 7 naming it" {
+	local dead
+	dead=$(free_port)
+	raw_start clen
+	http_proxy=http://127.0.0.1:$dead no_proxy=example.org,127.0.0.1 \
+	    hg "http://127.0.0.1:$PORT/direct"
+	expect 0 "hello, world\n"
+	[ "$(reqline 1)" = "GET /direct HTTP/1.1" ]
+	http_proxy=http://127.0.0.1:$dead no_proxy=.example.org \
+	    hg "http://127.0.0.1:$PORT/"
+	expect 7 "" "httpget: 127.0.0.1:$dead: connection refused"
+	http_proxy=http://127.0.0.1:$PORT no_proxy=127.0.0.0/8 \
+	    hg "http://127.0.0.1:$PORT/cidr"
+	expect 0 "hello, world\n"
+	[ "$(reqline 2)" = "GET /cidr HTTP/1.1" ]
+}
+
+@test "IPv6 literals work and keep their brackets in Host" {
+	have_ipv6 || skip "no ::1 here"
+	raw_start -6 clen
+	hg "http://[::1]:$PORT/six"
+	expect 0 "hello, world\n"
+	grep -q "^Host: \[::1\]:$PORT"$'\r$' "$REQ/req.1"
+	hg -4 "http://[::1]:$PORT/"
+	[ "$status" -eq 6 ]
+}
+
+@test "-4 connects over IPv4; -6 finds no IPv4 address" {
+	raw_start clen
+	hg -4 "http://127.0.0.1:$PORT/"
+	expect 0 "hello, world\n"
+	hg -6 "http://127.0.0.1:$PORT/"
+	[ "$status" -eq 6 ]
+	[ ! -s "$OUT" ]
+}
+
+# --- the response --------------------------------------------------------
+
+@test "a Content-Length body is printed exactly" {
+	raw_start clen
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "hello, world\n"
+}
+
+@test "a chunked body with extensions and trailers is decoded" {
+	raw_start chunked
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "hello, world\nabcdefghijklmnopqrstuvwxyz"
+}
+
+@test "-i prints the header blocks raw, the body decoded, then trailers" {
+	raw_start chunked
+	hg -i "http://127.0.0.1:$PORT/"
+	expect 0 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\nhello, world\nabcdefghijklmnopqrstuvwxyzX-Checksum: 42\r\nX-Other: yes\r\n"
+}
+
+@test "a body without length ends when the server closes" {
+	raw_start close
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "until the server closes\nsecond line\n"
+}
+
+@test "1xx responses are skipped; -i shows them as curl does" {
+	raw_start continue
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "final\n"
+	hg -i "http://127.0.0.1:$PORT/"
+	expect 0 "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nfinal\n"
+}
+
+@test "lines ended by a bare LF are accepted" {
+	raw_start barelf
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "ok\n"
+}
+
+@test "bytes past Content-Length are not body" {
+	raw_start extra
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "abc\n"
+}
+
+@test "204 and 304 have no body: httpget does not wait for one" {
+	raw_start nocontent notmodified
+	hg -m 5 "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	hg -m 5 -i "http://127.0.0.1:$PORT/"
+	expect 0 "HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n"
+}
+
+@test "-I sends HEAD and prints the headers without reading a body" {
+	raw_start head
+	hg -I -m 5 "http://127.0.0.1:$PORT/x"
+	expect 0 "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: text/html\r\n\r\n"
+	[ "$(reqline 1)" = "HEAD /x HTTP/1.1" ]
+}
+
+@test "404 exits 22 and still prints the body" {
+	raw_start notfound
+	hg "http://127.0.0.1:$PORT/missing"
+	expect 22 "not here\r\n" "httpget: 127.0.0.1:$PORT: server returned 404 Not Found"
+}
+
+@test "500 with a chunked body exits 22 with the body" {
+	raw_start servererror
+	hg -s "http://127.0.0.1:$PORT/"
+	expect 22 "oops!\n" "httpget: 127.0.0.1:$PORT: server returned 500 Internal Server Error"
+}
+
+@test "-v shows the request and response headers on stderr" {
+	raw_start clen
+	hg -v "http://127.0.0.1:$PORT/v"
+	[ "$status" -eq 0 ]
+	same "$OUT" "hello, world\n"
+	grep -v '^\*' "$ERR" >"$T/vlines"
+	same "$T/vlines" "> GET /v HTTP/1.1\n> Host: 127.0.0.1:$PORT\n> User-Agent: $(ua)\n> Accept: */*\n> Connection: close\n> \n< HTTP/1.1 200 OK\n< Content-Type: text/plain\n< Content-Length: 13\n< \n"
+	grep -q "^\*   Trying 127.0.0.1:$PORT\.\.\.$" "$ERR"
+}
+
+# --- redirects -----------------------------------------------------------
+
+@test "301 without -L prints the redirect's body and exits 0" {
+	raw_start moved
+	hg "http://127.0.0.1:$PORT/a/b/c"
+	expect 0 "moved\n"
+	[ "$(nreq)" -eq 1 ]
+}
+
+@test "-L follows a relative Location" {
+	raw_start moved final
+	hg -L "http://127.0.0.1:$PORT/a/b/c"
+	expect 0 "the final page\n"
+	[ "$(reqline 2)" = "GET /a/final?x=1 HTTP/1.1" ]
+}
+
+@test "-L follows an absolute Location, trying each address of the name" {
+	raw_start seeother final
+	hg -L -i "http://127.0.0.1:$PORT/start"
+	expect 0 "HTTP/1.1 303 See Other\r\nLocation: http://localhost:$PORT/other\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\nthe final page\n"
+	[ "$(reqline 2)" = "GET /other HTTP/1.1" ]
+	grep -q "^Host: localhost:$PORT"$'\r$' "$REQ/req.2"
+}
+
+@test "a redirect loop exits 47 after --max-redirs" {
+	raw_start loop
+	hg -L "http://127.0.0.1:$PORT/loop"
+	expect 47 "" "httpget: 127.0.0.1:$PORT: too many redirects (10 followed)"
+	[ "$(nreq)" -eq 11 ]
+	rm -f "$REQ"/req.*
+	bg_stop_all
+	raw_start loop
+	hg -L --max-redirs 2 "http://127.0.0.1:$PORT/loop"
+	expect 47 "" "httpget: 127.0.0.1:$PORT: too many redirects (2 followed)"
+	[ "$(nreq)" -eq 3 ]
+}
+
+# --- failures ------------------------------------------------------------
+
+@test "an empty reply exits 52" {
+	raw_start empty
+	hg "http://127.0.0.1:$PORT/"
+	expect 52 "" "httpget: 127.0.0.1:$PORT: empty reply from server"
+}
+
+@test "a body shorter than its Content-Length exits 18" {
+	raw_start truncated
+	hg "http://127.0.0.1:$PORT/"
+	expect 18 "0123456789" "httpget: 127.0.0.1:$PORT: body cut short: 10 of 100 bytes"
+}
+
+@test "a chunked body cut before its last chunk exits 18" {
+	raw_start truncated-chunked
+	hg "http://127.0.0.1:$PORT/"
+	expect 18 "abcdefgh" "httpget: 127.0.0.1:$PORT: chunked body cut before its last chunk"
+}
+
+@test "a reset in the middle of the body exits 56" {
+	raw_start reset
+	hg "http://127.0.0.1:$PORT/"
+	expect 56 "partial" "httpget: 127.0.0.1:$PORT: connection reset by peer"
+}
+
+@test "a garbage status line exits 8" {
+	raw_start garbage
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: bad status line"
+}
+
+@test "an oversized header block exits 8 without crashing" {
+	raw_start bighead
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: header block over 65536 bytes"
+}
+
+@test "a bad chunk size and conflicting lengths exit 8" {
+	raw_start badchunk conflict
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: bad chunk size"
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: conflicting Content-Length"
+}
+
+@test "a silent server with -m 1 exits 28 within about 2 s" {
+	local t0 ms
+	raw_start silent
+	t0=$(date +%s%N)
+	hg -m 1 "http://127.0.0.1:$PORT/"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	expect 28 "" "httpget: 127.0.0.1:$PORT: timed out after 1 s (0 bytes received)"
+	[ "$ms" -ge 900 ] && [ "$ms" -lt 2500 ]
+}
+
+@test "-m bounds the whole transfer, a stalled body too" {
+	raw_start slowbody
+	hg -m 0.5 "http://127.0.0.1:$PORT/"
+	expect 28 "begin" "httpget: 127.0.0.1:$PORT: timed out after 0.5 s (5 bytes received)"
+}
+
+@test "--connect-timeout ends a connect that gets no answer" {
+	local t0 ms log=$T/noaccept.log
+	bg_start "$log" "$RAWHTTP" --no-accept
+	PORT=$(port_of "$log")
+	t0=$(date +%s%N)
+	hg --connect-timeout 1 "http://127.0.0.1:$PORT/"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	expect 28 "" "httpget: 127.0.0.1:$PORT: connect timed out after 1 s"
+	[ "$ms" -lt 2500 ]
+}
+
+@test "every canned response ends with a documented exit status" {
+	local f st
+	for f in "$CANNED"/*.txt; do
+		bg_stop_all
+		raw_start "$(basename "$f" .txt)"
+		hg -m 2 "http://127.0.0.1:$PORT/"
+		case $status in
+		0 | 8 | 18 | 22 | 28 | 52 | 56) ;;
+		*)
+			echo "$f: exit $status"
+			return 1
+			;;
+		esac
+	done
+}
+
+# --- output --------------------------------------------------------------
+
+@test "-o writes the body through a temporary file" {
+	raw_start clen
+	mkdir "$T/dl"
+	hg -o "$T/dl/page.txt" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	same "$T/dl/page.txt" "hello, world\n"
+	[ "$(ls -A "$T/dl")" = page.txt ]
+}
+
+@test "-o leaves no partial file when the transfer fails" {
+	raw_start truncated
+	mkdir "$T/dl"
+	hg -o "$T/dl/new.txt" "http://127.0.0.1:$PORT/"
+	expect 18 "" "httpget: 127.0.0.1:$PORT: body cut short: 10 of 100 bytes"
+	[ -z "$(ls -A "$T/dl")" ]
+	echo old >"$T/dl/old.txt"
+	hg -o "$T/dl/old.txt" "http://127.0.0.1:$PORT/"
+	[ "$status" -eq 18 ]
+	same "$T/dl/old.txt" "old\n"
+	[ "$(ls -A "$T/dl")" = old.txt ]
+}
+
+@test "-o into a missing directory exits 23 before connecting" {
+	local port
+	port=$(free_port)
+	hg -o "$T/nowhere/x" "http://127.0.0.1:$port/"
+	expect 23 "" "httpget: $T/nowhere/x: no such file or directory"
+}
+
+@test "a full disk exits 23 with the cause" {
+	raw_start clen
+	status=0
+	"$HTTPGET" "http://127.0.0.1:$PORT/" >/dev/full 2>"$ERR" || status=$?
+	[ "$status" -eq 23 ]
+	same "$ERR" "httpget: 127.0.0.1:$PORT: writing stdout: no space left on device\n"
+}
+
+@test "a closed pipe ends quietly" {
+	mkdir "$T/www"
+	head -c 1048576 /dev/urandom >"$T/www/big"
+	pyserver_start "$T/www"
+	"$HTTPGET" "http://127.0.0.1:$PORT/big" 2>"$ERR" | head -c 5 >"$OUT"
+	[ "${PIPESTATUS[0]}" -eq 23 ]
+	[ "$(wc -c <"$OUT")" -eq 5 ]
+	same "$ERR" ""
+}
+
+@test "-o shows a progress bar when stderr is a terminal, -s hides it" {
+	command -v script >/dev/null || skip_or_fail "no script(1)"
+	mkdir "$T/www"
+	head -c 3000000 /dev/urandom >"$T/www/big"
+	pyserver_start "$T/www"
+	script -qec "$HTTPGET -o $T/got http://127.0.0.1:$PORT/big" \
+	    "$T/typescript" >/dev/null
+	cmp "$T/www/big" "$T/got"
+	grep -q $'\r100% \[==============================\]    2\.9 MiB / 2\.9 MiB ' "$T/typescript"
+	rm "$T/got"
+	script -qec "$HTTPGET -s -o $T/got http://127.0.0.1:$PORT/big" \
+	    "$T/typescript2" >/dev/null
+	cmp "$T/www/big" "$T/got"
+	! grep -q '%' "$T/typescript2"
+	hg -o "$T/got2" "http://127.0.0.1:$PORT/big"
+	expect 0 ""
+}
+
+# --- peers ---------------------------------------------------------------
+
+@test "python3 http.server: 1 MiB byte-exact, and a 404" {
+	mkdir "$T/www"
+	head -c 1048576 /dev/urandom >"$T/www/big.bin"
+	pyserver_start "$T/www"
+	hg "http://127.0.0.1:$PORT/big.bin"
+	[ "$status" -eq 0 ]
+	cmp "$T/www/big.bin" "$OUT"
+	same "$ERR" ""
+	hg "http://127.0.0.1:$PORT/nope"
+	[ "$status" -eq 22 ]
+	grep -q 'Error code: 404' "$OUT"
+	same "$ERR" "httpget: 127.0.0.1:$PORT: server returned 404 File not found\n"
+}
+
+@test "nginx: a page, 1 MiB byte-exact, a 404" {
+	mkdir "$T/www"
+	printf '<p>hello from nginx</p>\n' >"$T/www/index.html"
+	head -c 1048576 /dev/urandom >"$T/www/big.bin"
+	nginx_start "$T/www" || skip_or_fail "no nginx (tests/helpers/deps peers)"
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "<p>hello from nginx</p>\n"
+	hg "http://127.0.0.1:$PORT/big.bin"
+	[ "$status" -eq 0 ]
+	cmp "$T/www/big.bin" "$OUT"
+	hg "http://127.0.0.1:$PORT/nope"
+	[ "$status" -eq 22 ]
+	grep -q '<title>404 Not Found</title>' "$OUT"
+	same "$ERR" "httpget: 127.0.0.1:$PORT: server returned 404 Not Found\n"
+	hg -I "http://127.0.0.1:$PORT/"
+	[ "$status" -eq 0 ]
+	grep -q $'^Content-Length: 24\r$' "$OUT"
+}
+
+@test "httpget prints what curl prints, against rawhttp, http.server, nginx" {
+	local c u urls=()
+	command -v curl >/dev/null || skip "no curl to compare with"
+	for c in clen chunked close continue notfound moved barelf; do
+		raw_start "$c"
+		urls+=("http://127.0.0.1:$PORT/x")
+	done
+	mkdir "$T/www"
+	printf 'index\n' >"$T/www/index.html"
+	head -c 300000 /dev/urandom >"$T/www/r.bin"
+	pyserver_start "$T/www"
+	urls+=("http://127.0.0.1:$PORT/" "http://127.0.0.1:$PORT/r.bin")
+	if nginx_start "$T/www"; then
+		urls+=("http://127.0.0.1:$PORT/" "http://127.0.0.1:$PORT/r.bin"
+		    "http://127.0.0.1:$PORT/none")
+	fi
+	for u in "${urls[@]}"; do
+		hg "$u"
+		curl -s --noproxy '*' "$u" >"$T/curl.out"
+		cmp "$T/curl.out" "$OUT" || { echo "body differs: $u"; return 1; }
+		case $u in
+		*/r.bin) continue ;;	# http.server's Date may tick between
+		esac
+		hg -i "$u"
+		curl -si --noproxy '*' "$u" >"$T/curl.out"
+		# Date may tick; nginx answers our Connection: close in kind.
+		sed 's/^\(Date\|Connection\): .*//' "$T/curl.out" >"$T/c"
+		sed 's/^\(Date\|Connection\): .*//' "$OUT" >"$T/h"
+		cmp "$T/c" "$T/h" || { echo "-i differs: $u"; return 1; }
+	done
+}
+
+@test "superd serving a canned response: httpget prints what curl prints" {
+	local log=$T/superd.log
+	[ -x "$ROOT/superd/superd" ] || skip "superd is not built"
+	printf '127.0.0.1:0 stream tcp nowait %s %s rawhttp --stdio %s\n' \
+	    "$(id -un)" "$RAWHTTP" "$CANNED/chunked.txt" >"$T/superd.conf"
+	bg_start "$log" "$ROOT/superd/superd" "$T/superd.conf"
+	wait_for "$log" 'listening on 127\.0\.0\.1 port [0-9]+'
+	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' \
+	    "$log" | head -1)
+	hg -i "http://127.0.0.1:$PORT/"
+	expect 0 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\nhello, world\nabcdefghijklmnopqrstuvwxyzX-Checksum: 42\r\nX-Other: yes\r\n"
+	if command -v curl >/dev/null; then
+		curl -si --noproxy '*' "http://127.0.0.1:$PORT/" >"$T/curl.out"
+		cmp "$T/curl.out" "$OUT"
+	fi
+}
