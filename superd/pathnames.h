@@ -1,0 +1,2 @@
+/* Default paths. */
+#define SUPERD_CONF	"/etc/superd.conf"

@@ -1,0 +1,119 @@
+/*
+ * Listening sockets: one per service, close-on-exec, bound to the address
+ * the configuration names, with the system's largest backlog.
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "sock.h"
+
+/*
+ * Opens and binds sv's socket; sets sv_fd and sv_port.  Returns 0, or -1
+ * with errno set and *what naming the failed call.
+ */
+int
+sock_open(struct service *sv, const char **what)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int fd, on = 1, off = 0, e;
+	int family = sv->sv_addr.ss_family;
+
+	*what = "socket";
+	if ((fd = socket(family, sv->sv_socktype | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	*what = "setsockopt";
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+		goto fail;
+	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+	    sv->sv_v6only ? &on : &off, sizeof(on)) == -1)
+		goto fail;
+	/*
+	 * dgram nowait replies come from the address each datagram reached,
+	 * which on a wildcard socket only the packet info tells.
+	 */
+	if (sv->sv_socktype == SOCK_DGRAM && family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) == -1)
+		goto fail;
+	if (sv->sv_socktype == SOCK_DGRAM && family == AF_INET &&
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1)
+		goto fail;
+	*what = "bind";
+	if (bind(fd, (struct sockaddr *)&sv->sv_addr, sv->sv_addrlen) == -1)
+		goto fail;
+	*what = "listen";
+	if (sv->sv_socktype == SOCK_STREAM && listen(fd, SOMAXCONN) == -1)
+		goto fail;
+	*what = "getsockname";
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		goto fail;
+	(void)sock_ntop((struct sockaddr *)&ss, NULL, 0, &sv->sv_port);
+	sv->sv_fd = fd;
+	*what = "fcntl";
+	if (sock_setmode(sv) == -1)
+		goto fail;
+	return 0;
+fail:
+	e = errno;
+	(void)close(fd);
+	sv->sv_fd = -1;
+	errno = e;
+	return -1;
+}
+
+/*
+ * Makes sv's socket blocking when a handler gets it (wait), else
+ * non-blocking: superd itself reads it until EAGAIN.
+ */
+int
+sock_setmode(struct service *sv)
+{
+	int fl;
+
+	if ((fl = fcntl(sv->sv_fd, F_GETFL)) == -1)
+		return -1;
+	fl = sv->sv_wait && sv->sv_builtin == NULL ? fl & ~O_NONBLOCK :
+	    fl | O_NONBLOCK;
+	return fcntl(sv->sv_fd, F_SETFL, fl);
+}
+
+/*
+ * Writes sa's address into buf (when buf is not NULL) and its port into
+ * *port.  IPv4 peers reaching a dual-stack socket come as ::ffff:a.b.c.d;
+ * they are written as the dotted quad.  Returns 0, or -1 for a family other
+ * than IPv4 and IPv6.
+ */
+int
+sock_ntop(const struct sockaddr *sa, char *buf, size_t len, int *port)
+{
+	const struct sockaddr_in *s4 = (const void *)sa;
+	const struct sockaddr_in6 *s6 = (const void *)sa;
+	struct in_addr a4;
+
+	if (sa->sa_family == AF_INET) {
+		*port = ntohs(s4->sin_port);
+		if (buf != NULL && inet_ntop(AF_INET, &s4->sin_addr, buf,
+		    (socklen_t)len) == NULL)
+			return -1;
+		return 0;
+	}
+	if (sa->sa_family != AF_INET6)
+		return -1;
+	*port = ntohs(s6->sin6_port);
+	if (buf == NULL)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		memcpy(&a4, &s6->sin6_addr.s6_addr[12], sizeof(a4));
+		return inet_ntop(AF_INET, &a4, buf, (socklen_t)len) ? 0 : -1;
+	}
+	return inet_ntop(AF_INET6, &s6->sin6_addr, buf, (socklen_t)len) ? 0 :
+	    -1;
+}

@@ -1,0 +1,16 @@
+/* Listening sockets and address formatting. */
+#ifndef SUPERD_SOCK_H
+#define SUPERD_SOCK_H
+
+#include <sys/socket.h>
+
+struct service;
+
+/* An address as text: dotted quad for IPv4 and v4-mapped IPv6. */
+#define SOCK_ADDRSTRLEN	46
+
+int	sock_open(struct service *, const char **);
+int	sock_setmode(struct service *);
+int	sock_ntop(const struct sockaddr *, char *, size_t, int *);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * The child hand-off, in the order that keeps it safe: the connection onto
+ * fds 0-2, every other descriptor closed at exec, signal dispositions and
+ * mask reset, user and groups switched (every result checked), a minimal
+ * environment, then exec; or a line in superd's log and _exit(127).
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "conf.h"
+#include "log.h"
+#include "sock.h"
+#include "spawn.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC	(1U << 2)
+#endif
+
+static void __attribute__((noreturn))
+die(const struct service *sv, const char *what)
+{
+	logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s", sv->sv_file, sv->sv_line,
+	    sv->sv_name, sv->sv_proto, what, strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Marks every descriptor above 2 close-on-exec.  Listeners are opened
+ * close-on-exec already; this is the backstop for whatever superd itself
+ * inherited.  Falls back to /proc/self/fd where close_range(2) is missing.
+ */
+static int
+cloexec_from3(void)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		fd = atoi(de->d_name);
+		if (fd > 2 && fd != dirfd(d) &&
+		    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+			(void)closedir(d);
+			return -1;
+		}
+	}
+	return closedir(d);
+}
+
+static int
+resetsignals(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+	int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	if (sigemptyset(&sa.sa_mask) == -1)
+		return -1;
+	for (i = 1; i < NSIG; i++)
+		if (sigaction(i, &sa, NULL) == -1 && errno != EINVAL)
+			return -1;
+	if (sigemptyset(&set) == -1)
+		return -1;
+	return sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+/*
+ * Adds "IPNAME=address" and "PORTNAME=port" for sa to env, both written
+ * into buf (one half each).
+ */
+static void
+addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
+    const char *portname, const struct sockaddr *sa)
+{
+	char a[SOCK_ADDRSTRLEN];
+	int port, k;
+
+	if (sa == NULL || sock_ntop(sa, a, sizeof(a), &port) == -1)
+		return;
+	k = snprintf(buf, len / 2, "%s=%s", ipname, a);
+	if (k < 0 || (size_t)k >= len / 2)
+		return;
+	env[(*n)++] = buf;
+	(void)snprintf(buf + len / 2, len / 2, "%s=%d", portname, port);
+	env[(*n)++] = buf + len / 2;
+}
+
+/*
+ * Starts sv's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
+ * (either may be NULL) fill its environment.  Returns the child's pid, or
+ * -1 with errno set when fork fails.
+ */
+pid_t
+spawn_child(const struct service *sv, const int fds[3],
+    const struct sockaddr *peer, const struct sockaddr *local)
+{
+	char renv[160], cgienv[160], lenv[160], svc[256];
+	const char *proto = sv->sv_socktype == SOCK_STREAM ? "TCP" : "UDP";
+	char ip[32], port[32];
+	char *env[16];
+	const struct builtin *b;
+	pid_t pid;
+	int i, n = 0;
+
+	if ((pid = fork()) != 0)
+		return pid;
+
+	for (i = 0; i < 3; i++)
+		if (fds[i] != i && dup2(fds[i], i) == -1)
+			die(sv, "dup2");
+	if (cloexec_from3() == -1)
+		die(sv, "close_range");
+	if (resetsignals() == -1)
+		die(sv, "signals");
+	if (sv->sv_setid) {
+		if (setgid(sv->sv_gid) == -1)
+			die(sv, "setgid");
+		if (initgroups(sv->sv_user, sv->sv_gid) == -1)
+			die(sv, "initgroups");
+		if (setuid(sv->sv_uid) == -1)
+			die(sv, "setuid");
+		if (getuid() != sv->sv_uid || geteuid() != sv->sv_uid ||
+		    getegid() != sv->sv_gid) {
+			errno = EPERM;
+			die(sv, "user switch");
+		}
+	}
+	if (sv->sv_builtin != NULL) {
+		/* A peer that leaves is a normal end: EPIPE, not SIGPIPE. */
+		if ((b = builtin_find(sv->sv_builtin, sv->sv_socktype)) == NULL ||
+		    signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+			_exit(127);
+		_exit(b->bi_stream(0, 1) == 0 ? 0 : 1);
+	}
+
+	env[n++] = "PATH=/usr/bin:/bin";
+	env[n++] = sv->sv_socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP";
+	(void)snprintf(ip, sizeof(ip), "%sREMOTEIP", proto);
+	(void)snprintf(port, sizeof(port), "%sREMOTEPORT", proto);
+	addrenv(env, &n, renv, sizeof(renv), ip, port, peer);
+	addrenv(env, &n, cgienv, sizeof(cgienv), "REMOTE_ADDR", "REMOTE_PORT",
+	    peer);
+	(void)snprintf(ip, sizeof(ip), "%sLOCALIP", proto);
+	(void)snprintf(port, sizeof(port), "%sLOCALPORT", proto);
+	addrenv(env, &n, lenv, sizeof(lenv), ip, port, local);
+	(void)snprintf(svc, sizeof(svc), "SUPERD_SERVICE=%s", sv->sv_name);
+	env[n++] = svc;
+	env[n] = NULL;
+
+	execve(sv->sv_prog, sv->sv_argv, env);
+	die(sv, sv->sv_prog);
+}

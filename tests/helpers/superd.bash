@@ -1,0 +1,60 @@
+# superd in a test: started per test on a generated configuration whose
+# services bind port 0; the real ports are read from its start-up log.
+load helpers/common
+
+SUPERD=$ROOT/superd/superd
+ME=$(id -un)
+
+# superd_start [OPTIONS...]: writes stdin to $BATS_TEST_TMPDIR/superd.conf,
+# starts `superd -l OPTIONS CONF` and waits until it serves.  Sets
+# SUPERD_PID, SUPERD_LOG and SUPERD_CONF.
+superd_start() {
+	SUPERD_CONF=$BATS_TEST_TMPDIR/superd.conf
+	SUPERD_LOG=$BATS_TEST_TMPDIR/superd.log
+	cat >"$SUPERD_CONF"
+	bg_start "$SUPERD_LOG" "$SUPERD" -l "$@" "$SUPERD_CONF"
+	SUPERD_PID=$BG_PID
+	if ! wait_for "$SUPERD_LOG" ': serving, pid ' 5; then
+		cat "$SUPERD_LOG" >&2
+		return 1
+	fi
+}
+
+# superd_port LINE: the port superd bound for line LINE of its config.
+superd_port() {
+	sed -n "s|^superd: $SUPERD_CONF:$1: .* listening on .* port \([0-9]*\)\$|\1|p" \
+	    "$SUPERD_LOG" | tail -n 1
+}
+
+# superd_stop: SIGTERM; fails unless superd exits 0 (under `make asan` a
+# leak report makes that exit non-zero).  Prints the log when it fails.
+superd_stop() {
+	local st=0
+	[ -n "${SUPERD_PID:-}" ] || return 0
+	bg_stop "$SUPERD_PID" || st=$?
+	SUPERD_PID=
+	if [ "$st" -ne 0 ]; then
+		echo "superd exited $st" >&2
+		cat "$SUPERD_LOG" >&2
+	fi
+	return "$st"
+}
+
+# superd_fds: superd's open descriptors, one number a line.
+superd_fds() {
+	ls "/proc/$SUPERD_PID/fd" | sort -n
+}
+
+# superd_children: superd's child pids (zombies included).
+superd_children() {
+	pgrep -P "$SUPERD_PID" || true
+}
+
+# superd_reload: SIGHUP, then waits for the outcome line.
+superd_reload() {
+	local n
+	n=$(grep -Ec 'reloaded|configuration unchanged' "$SUPERD_LOG" || true)
+	kill -HUP "$SUPERD_PID"
+	wait_until 5 eval \
+	    '[ "$(grep -Ec "reloaded|configuration unchanged" "$SUPERD_LOG")" -gt '"$n"' ]'
+}
