@@ -33,6 +33,7 @@ struct line {
 	const char	*file;
 	int		 lineno;
 	const char	*dir;		/* the file's folder */
+	int		*warned;	/* the not-root warning was given */
 };
 
 static int bad(const struct line *, const char *, ...)
@@ -260,9 +261,12 @@ userfield(struct service *sv, const struct line *l, char *f)
 	}
 	if (geteuid() == 0)
 		sv->sv_setid = 1;
-	else if (sv->sv_uid != geteuid())
-		logmsg(LOG_WARNING, "%s:%d: not running as root: '%s' runs "
-		    "as the current user", l->file, l->lineno, sv->sv_user);
+	else if (sv->sv_uid != geteuid() && !*l->warned) {
+		logmsg(LOG_WARNING, "%s:%d: not running as root: handlers "
+		    "run as the current user, not as '%s' (said once)",
+		    l->file, l->lineno, sv->sv_user);
+		*l->warned = 1;
+	}
 	return 0;
 }
 
@@ -370,7 +374,7 @@ conf_parse(const char *path, int *nerr)
 	ssize_t len;
 	struct line l;
 	FILE *fp;
-	int n;
+	int n, warned = 0;
 
 	*nerr = 0;
 	if ((fp = fopen(path, "re")) == NULL) {
@@ -399,6 +403,7 @@ conf_parse(const char *path, int *nerr)
 	l.file = path;
 	l.lineno = 0;
 	l.dir = dir;
+	l.warned = &warned;
 	while ((len = getline(&buf, &cap, fp)) != -1) {
 		l.lineno++;
 		if ((p = strchr(buf, '#')) != NULL)

@@ -723,3 +723,87 @@ EOF
 	wait_until 5 eval '! kill -0 '"$pid"' 2>/dev/null'
 	[ ! -e d.pid ]
 }
+
+# --- internal services ----------------------------------------------------
+
+# rfc868now: seconds since 1900, modulo 2^32, as the time service counts.
+rfc868now() {
+	echo $((($(date +%s) + 2208988800) % 4294967296))
+}
+
+@test "internal echo, discard, chargen, daytime and time over TCP" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME internal echo
+127.0.0.1:0 stream tcp4 nowait $ME internal discard
+127.0.0.1:0 stream tcp4 nowait $ME internal chargen
+127.0.0.1:0 stream tcp4 nowait $ME internal daytime
+127.0.0.1:0 stream tcp4 nowait $ME internal time
+EOF
+	printf 'bin\0ary\377\n' >in.bin
+	"$NETC" 127.0.0.1 "$(superd_port 1)" <in.bin >out.bin
+	cmp in.bin out.bin
+	run -0 "$NETC" 127.0.0.1 "$(superd_port 2)" <<<"into the void"
+	[ "$output" = "" ]
+	"$NETC" -n -c 148 127.0.0.1 "$(superd_port 3)" >cg.out
+	printf '%s\r\n%s\r\n' \
+	    ' !"#$%&'"'"'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefg' \
+	    '!"#$%&'"'"'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefgh' >cg.want
+	cmp cg.want cg.out
+	run -0 "$NETC" -n 127.0.0.1 "$(superd_port 4)"
+	[[ "$output" =~ $DAYTIME_RE ]]
+	"$NETC" -n 127.0.0.1 "$(superd_port 5)" >t.bin
+	[ "$(stat -c %s t.bin)" -eq 4 ]
+	got=$(od -An -tu4 --endian=big t.bin | tr -d ' ')
+	want=$(rfc868now)
+	[ $((got - want)) -le 2 ] && [ $((want - got)) -le 2 ]
+	# the chargen reader left: its child still ends with exit 0
+	wait_until 5 eval '[ -z "$(superd_children)" ]'
+	[ "$(grep -c 'exited 0 after' "$SUPERD_LOG")" -eq 5 ]
+	! grep -q 'killed by signal' "$SUPERD_LOG"
+}
+
+@test "internal services over UDP are answered without a process" {
+	have_ipv6 || skip "no IPv6 on this host"
+	superd_start <<EOF
+127.0.0.1:0 dgram udp4 nowait $ME internal echo
+[::1]:0 dgram udp6 wait $ME internal echo
+127.0.0.1:0 dgram udp4 nowait $ME internal discard
+127.0.0.1:0 dgram udp4 nowait $ME internal chargen
+127.0.0.1:0 dgram udp4 nowait $ME internal daytime
+127.0.0.1:0 dgram udp4 nowait $ME internal time
+EOF
+	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 1)" <<<"udp echo"
+	[ "$output" = "udp echo" ]
+	run -0 "$NETC" -u ::1 "$(superd_port 2)" <<<"udp6 echo"
+	[ "$output" = "udp6 echo" ]
+	run -3 "$NETC" -u -w 1 127.0.0.1 "$(superd_port 3)" <<<"dropped"
+	# chargen answers with the pattern, never longer than the request
+	printf '0123456789' | "$NETC" -u 127.0.0.1 "$(superd_port 4)" >cg.out
+	printf ' !"#$%%&'"'"'()' | cmp - cg.out
+	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 5)" </dev/null
+	[[ "$output" =~ $DAYTIME_RE ]]
+	"$NETC" -u 127.0.0.1 "$(superd_port 6)" </dev/null >t.bin
+	[ "$(stat -c %s t.bin)" -eq 4 ]
+	# no child was started for any of them
+	! grep -q 'started pid\|connection from' "$SUPERD_LOG"
+	[ -z "$(superd_children)" ]
+}
+
+@test "internal: the reflection guard, service names, and bad uses" {
+	[ "$(id -u)" -eq 0 ] || skip "binding source port 19 needs root"
+	superd_start <<EOF
+127.0.0.1:0 dgram udp4 nowait $ME internal echo
+EOF
+	run -3 "$NETC" -u -w 1 -p 19 127.0.0.1 "$(superd_port 1)" <<<"loop"
+	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 1)" <<<"ok"
+	[ "$output" = "ok" ]
+	echo "127.0.0.1:echo stream tcp4 nowait $ME internal" >named.conf
+	run -0 "$SUPERD" -t named.conf
+	[ "$output" = "named.conf:1: echo 127.0.0.1 7 stream tcp4 nowait $ME internal echo" ]
+	echo "127.0.0.1:0 stream tcp4 wait $ME internal echo" >wait.conf
+	run -1 "$SUPERD" -t wait.conf
+	[ "$output" = "superd: wait.conf:1: internal 'echo' is a nowait service" ]
+	echo "127.0.0.1:0 stream tcp4 nowait $ME internal qotd" >qotd.conf
+	run -1 "$SUPERD" -t qotd.conf
+	[ "$output" = "superd: qotd.conf:1: no internal service 'qotd'" ]
+}
