@@ -143,6 +143,47 @@ fuzz-httpget: clients/fuzz-url clients/fuzz-resp
 	    -artifact_prefix=$(FUZZDIR)/resp- $(FUZZDIR)/resp
 # --- end httpget ----------------------------------------------------------
 
+# --- access ---
+superd/access.o: superd/access.c superd/access.h superd/log.h superd/util.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/access.c
+tests/helpers/acltest: tests/helpers/acltest.c superd/access.o superd/log.o \
+    superd/util.o superd/access.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/acltest.c \
+	    superd/access.o superd/log.o superd/util.o $(LDLIBS)
+
+# The parsers under libFuzzer: access.c and conf.c are built instrumented;
+# the internal services conf.c looks names up in are linked as they are.
+superd/fuzz-access: superd/fuzz_access.c superd/access.c superd/access.h \
+    superd/log.c superd/log.h superd/util.c superd/util.h
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_access.c \
+	    superd/access.c superd/log.c superd/util.c
+superd/fuzz-conf: superd/fuzz_conf.c superd/conf.c $(SUPERD_HDR) \
+    superd/log.c superd/util.c superd/builtin.o $(SUPERD_BUILTINS)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_conf.c \
+	    superd/conf.c superd/log.c superd/util.c superd/builtin.o \
+	    $(SUPERD_BUILTINS)
+
+# Each runs FUZZTIME seconds on a corpus in $(FUZZDIR), seeded with a few
+# valid files; a crash fails the make.
+fuzz-superd: superd/fuzz-access superd/fuzz-conf
+	mkdir -p $(FUZZDIR)/access $(FUZZDIR)/conf
+	printf 'ALL: 127.0.0.1, [::1] LOCAL\nin.telnetd sshd: 10.1. EXCEPT 10.1.2.0/255.255.255.0\n' \
+	    >$(FUZZDIR)/access/seed-1
+	printf 'ALL EXCEPT echo: [2001:db8::]/32 192.168.0.0/16 \\\n  EXCEPT 192.168.1.1 : deny\n# comment\nALL: ALL: allow\n' \
+	    >$(FUZZDIR)/access/seed-2
+	printf 'KNOWN: .example.com @net user@10.0.0.1 [fe80::1\n: ALL EXCEPT\n' \
+	    >$(FUZZDIR)/access/seed-3
+	cp etc/superd.conf $(FUZZDIR)/conf/seed-1
+	cp etc/inetd.conf.sample $(FUZZDIR)/conf/seed-2
+	printf 'echo stream tcp nowait.10 root internal\n[::1]:7 dgram udp6 wait/2/3/4@5 root:root internal echo\n127.0.0.1:0 stream tcp4 nowait root /bin/cat cat -u\n' \
+	    >$(FUZZDIR)/conf/seed-3
+	superd/fuzz-access -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/access- $(FUZZDIR)/access
+	superd/fuzz-conf -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/conf- $(FUZZDIR)/conf
+.PHONY: fuzz-superd
+# --- end access ---
+
 tests/helpers/netc: tests/helpers/netc.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/netc.c $(LDLIBS)
 

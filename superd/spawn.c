@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -62,9 +63,18 @@ cloexec_from3(void)
 	return closedir(d);
 }
 
+/*
+ * Every disposition back to default, the mask emptied.  glibc's sigaction()
+ * refuses the two signals it reserves for its threads (32 and 33), yet a
+ * parent may have left them ignored, and exec keeps an ignored signal
+ * ignored; the raw system call resets them.  An all-zero kernel sigaction
+ * is SIG_DFL with no flags and an empty mask whatever the architecture's
+ * field order.
+ */
 static int
 resetsignals(void)
 {
+	static const unsigned long ksa[4];
 	struct sigaction sa;
 	sigset_t set;
 	int i;
@@ -73,9 +83,13 @@ resetsignals(void)
 	sa.sa_handler = SIG_DFL;
 	if (sigemptyset(&sa.sa_mask) == -1)
 		return -1;
-	for (i = 1; i < NSIG; i++)
-		if (sigaction(i, &sa, NULL) == -1 && errno != EINVAL)
+	for (i = 1; i < NSIG; i++) {
+		if (i == SIGKILL || i == SIGSTOP || sigaction(i, &sa, NULL) == 0)
+			continue;
+		if (errno != EINVAL ||
+		    syscall(SYS_rt_sigaction, i, ksa, NULL, (NSIG - 1) / 8) == -1)
 			return -1;
+	}
 	if (sigemptyset(&set) == -1)
 		return -1;
 	return sigprocmask(SIG_SETMASK, &set, NULL);
