@@ -27,11 +27,13 @@ all: $(PROGS) $(TESTPROGS)
 
 # --- superd ---------------------------------------------------------------
 SUPERD_OBJ = superd/main.o superd/conf.o superd/sock.o superd/spawn.o \
-    superd/relay.o superd/builtin.o superd/log.o superd/util.o
+    superd/relay.o superd/child.o superd/limit.o superd/builtin.o \
+    superd/log.o superd/util.o
 SUPERD_BUILTINS = handlers/util.o handlers/echo-builtin.o \
     handlers/discard-builtin.o handlers/chargen-builtin.o \
     handlers/daytime-builtin.o handlers/time-builtin.o
 SUPERD_HDR = superd/conf.h superd/sock.h superd/spawn.h superd/relay.h \
+    superd/child.h superd/limit.h \
     superd/builtin.h superd/log.h superd/util.h superd/pathnames.h \
     handlers/util.h
 
@@ -47,6 +49,10 @@ superd/spawn.o: superd/spawn.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/spawn.c
 superd/relay.o: superd/relay.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/relay.c
+superd/child.o: superd/child.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/child.c
+superd/limit.o: superd/limit.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/limit.c
 superd/builtin.o: superd/builtin.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/builtin.c
 superd/log.o: superd/log.c $(SUPERD_HDR)
@@ -158,10 +164,11 @@ superd/fuzz-access: superd/fuzz_access.c superd/access.c superd/access.h \
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_access.c \
 	    superd/access.c superd/log.c superd/util.c
 superd/fuzz-conf: superd/fuzz_conf.c superd/conf.c $(SUPERD_HDR) \
-    superd/log.c superd/util.c superd/builtin.o $(SUPERD_BUILTINS)
+    superd/limit.c superd/limit.h superd/log.c superd/util.c \
+    superd/builtin.o $(SUPERD_BUILTINS)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_conf.c \
-	    superd/conf.c superd/log.c superd/util.c superd/builtin.o \
-	    $(SUPERD_BUILTINS)
+	    superd/conf.c superd/limit.c superd/log.c superd/util.c \
+	    superd/builtin.o $(SUPERD_BUILTINS)
 
 # Each runs FUZZTIME seconds on a corpus in $(FUZZDIR), seeded with a few
 # valid files; a crash fails the make.

@@ -24,6 +24,7 @@
 
 #include "builtin.h"
 #include "conf.h"
+#include "limit.h"
 #include "log.h"
 #include "util.h"
 
@@ -460,6 +461,7 @@ conf_free(struct service *sv)
 				free(*a);
 		free(sv->sv_argv);
 		free(sv->sv_builtin);
+		limit_free(sv);
 		free(sv);
 	}
 }

@@ -38,8 +38,20 @@ struct service {
 	int		 sv_busy;	/* a wait handler holds the socket */
 	int		 sv_moved;	/* reload: socket moves across */
 	struct timespec	 sv_pause;	/* not polled before this */
+	int		 sv_pausewhy;	/* enum pausewhy, limit.h */
 	unsigned long	 sv_served;
 	unsigned long	 sv_failed;
+	unsigned long	 sv_refused;	/* by a per-source limit */
+	/* the limits' state, owned by limit.c */
+	struct timespec	*sv_spawnts;	/* ring of the last spawns */
+	int		 sv_nspawn;
+	int		 sv_spawnhead;
+	struct source	*sv_sources;
+	int		 sv_quickfail;	/* handlers in a row failed at once */
+	int		 sv_backoff;	/* seconds of the last pause */
+	/* rate-limited fault lines, log.c */
+	struct timespec	 sv_lastfault;
+	unsigned long	 sv_faults;	/* not logged since */
 };
 
 struct service	*conf_parse(const char *, int *);

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,9 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "child.h"
 #include "conf.h"
+#include "limit.h"
 #include "log.h"
 #include "pathnames.h"
 #include "relay.h"
@@ -31,16 +34,6 @@
 
 #define ACCEPTMAX	64	/* per wake-up, so one listener cannot starve
 				   the others */
-#define KILLGRACE	2	/* seconds between SIGTERM and SIGKILL */
-
-struct child {
-	pid_t		 ch_pid;
-	struct service	*ch_sv;		/* NULL once its service is removed */
-	struct timespec	 ch_start;
-	struct timespec	 ch_deadline;	/* tv_sec 0: no time limit */
-	int		 ch_termed;
-	struct relay	*ch_relay;	/* dgram nowait: where the reply goes */
-};
 
 static int dflag, lflag, tflag, Dflag;
 static long long Tflag = -1;
@@ -48,8 +41,6 @@ static const char *pidfile;
 
 static const char *confpath = SUPERD_CONF;
 static struct service *services;
-static struct child *children;
-static size_t nchildren, capchildren;
 static int selfpipe[2] = { -1, -1 };
 static volatile sig_atomic_t gothup, gotterm, gotusr1, gotchld;
 
@@ -77,25 +68,38 @@ onsignal(int sig)
 	errno = saved;
 }
 
-static void
-now(struct timespec *ts)
-{
-	(void)clock_gettime(CLOCK_MONOTONIC, ts);
-}
-
-static long long
-msdiff(const struct timespec *a, const struct timespec *b)
-{
-	return (a->tv_sec - b->tv_sec) * 1000LL +
-	    (a->tv_nsec - b->tv_nsec) / 1000000;
-}
-
-/* Stops polling sv's socket for secs seconds. */
+/* Stops polling sv's socket for secs seconds, after a fault. */
 static void
 pausesv(struct service *sv, int secs)
 {
-	now(&sv->sv_pause);
+	tnow(&sv->sv_pause);
 	sv->sv_pause.tv_sec += secs;
+	sv->sv_pausewhy = PAUSE_FAULT;
+}
+
+/*
+ * Logs a fault of sv (what failed, and why) at most once a second; the
+ * next line that gets through says how many were left out meanwhile.
+ */
+static void
+fault(struct service *sv, const char *what, const char *why)
+{
+	struct timespec t;
+
+	tnow(&t);
+	if (sv->sv_lastfault.tv_sec != 0 &&
+	    tsdiff(&t, &sv->sv_lastfault) < 1000) {
+		sv->sv_faults++;
+		return;
+	}
+	if (sv->sv_faults > 0)
+		logmsg(LOG_ERR, "%s/%s: %s: %s (%lu more in the last second)",
+		    sv->sv_name, sv->sv_proto, what, why, sv->sv_faults);
+	else
+		logmsg(LOG_ERR, "%s/%s: %s: %s", sv->sv_name, sv->sv_proto,
+		    what, why);
+	sv->sv_faults = 0;
+	sv->sv_lastfault = t;
 }
 
 /* The time limit for sv's handlers, in seconds, or -1 for none. */
@@ -109,35 +113,6 @@ limitof(const struct service *sv)
 	if (sv->sv_socktype == SOCK_DGRAM && !sv->sv_wait)
 		return RELAY_TIMELIMIT;
 	return -1;
-}
-
-/* Records a running child of sv; returns 0, or -1 when out of memory. */
-static int
-addchild(struct service *sv, pid_t pid, struct relay *r)
-{
-	struct child *c;
-	size_t cap;
-	int secs;
-
-	if (nchildren == capchildren) {
-		cap = capchildren ? capchildren * 2 : 64;
-		if ((c = reallocarray(children, cap, sizeof(*c))) == NULL)
-			return -1;
-		children = c;
-		capchildren = cap;
-	}
-	c = &children[nchildren++];
-	memset(c, 0, sizeof(*c));
-	c->ch_pid = pid;
-	c->ch_sv = sv;
-	c->ch_relay = r;
-	now(&c->ch_start);
-	if ((secs = limitof(sv)) > 0) {
-		c->ch_deadline = c->ch_start;
-		c->ch_deadline.tv_sec += secs;
-	}
-	sv->sv_nchild++;
-	return 0;
 }
 
 static void
@@ -157,30 +132,67 @@ logconn(const struct service *sv, const struct sockaddr *peer, pid_t pid)
 }
 
 /*
- * Runs sv's handler on fds; on failure logs why, closes nothing and pauses
+ * Runs sv's handler on fds; counted says a per-source limit holds a place
+ * for peer.  On failure logs why (rate-limited), closes nothing and pauses
  * the service for a second, so that a fork that keeps failing cannot spin.
  */
 static pid_t
 start(struct service *sv, const int fds[3], const struct sockaddr *peer,
-    const struct sockaddr *local, struct relay *r)
+    const struct sockaddr *local, struct relay *r, int counted)
 {
+	struct timespec t;
+	struct child *c;
 	pid_t pid;
 
 	if ((pid = spawn_child(sv, fds, peer, local)) == -1) {
-		logmsg(LOG_ERR, "%s/%s: fork: %s", sv->sv_name, sv->sv_proto,
-		    strerror(errno));
+		fault(sv, "fork", strerror(errno));
 		sv->sv_failed++;
+		if (counted)
+			limit_release(sv, peer);
 		pausesv(sv, 1);
 		return -1;
 	}
-	if (addchild(sv, pid, r) == -1) {
-		logmsg(LOG_ERR, "%s/%s: pid %ld: %s", sv->sv_name, sv->sv_proto,
-		    (long)pid, strerror(errno));
-		sv->sv_nchild++;	/* never reaped into the table: hold one */
-	}
+	tnow(&t);
+	if (limit_spawned(sv, &t) == -1)
+		fault(sv, "spawn limit", strerror(errno));
+	sv->sv_nchild++;
 	sv->sv_served++;
+	if ((c = child_add(sv, pid, limitof(sv))) == NULL) {
+		/* Never reaped into the table, it holds its place for good. */
+		fault(sv, "child table", strerror(errno));
+	} else {
+		c->ch_relay = r;
+		if (counted) {
+			c->ch_counted = 1;
+			memcpy(&c->ch_peer, peer, peer->sa_family == AF_INET ?
+			    sizeof(struct sockaddr_in) :
+			    sizeof(struct sockaddr_in6));
+		}
+	}
 	logconn(sv, peer, pid);
 	return pid;
+}
+
+/*
+ * The per-source limits for a connection or datagram from peer: 0 refused
+ * (logged, rate-limited), 1 admitted, 2 admitted and counted for peer.
+ */
+static int
+admit(struct service *sv, const struct sockaddr *peer,
+    const struct timespec *t)
+{
+	char a[SOCK_ADDRSTRLEN], why[96];
+	int port, k;
+
+	if ((k = limit_admit(sv, peer, t)) != 0)
+		return k;
+	sv->sv_refused++;
+	if (sock_ntop(peer, a, sizeof(a), &port) == -1)
+		(void)snprintf(a, sizeof(a), "?");
+	(void)snprintf(why, sizeof(why), "%s port %d over a per-source limit",
+	    a, port);
+	fault(sv, "refused", why);
+	return 0;
 }
 
 /* stream nowait: accepts until EAGAIN and starts a handler for each. */
@@ -188,11 +200,15 @@ static void
 acceptloop(struct service *sv)
 {
 	struct sockaddr_storage peer, local;
+	struct timespec t;
 	socklen_t plen, llen;
-	int fd, i, fds[3];
+	int fd, i, counted, fds[3];
 
 	for (i = 0; i < ACCEPTMAX; i++) {
 		if (sv->sv_maxchild && sv->sv_nchild >= sv->sv_maxchild)
+			return;
+		tnow(&t);
+		if (!limit_spawnok(sv, &t))
 			return;
 		plen = sizeof(peer);
 		fd = accept4(sv->sv_fd, (struct sockaddr *)&peer, &plen,
@@ -204,21 +220,26 @@ acceptloop(struct service *sv)
 			    errno == EPROTO)
 				continue;
 			/* EMFILE, ENFILE, ENOBUFS, ENOMEM: wait, don't spin. */
-			logmsg(LOG_ERR, "%s/%s: accept: %s; pausing 1 s",
-			    sv->sv_name, sv->sv_proto, strerror(errno));
+			fault(sv, "accept", strerror(errno));
 			pausesv(sv, 1);
 			return;
 		}
+		/* Refused: closed at once, without a byte, without a fork. */
+		if ((counted = admit(sv, (struct sockaddr *)&peer, &t)) == 0) {
+			(void)close(fd);
+			continue;
+		}
 		llen = sizeof(local);
 		if (getsockname(fd, (struct sockaddr *)&local, &llen) == -1) {
-			logmsg(LOG_ERR, "%s/%s: getsockname: %s", sv->sv_name,
-			    sv->sv_proto, strerror(errno));
+			fault(sv, "getsockname", strerror(errno));
+			if (counted == 2)
+				limit_release(sv, (struct sockaddr *)&peer);
 			(void)close(fd);
 			continue;
 		}
 		fds[0] = fds[1] = fds[2] = fd;
 		(void)start(sv, fds, (struct sockaddr *)&peer,
-		    (struct sockaddr *)&local, NULL);
+		    (struct sockaddr *)&local, NULL, counted == 2);
 		(void)close(fd);
 		if (sv->sv_pause.tv_sec != 0)
 			return;
@@ -235,14 +256,18 @@ handover(struct service *sv)
 {
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof(local);
+	struct timespec t;
 	int fds[3];
 
+	tnow(&t);
+	if (!limit_spawnok(sv, &t))
+		return;
 	fds[0] = fds[1] = sv->sv_fd;
 	fds[2] = 2;
 	if (getsockname(sv->sv_fd, (struct sockaddr *)&local, &llen) == -1)
 		llen = 0;
 	if (start(sv, fds, NULL, llen ? (struct sockaddr *)&local : NULL,
-	    NULL) != -1)
+	    NULL, 0) != -1)
 		sv->sv_busy = 1;
 }
 
@@ -251,13 +276,17 @@ static void
 dgramloop(struct service *sv)
 {
 	const struct builtin *b = NULL;
+	struct timespec t;
 	struct relay *r;
-	int i, again, fds[3];
+	int i, again, counted, fds[3];
 
 	if (sv->sv_builtin != NULL)
 		b = builtin_find(sv->sv_builtin, SOCK_DGRAM);
 	for (i = 0; i < ACCEPTMAX; i++) {
 		if (sv->sv_maxchild && sv->sv_nchild >= sv->sv_maxchild)
+			return;
+		tnow(&t);
+		if (b == NULL && !limit_spawnok(sv, &t))
 			return;
 		if (b != NULL) {
 			if (relay_builtin(sv, b) == -1)
@@ -270,7 +299,13 @@ dgramloop(struct service *sv)
 				return;
 			continue;
 		}
-		if (start(sv, fds, relay_peer(r), relay_local(r), r) == -1) {
+		if ((counted = admit(sv, relay_peer(r), &t)) == 0) {
+			relay_free(r);
+			relay_closefds(fds);
+			continue;
+		}
+		if (start(sv, fds, relay_peer(r), relay_local(r), r,
+		    counted == 2) == -1) {
 			relay_free(r);
 			relay_closefds(fds);
 			return;
@@ -293,16 +328,12 @@ serve(struct service *sv)
 }
 
 static void
-logexit(const struct child *c, int status)
+logexit(const struct child *c, int status, long long ms)
 {
 	const struct service *sv = c->ch_sv;
-	struct timespec t;
-	long long ms;
 
 	if (!lflag || sv == NULL)
 		return;
-	now(&t);
-	ms = msdiff(&t, &c->ch_start);
 	if (WIFSIGNALED(status))
 		logmsg(LOG_INFO, "%s/%s: pid %ld killed by signal %d after "
 		    "%lld.%03lld s", sv->sv_name, sv->sv_proto, (long)c->ch_pid,
@@ -313,63 +344,56 @@ logexit(const struct child *c, int status)
 		    WEXITSTATUS(status), ms / 1000, ms % 1000);
 }
 
-/* Reaps every child that has ended; sends dgram nowait replies. */
+/* 1 when a datagram waits on sv's socket. */
+static int
+queued(const struct service *sv)
+{
+	char b;
+
+	return recv(sv->sv_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) >= 0;
+}
+
+/*
+ * Reaps every child that has ended: sends dgram nowait replies, releases
+ * per-source places, and tells the failure detection how it went.
+ */
 static void
 reap(void)
 {
 	struct service *sv;
+	struct timespec t;
 	struct child *c;
+	long long ms;
 	pid_t pid;
-	size_t i;
-	int status;
+	int status, failed;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (i = 0; i < nchildren; i++)
-			if (children[i].ch_pid == pid)
-				break;
-		if (i == nchildren)
+		if ((c = child_find(pid)) == NULL)
 			continue;
-		c = &children[i];
-		logexit(c, status);
+		tnow(&t);
+		ms = tsdiff(&t, &c->ch_start);
+		logexit(c, status, ms);
 		if (c->ch_relay != NULL) {
 			relay_reply(c->ch_relay, c->ch_sv);
 			relay_free(c->ch_relay);
 		}
 		if ((sv = c->ch_sv) != NULL) {
+			failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 			sv->sv_nchild--;
+			if (failed)
+				sv->sv_failed++;
+			if (c->ch_counted)
+				limit_release(sv, (struct sockaddr *)&c->ch_peer);
+			limit_exited(sv, failed, ms, sv->sv_wait &&
+			    sv->sv_socktype == SOCK_DGRAM && sv->sv_fd != -1 &&
+			    queued(sv), &t);
 			if (sv->sv_wait)
 				sv->sv_busy = 0;
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-				sv->sv_failed++;
 		}
-		*c = children[--nchildren];
+		child_del(c);
 	}
 	if (pid == -1 && errno != ECHILD)
 		logmsg(LOG_ERR, "waitpid: %s", strerror(errno));
-}
-
-/* Handlers past their time limit get SIGTERM, then SIGKILL. */
-static void
-timeouts(void)
-{
-	struct timespec t;
-	size_t i;
-	struct child *c;
-
-	now(&t);
-	for (i = 0; i < nchildren; i++) {
-		c = &children[i];
-		if (c->ch_deadline.tv_sec == 0 || msdiff(&c->ch_deadline, &t) > 0)
-			continue;
-		if (c->ch_sv != NULL && dflag)
-			logmsg(LOG_INFO, "%s/%s: pid %ld: time limit, %s",
-			    c->ch_sv->sv_name, c->ch_sv->sv_proto,
-			    (long)c->ch_pid, c->ch_termed ? "SIGKILL" : "SIGTERM");
-		(void)kill(c->ch_pid, c->ch_termed ? SIGKILL : SIGTERM);
-		c->ch_deadline = t;
-		c->ch_deadline.tv_sec += KILLGRACE;
-		c->ch_termed = 1;
-	}
 }
 
 /* Milliseconds until the next time limit or pause ends, or -1. */
@@ -378,24 +402,15 @@ nexttimeout(void)
 {
 	struct timespec t;
 	struct service *sv;
-	long long ms = -1, d;
-	size_t i;
+	long long ms, d;
 
-	now(&t);
-	for (i = 0; i < nchildren; i++) {
-		if (children[i].ch_deadline.tv_sec == 0)
-			continue;
-		d = msdiff(&children[i].ch_deadline, &t);
-		if (ms == -1 || d < ms)
-			ms = d;
-	}
+	tnow(&t);
+	ms = child_nextdeadline(&t);
 	for (sv = services; sv != NULL; sv = sv->sv_next) {
 		if (sv->sv_pause.tv_sec == 0)
 			continue;
-		if ((d = msdiff(&sv->sv_pause, &t)) <= 0) {
-			sv->sv_pause.tv_sec = 0;
+		if ((d = tsdiff(&sv->sv_pause, &t)) < 0)
 			d = 0;
-		}
 		if (ms == -1 || d < ms)
 			ms = d;
 	}
@@ -481,7 +496,6 @@ static void
 reload(void)
 {
 	struct service *new, *n, *o;
-	size_t i;
 	int nerr, nnew = 0, ngone = 0, nsv = 0;
 
 	new = conf_parse(confpath, &nerr);
@@ -525,22 +539,20 @@ reload(void)
 		n->sv_pause = o->sv_pause;
 		n->sv_served = o->sv_served;
 		n->sv_failed = o->sv_failed;
+		n->sv_refused = o->sv_refused;
+		limit_move(n, o);
 		n->sv_moved = 0;
 		o->sv_fd = -1;
 		if (sock_setmode(n) == -1)
 			logmsg(LOG_ERR, "%s/%s: fcntl: %s", n->sv_name,
 			    n->sv_proto, strerror(errno));
-		for (i = 0; i < nchildren; i++)
-			if (children[i].ch_sv == o)
-				children[i].ch_sv = n;
+		child_remap(o, n);
 		listening(n);
 	}
 	for (o = services; o != NULL; o = o->sv_next)
 		if (o->sv_fd != -1) {
 			ngone++;
-			for (i = 0; i < nchildren; i++)
-				if (children[i].ch_sv == o)
-					children[i].ch_sv = NULL;
+			child_remap(o, NULL);
 		}
 	closesockets(services);
 	conf_free(services);
@@ -557,17 +569,17 @@ status(void)
 	struct timespec t;
 	char until[32];
 
-	now(&t);
+	tnow(&t);
 	for (sv = services; sv != NULL; sv = sv->sv_next) {
-		if (sv->sv_pause.tv_sec != 0 && msdiff(&sv->sv_pause, &t) > 0)
+		if (sv->sv_pause.tv_sec != 0 && tsdiff(&sv->sv_pause, &t) > 0)
 			(void)snprintf(until, sizeof(until), "+%llds",
-			    msdiff(&sv->sv_pause, &t) / 1000 + 1);
+			    tsdiff(&sv->sv_pause, &t) / 1000 + 1);
 		else
 			(void)snprintf(until, sizeof(until), "-");
 		logmsg(LOG_INFO, "%s:%d: %s/%s: served %lu, running %d, "
-		    "failed %lu, disabled-until %s", sv->sv_file, sv->sv_line,
-		    sv->sv_name, sv->sv_proto, sv->sv_served, sv->sv_nchild,
-		    sv->sv_failed, until);
+		    "failed %lu, refused %lu, disabled-until %s", sv->sv_file,
+		    sv->sv_line, sv->sv_name, sv->sv_proto, sv->sv_served,
+		    sv->sv_nchild, sv->sv_failed, sv->sv_refused, until);
 	}
 }
 
@@ -627,15 +639,18 @@ loop(void)
 		pfd[0].fd = selfpipe[0];
 		pfd[0].events = POLLIN;
 		n = 1;
-		now(&t);
+		tnow(&t);
 		for (sv = services; sv != NULL; sv = sv->sv_next) {
 			if (sv->sv_fd == -1 || sv->sv_busy ||
 			    (sv->sv_maxchild && sv->sv_nchild >= sv->sv_maxchild))
 				continue;
 			if (sv->sv_pause.tv_sec != 0 &&
-			    msdiff(&sv->sv_pause, &t) > 0)
+			    tsdiff(&sv->sv_pause, &t) > 0)
 				continue;
-			sv->sv_pause.tv_sec = 0;
+			if (sv->sv_pause.tv_sec != 0) {
+				sv->sv_pause.tv_sec = 0;
+				limit_resumed(sv);
+			}
 			pfd[n].fd = sv->sv_fd;
 			pfd[n].events = POLLIN;
 			pfdsv[n++] = sv;
@@ -665,7 +680,8 @@ loop(void)
 		for (i = 1; i < n; i++)
 			if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
 				serve(pfdsv[i]);
-		timeouts();
+		tnow(&t);
+		child_timeouts(&t, dflag);
 		continue;
 nomem:
 		logmsg(LOG_ERR, "poll set: %s", strerror(errno));
@@ -812,7 +828,7 @@ main(int argc, char *argv[])
 
 	closesockets(services);
 	conf_free(services);
-	free(children);
+	child_freeall();
 	free(abspath);
 	if (pidfile != NULL && unlink(pidfile) == -1)
 		logmsg(LOG_ERR, "%s: %s", pidfile, strerror(errno));

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -39,4 +40,19 @@ parsenum(const char *s, long long min, long long max, const char **errstr)
 		return 0;
 	}
 	return v;
+}
+
+/* The monotonic clock, which no one can set back. */
+void
+tnow(struct timespec *ts)
+{
+	(void)clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+/* a - b in milliseconds. */
+long long
+tsdiff(const struct timespec *a, const struct timespec *b)
+{
+	return (a->tv_sec - b->tv_sec) * 1000LL +
+	    (a->tv_nsec - b->tv_nsec) / 1000000;
 }

@@ -1,7 +1,11 @@
-/* Small helpers shared by superd's files: bounded number parsing. */
+/* Small helpers shared by superd's files: numbers and the clock. */
 #ifndef SUPERD_UTIL_H
 #define SUPERD_UTIL_H
 
-long long parsenum(const char *, long long, long long, const char **);
+#include <time.h>
+
+long long	parsenum(const char *, long long, long long, const char **);
+void		tnow(struct timespec *);
+long long	tsdiff(const struct timespec *, const struct timespec *);
 
 #endif

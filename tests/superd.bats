@@ -678,8 +678,8 @@ EOF
 	wait_for "$SUPERD_LOG" 'false.*exited 1|0/tcp4: pid [0-9]+ exited 1'
 	kill -USR1 "$SUPERD_PID"
 	wait_for "$SUPERD_LOG" "$SUPERD_CONF:2: 0/tcp4: served"
-	grep -qx "superd: $SUPERD_CONF:1: 0/tcp4: served 2, running 0, failed 0, disabled-until -" "$SUPERD_LOG"
-	grep -qx "superd: $SUPERD_CONF:2: 0/tcp4: served 1, running 0, failed 1, disabled-until -" "$SUPERD_LOG"
+	grep -qx "superd: $SUPERD_CONF:1: 0/tcp4: served 2, running 0, failed 0, refused 0, disabled-until -" "$SUPERD_LOG"
+	grep -qx "superd: $SUPERD_CONF:2: 0/tcp4: served 1, running 0, failed 1, refused 0, disabled-until -" "$SUPERD_LOG"
 }
 
 @test "SIGTERM and SIGINT close the listeners and exit 0" {
@@ -806,4 +806,129 @@ EOF
 	echo "127.0.0.1:0 stream tcp4 nowait $ME internal qotd" >qotd.conf
 	run -1 "$SUPERD" -t qotd.conf
 	[ "$output" = "superd: qotd.conf:1: no internal service 'qotd'" ]
+}
+
+# --- limits and failing services -----------------------------------------
+
+# cputicks PID: user + system CPU time of PID, in clock ticks.
+cputicks() {
+	awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+@test "nowait/0/0/1: a second child per source is refused, another source served" {
+	superd_start <<EOF
+0.0.0.0:0 stream tcp4 nowait/0/0/1 $ME /bin/sleep sleep 3
+EOF
+	port=$(superd_port 1)
+	"$NETC" -w 10 -n 127.0.0.1 "$port" >/dev/null &
+	holder=$!
+	wait_until 5 eval '[ -n "$(superd_children)" ]'
+	# closed at once, without a byte: EOF well before the 3 s handler ends
+	SECONDS=0
+	run -0 "$NETC" -w 5 -n 127.0.0.1 "$port"
+	[ "$output" = "" ]
+	[ "$SECONDS" -lt 2 ]
+	# another source is served (its handler runs)
+	"$NETC" -w 10 -n -s 127.0.0.2 127.0.0.2 "$port" >/dev/null &
+	other=$!
+	wait_until 5 eval '[ "$(superd_children | wc -l)" -eq 2 ]'
+	wait_for "$SUPERD_LOG" "refused: 127.0.0.1 port [0-9]+ over a per-source limit"
+	grep -q "connection from 127.0.0.2 port" "$SUPERD_LOG"
+	wait "$holder" "$other"
+	# the refused connection counted toward nothing service-wide
+	kill -USR1 "$SUPERD_PID"
+	wait_for "$SUPERD_LOG" "served 2, running 0, failed 0, refused 1"
+}
+
+@test "nowait/0/3/0: over 3 connections a minute per source is refused" {
+	superd_start <<EOF
+0.0.0.0:0 stream tcp4 nowait/0/3/0 $ME $ECHO echo
+EOF
+	port=$(superd_port 1)
+	for k in 1 2 3; do
+		run -0 "$NETC" 127.0.0.1 "$port" <<<"n$k"
+		[ "$output" = "n$k" ]
+	done
+	run -0 "$NETC" -n 127.0.0.1 "$port"
+	[ "$output" = "" ]
+	run -0 "$NETC" -s 127.0.0.2 127.0.0.2 "$port" <<<"other source"
+	[ "$output" = "other source" ]
+}
+
+@test "nowait/1: at the child limit a burst waits in the backlog, none is dropped" {
+	script slow "sleep 0.5; echo done"
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait/1 $ME $BATS_TEST_TMPDIR/slow slow
+EOF
+	port=$(superd_port 1)
+	pids=()
+	for i in 1 2 3; do
+		"$NETC" -w 10 -n 127.0.0.1 "$port" >"out$i" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in 1 2 3; do
+		[ "$(cat "out$i")" = "done" ]
+	done
+	# one at a time: never two handlers running
+	[ "$(grep -c 'connection from' "$SUPERD_LOG")" -eq 3 ]
+}
+
+@test "nowait.3: past 3 spawns a minute the service pauses, the backlog queues" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait.3 $ME $ECHO echo
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	port=$(superd_port 1)
+	for k in 1 2 3; do
+		run -0 "$NETC" 127.0.0.1 "$port" <<<"n$k"
+		[ "$output" = "n$k" ]
+	done
+	# the fourth is not refused: it waits, unanswered, in the backlog
+	run -3 "$NETC" -w 1 127.0.0.1 "$port" <<<"n4"
+	wait_for "$SUPERD_LOG" "0/tcp4: 3 spawns in 60 s; paused for [0-9]+ s"
+	run -0 "$NETC" 127.0.0.1 "$(superd_port 2)" <<<"sibling"
+	[ "$output" = "sibling" ]
+}
+
+@test "a stream handler failing at once is paused, siblings serve, it resumes" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME /bin/false false
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	port=$(superd_port 1)
+	before=$(cputicks "$SUPERD_PID")
+	for i in $(seq 5); do
+		"$NETC" -w 2 -n 127.0.0.1 "$port" >/dev/null
+	done
+	wait_for "$SUPERD_LOG" ":1: 0/tcp4: 5 handlers in a row failed at once; paused for 10 s"
+	[ "$(grep -c 'failed at once' "$SUPERD_LOG")" -eq 1 ]
+	# paused: a connection waits unanswered; the sibling answers
+	"$NETC" -w 15 -n 127.0.0.1 "$port" >/dev/null &
+	waiting=$!
+	run -0 "$NETC" 127.0.0.1 "$(superd_port 2)" <<<"sibling"
+	[ "$output" = "sibling" ]
+	# resumes by itself after 10 s and serves the one that waited
+	wait_for "$SUPERD_LOG" ":1: 0/tcp4: resumed" 13
+	wait "$waiting"
+	[ $(($(cputicks "$SUPERD_PID") - before)) -lt 50 ]
+}
+
+@test "a dgram wait handler that exits without reading is paused, not spun" {
+	superd_start <<EOF
+127.0.0.1:0 dgram udp4 wait $ME /bin/true true
+127.0.0.1:0 dgram udp4 nowait $ME $ECHO echo
+EOF
+	port=$(superd_port 1)
+	before=$(cputicks "$SUPERD_PID")
+	run -3 "$NETC" -u -w 1 127.0.0.1 "$port" <<<"never read"
+	wait_for "$SUPERD_LOG" ":1: 0/udp4: 5 handlers in a row failed at once; paused for 10 s"
+	sleep 2
+	# five starts, then nothing while paused: no spin
+	[ "$(grep -c '0/udp4: started pid' "$SUPERD_LOG")" -eq 5 ]
+	[ $(($(cputicks "$SUPERD_PID") - before)) -lt 30 ]
+	# the socket stayed bound and the sibling answers
+	ss -Hlun "sport = :$port" | grep -q "127.0.0.1:$port"
+	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 2)" <<<"sibling"
+	[ "$output" = "sibling" ]
 }

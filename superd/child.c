@@ -1,0 +1,130 @@
+/*
+ * The table of running handlers: one entry per child, so that the reaper
+ * knows its service, its dgram nowait reply and its per-source count, and
+ * time limits can be enforced.  The array grows by doubling and never
+ * shrinks, so a steady load allocates nothing.
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "child.h"
+#include "conf.h"
+#include "log.h"
+#include "util.h"
+
+#define KILLGRACE	2	/* seconds between SIGTERM and SIGKILL */
+
+static struct child *children;
+static size_t nchildren, capchildren;
+
+/*
+ * Records child pid of sv, with a time limit of secs seconds (none when
+ * not positive).  Returns the entry, or NULL when out of memory.
+ */
+struct child *
+child_add(struct service *sv, pid_t pid, int secs)
+{
+	struct child *c;
+	size_t cap;
+
+	if (nchildren == capchildren) {
+		cap = capchildren ? capchildren * 2 : 64;
+		if ((c = reallocarray(children, cap, sizeof(*c))) == NULL)
+			return NULL;
+		children = c;
+		capchildren = cap;
+	}
+	c = &children[nchildren++];
+	memset(c, 0, sizeof(*c));
+	c->ch_pid = pid;
+	c->ch_sv = sv;
+	tnow(&c->ch_start);
+	if (secs > 0) {
+		c->ch_deadline = c->ch_start;
+		c->ch_deadline.tv_sec += secs;
+	}
+	return c;
+}
+
+/* The entry of pid, or NULL. */
+struct child *
+child_find(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < nchildren; i++)
+		if (children[i].ch_pid == pid)
+			return &children[i];
+	return NULL;
+}
+
+/* Removes c, which child_find() or child_add() returned. */
+void
+child_del(struct child *c)
+{
+	*c = children[--nchildren];
+}
+
+/* On reload: the children of from now belong to to (NULL: removed). */
+void
+child_remap(const struct service *from, struct service *to)
+{
+	size_t i;
+
+	for (i = 0; i < nchildren; i++)
+		if (children[i].ch_sv == from)
+			children[i].ch_sv = to;
+}
+
+/* Handlers past their time limit get SIGTERM, then SIGKILL. */
+void
+child_timeouts(const struct timespec *now, int verbose)
+{
+	struct child *c;
+	size_t i;
+
+	for (i = 0; i < nchildren; i++) {
+		c = &children[i];
+		if (c->ch_deadline.tv_sec == 0 ||
+		    tsdiff(&c->ch_deadline, now) > 0)
+			continue;
+		if (c->ch_sv != NULL && verbose)
+			logmsg(LOG_INFO, "%s/%s: pid %ld: time limit, %s",
+			    c->ch_sv->sv_name, c->ch_sv->sv_proto,
+			    (long)c->ch_pid, c->ch_termed ? "SIGKILL" : "SIGTERM");
+		(void)kill(c->ch_pid, c->ch_termed ? SIGKILL : SIGTERM);
+		c->ch_deadline = *now;
+		c->ch_deadline.tv_sec += KILLGRACE;
+		c->ch_termed = 1;
+	}
+}
+
+/* Milliseconds until the next time limit, or -1 when none is set. */
+long long
+child_nextdeadline(const struct timespec *now)
+{
+	long long ms = -1, d;
+	size_t i;
+
+	for (i = 0; i < nchildren; i++) {
+		if (children[i].ch_deadline.tv_sec == 0)
+			continue;
+		d = tsdiff(&children[i].ch_deadline, now);
+		if (d < 0)
+			d = 0;
+		if (ms == -1 || d < ms)
+			ms = d;
+	}
+	return ms;
+}
+
+void
+child_freeall(void)
+{
+	free(children);
+	children = NULL;
+	nchildren = capchildren = 0;
+}
