@@ -26,14 +26,14 @@ TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd
 all: $(PROGS) $(TESTPROGS)
 
 # --- superd ---------------------------------------------------------------
-SUPERD_OBJ = superd/main.o superd/conf.o superd/sock.o superd/spawn.o \
-    superd/relay.o superd/child.o superd/limit.o superd/builtin.o \
-    superd/log.o superd/util.o
+SUPERD_OBJ = superd/main.o superd/serve.o superd/table.o superd/conf.o \
+    superd/sock.o superd/spawn.o superd/relay.o superd/child.o \
+    superd/limit.o superd/builtin.o superd/log.o superd/util.o
 SUPERD_BUILTINS = handlers/util.o handlers/echo-builtin.o \
     handlers/discard-builtin.o handlers/chargen-builtin.o \
     handlers/daytime-builtin.o handlers/time-builtin.o
 SUPERD_HDR = superd/conf.h superd/sock.h superd/spawn.h superd/relay.h \
-    superd/child.h superd/limit.h \
+    superd/child.h superd/limit.h superd/serve.h superd/table.h \
     superd/builtin.h superd/log.h superd/util.h superd/pathnames.h \
     handlers/util.h
 
@@ -41,6 +41,10 @@ superd/superd: $(SUPERD_OBJ) $(SUPERD_BUILTINS)
 	$(CC) $(LDFLAGS) -o $@ $(SUPERD_OBJ) $(SUPERD_BUILTINS) $(LDLIBS)
 superd/main.o: superd/main.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/main.c
+superd/serve.o: superd/serve.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/serve.c
+superd/table.o: superd/table.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/table.c
 superd/conf.o: superd/conf.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/conf.c
 superd/sock.o: superd/sock.c $(SUPERD_HDR)

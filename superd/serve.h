@@ -1,0 +1,14 @@
+/* Serving connections and datagrams, and reaping their handlers. */
+#ifndef SUPERD_SERVE_H
+#define SUPERD_SERVE_H
+
+struct service;
+
+/* Options of main.c that serving follows. */
+extern int		lflag;
+extern long long	Tflag;
+
+void	serve(struct service *);
+void	serve_reap(void);
+
+#endif
