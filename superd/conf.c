@@ -30,6 +30,9 @@
 
 #define MAXFIELDS	64
 
+/* superd-wide defaults for the limits a WAIT field leaves at 0. */
+static int defspawnmax, defmaxchild, defmaxcpm, defmaxperip;
+
 struct line {
 	const char	*file;
 	int		 lineno;
@@ -182,7 +185,7 @@ address(struct service *sv, const struct line *l, char *field, int family)
 }
 
 /*
- * WAIT[LIMITS][@SECONDS]: wait or nowait, then .N (OpenBSD, netkit) or
+ * WAIT[LIMITS][@SECONDS]: wait or nowait, then .N (OpenBSD, netkit) and/or
  * /A/B/C (FreeBSD, each part may be empty), then a time limit.
  */
 static int
@@ -209,11 +212,19 @@ waitfield(struct service *sv, const struct line *l, char *f)
 	} else
 		return bad(l, "unknown wait field '%s'", f);
 	if (*p == '.') {
-		v = parsenum(p + 1, 0, INT_MAX, &errstr);
+		part = ++p;
+		if ((p = strchr(p, '/')) != NULL)
+			*p = '\0';
+		v = parsenum(part, 0, INT_MAX, &errstr);
 		if (errstr != NULL)
-			return bad(l, "spawn limit '%s': bad number", p + 1);
+			return bad(l, "spawn limit '%s': bad number", part);
 		sv->sv_spawnmax = (int)v;
-	} else if (*p == '/') {
+		if (p != NULL)
+			*p = '/';
+		else
+			p = part + strlen(part);
+	}
+	if (*p == '/') {
 		slot[0] = &sv->sv_maxchild;
 		slot[1] = &sv->sv_maxcpm;
 		slot[2] = &sv->sv_maxperip;
@@ -234,6 +245,17 @@ waitfield(struct service *sv, const struct line *l, char *f)
 	if (sv->sv_wait && sv->sv_socktype == SOCK_STREAM &&
 	    (sv->sv_maxcpm || sv->sv_maxperip))
 		return bad(l, "per-source limits need nowait ('%s')", orig);
+	if (sv->sv_spawnmax == 0)
+		sv->sv_spawnmax = defspawnmax;
+	if (sv->sv_maxchild == 0)
+		sv->sv_maxchild = defmaxchild;
+	/* The handler of a wait service sees the peers, superd does not. */
+	if (!(sv->sv_wait && sv->sv_socktype == SOCK_STREAM)) {
+		if (sv->sv_maxcpm == 0)
+			sv->sv_maxcpm = defmaxcpm;
+		if (sv->sv_maxperip == 0)
+			sv->sv_maxperip = defmaxperip;
+	}
 	return 0;
 }
 
@@ -440,6 +462,20 @@ conf_parse(const char *path, int *nerr)
 		return NULL;
 	}
 	return head;
+}
+
+/*
+ * Sets the limits every service gets where its WAIT field leaves them at
+ * 0: spawns a minute, children, connections per source a minute, children
+ * per source (0: none).
+ */
+void
+conf_defaults(int spawnmax, int maxchild, int maxcpm, int maxperip)
+{
+	defspawnmax = spawnmax;
+	defmaxchild = maxchild;
+	defmaxcpm = maxcpm;
+	defmaxperip = maxperip;
 }
 
 /* Frees a list of services; their sockets must be closed or moved first. */

@@ -56,6 +56,7 @@ struct service {
 
 struct service	*conf_parse(const char *, int *);
 void		 conf_free(struct service *);
+void		 conf_defaults(int, int, int, int);
 int		 conf_samesocket(const struct service *,
 		    const struct service *);
 

@@ -38,6 +38,13 @@ static struct service *services;
 static int selfpipe[2] = { -1, -1 };
 static volatile sig_atomic_t gothup, gotterm, gotusr1, gotchld;
 
+enum {
+	OPT_MAXCHILD = 256,	/* these four in this order: see lim[] */
+	OPT_MAXPERIP,
+	OPT_MAXCPM,
+	OPT_SPAWNMAX
+};
+
 static void
 usage(void)
 {
@@ -224,6 +231,10 @@ main(int argc, char *argv[])
 		{ "log-connections",	no_argument,		NULL, 'l' },
 		{ "pidfile",		required_argument,	NULL, 'p' },
 		{ "time-limit",		required_argument,	NULL, 'T' },
+		{ "max-children",	required_argument,	NULL, OPT_MAXCHILD },
+		{ "max-per-source",	required_argument,	NULL, OPT_MAXPERIP },
+		{ "max-rate-per-source", required_argument,	NULL, OPT_MAXCPM },
+		{ "max-spawn-rate",	required_argument,	NULL, OPT_SPAWNMAX },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'V' },
 		{ NULL,			0,			NULL, 0 }
@@ -231,7 +242,7 @@ main(int argc, char *argv[])
 	struct service *sv;
 	const char *errstr;
 	char *abspath = NULL;
-	int ch, nerr, nfail;
+	int ch, nerr, nfail, lim[4] = { 0, 0, 0, 0 };
 
 	while ((ch = getopt_long(argc, argv, "dtDlp:T:h", longopts, NULL)) !=
 	    -1) {
@@ -245,6 +256,15 @@ main(int argc, char *argv[])
 			Tflag = parsenum(optarg, 1, INT_MAX, &errstr);
 			if (errstr != NULL)
 				errx(2, "time limit %s: %s", optarg, errstr);
+			break;
+		case OPT_MAXCHILD:
+		case OPT_MAXPERIP:
+		case OPT_MAXCPM:
+		case OPT_SPAWNMAX:
+			lim[ch - OPT_MAXCHILD] = (int)parsenum(optarg, 0,
+			    INT_MAX, &errstr);
+			if (errstr != NULL)
+				errx(2, "limit %s: %s", optarg, errstr);
 			break;
 		case 'h':
 			printf("usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] "
@@ -263,6 +283,7 @@ main(int argc, char *argv[])
 		usage();
 	if (argc == 1)
 		confpath = argv[0];
+	conf_defaults(lim[3], lim[0], lim[2], lim[1]);
 	stdfds();
 
 	if (tflag) {

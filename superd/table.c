@@ -200,10 +200,19 @@ table_print(const struct service *services)
 		if (sock_ntop((const struct sockaddr *)&sv->sv_addr, a,
 		    sizeof(a), &port) == -1)
 			(void)snprintf(a, sizeof(a), "?");
-		printf("%s:%d: %s %s %d %s %s %s %s %s", sv->sv_file, sv->sv_line,
+		printf("%s:%d: %s %s %d %s %s %s", sv->sv_file, sv->sv_line,
 		    sv->sv_name, a, port,
 		    sv->sv_socktype == SOCK_STREAM ? "stream" : "dgram",
-		    sv->sv_proto, sv->sv_wait ? "wait" : "nowait", sv->sv_user,
+		    sv->sv_proto, sv->sv_wait ? "wait" : "nowait");
+		/* The limits in force, in the syntax the parser reads back. */
+		if (sv->sv_spawnmax)
+			printf(".%d", sv->sv_spawnmax);
+		if (sv->sv_maxchild || sv->sv_maxcpm || sv->sv_maxperip)
+			printf("/%d/%d/%d", sv->sv_maxchild, sv->sv_maxcpm,
+			    sv->sv_maxperip);
+		if (sv->sv_timelimit > 0)
+			printf("@%d", sv->sv_timelimit);
+		printf(" %s %s", sv->sv_user,
 		    sv->sv_prog != NULL ? sv->sv_prog : "internal");
 		if (sv->sv_builtin != NULL)
 			printf(" %s", sv->sv_builtin);

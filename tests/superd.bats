@@ -64,11 +64,27 @@ EOF
 	[ "${lines[0]}" = "sub/c.conf:3: echo :: 7 stream tcp nowait $ME $BATS_TEST_TMPDIR/sub/myecho myecho" ] ||
 	    [ "${lines[0]}" = "sub/c.conf:3: echo 0.0.0.0 7 stream tcp nowait $ME $BATS_TEST_TMPDIR/sub/myecho myecho" ]
 	[ "${lines[1]}" = "sub/c.conf:4: daytime 127.0.0.1 13 dgram udp4 wait $ME $DAYTIME daytime" ]
-	[ "${lines[2]}" = "sub/c.conf:5: 7777 ::1 7777 stream tcp6 nowait $ME $ECHO echo -x" ]
-	[[ "${lines[3]}" == "sub/c.conf:6: 7778 "*" 7778 stream tcp46 nowait $ME $BATS_TEST_TMPDIR/sub/./myecho echo" ]]
-	[[ "${lines[4]}" =~ ^sub/c.conf:7:\ 7779\ (127.0.0.1|::1)\ 7779\ dgram\ udp\ nowait\ $ME\ $DAYTIME\ daytime\ -u$ ]]
-	[ "${lines[5]}" = "sub/c.conf:8: 0 0.0.0.0 0 stream tcp4 wait $ME $ECHO echo" ]
+	[ "${lines[2]}" = "sub/c.conf:5: 7777 ::1 7777 stream tcp6 nowait.40 $ME $ECHO echo -x" ]
+	[[ "${lines[3]}" == "sub/c.conf:6: 7778 "*" 7778 stream tcp46 nowait/10/20/3@30 $ME $BATS_TEST_TMPDIR/sub/./myecho echo" ]]
+	[[ "${lines[4]}" =~ ^sub/c.conf:7:\ 7779\ (127.0.0.1|::1)\ 7779\ dgram\ udp\ nowait@2\ $ME\ $DAYTIME\ daytime\ -u$ ]]
+	[ "${lines[5]}" = "sub/c.conf:8: 0 0.0.0.0 0 stream tcp4 wait/5/0/0 $ME $ECHO echo" ]
 	[ "${#lines[@]}" -eq 6 ]
+}
+
+@test "limits set on the command line apply where the WAIT field sets none" {
+	cat >c.conf <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+127.0.0.1:0 stream tcp4 nowait.9/1/0/3@4 $ME $ECHO echo
+127.0.0.1:0 stream tcp4 wait $ME $ECHO echo
+EOF
+	run -0 "$SUPERD" -t --max-children 7 --max-per-source 2 \
+	    --max-rate-per-source 100 --max-spawn-rate 500 c.conf
+	[ "${lines[0]}" = "c.conf:1: 0 127.0.0.1 0 stream tcp4 nowait.500/7/100/2 $ME $ECHO echo" ]
+	[ "${lines[1]}" = "c.conf:2: 0 127.0.0.1 0 stream tcp4 nowait.9/1/100/3@4 $ME $ECHO echo" ]
+	# a stream wait handler accepts itself: superd sees no source
+	[ "${lines[2]}" = "c.conf:3: 0 127.0.0.1 0 stream tcp4 wait.500/7/0/0 $ME $ECHO echo" ]
+	run -2 "$SUPERD" --max-children lots c.conf
+	[ "$output" = "superd: limit lots: invalid" ]
 }
 
 @test "superd -t names file, line and field of each bad line and exits 1" {
@@ -931,4 +947,96 @@ EOF
 	ss -Hlun "sport = :$port" | grep -q "127.0.0.1:$port"
 	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 2)" <<<"sibling"
 	[ "$output" = "sibling" ]
+}
+
+# --- resource faults ------------------------------------------------------
+
+@test "EMFILE on accept: logged once a second, no spin, serves once it clears" {
+	command -v prlimit >/dev/null || skip "prlimit is not installed"
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	port=$(superd_port 1)
+	used=$(superd_fds | wc -l)
+	# no descriptor left for accept(2)
+	prlimit --pid "$SUPERD_PID" --nofile="$used":
+	before=$(cputicks "$SUPERD_PID")
+	"$NETC" -w 10 127.0.0.1 "$port" <<<"waited" >waited.out &
+	client=$!
+	sleep 3
+	# under 0.5 s of CPU over the 3 s (clock ticks are 1/100 s)
+	[ $(($(cputicks "$SUPERD_PID") - before)) -lt 50 ]
+	n=$(grep -c 'accept: Too many open files' "$SUPERD_LOG")
+	[ "$n" -ge 1 ] && [ "$n" -le 4 ]
+	prlimit --pid "$SUPERD_PID" --nofile=1024:
+	wait "$client"
+	[ "$(cat waited.out)" = "waited" ]
+	run -0 "$NETC" 127.0.0.1 "$port" <<<"after"
+	[ "$output" = "after" ]
+}
+
+@test "fork failing with EAGAIN: logged, the client closed, serves once it clears" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to run superd as nobody"
+	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	command -v prlimit >/dev/null || skip "prlimit is not installed"
+	# nobody must read the configuration: a world-readable folder
+	dir=$(mktemp -d /tmp/superd-nproc.XXXXXX)
+	chmod 755 "$dir"
+	echo "127.0.0.1:0 stream tcp4 nowait nobody $ECHO echo" >"$dir/c.conf"
+	# RLIMIT_NPROC 2 for nobody: superd and one sleeper take both places
+	bg_start sleeper.log setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups sleep 3
+	sleeper=$BG_PID
+	bg_start "$dir/log" setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups prlimit --nproc=2:2 "$SUPERD" -l "$dir/c.conf"
+	SUPERD_PID=$BG_PID
+	SUPERD_LOG=$dir/log
+	wait_for "$SUPERD_LOG" ': serving, pid '
+	port=$(sed -n 's/^superd: .*c.conf:1: .* port \([0-9]*\)$/\1/p' "$SUPERD_LOG")
+	before=$(cputicks "$SUPERD_PID")
+	run "$NETC" -w 5 127.0.0.1 "$port" <<<"no fork"
+	[[ "$output" != *"no fork"* ]]
+	wait_for "$SUPERD_LOG" '0/tcp4: fork: Resource temporarily unavailable'
+	# the sleeper leaves: a place frees up, and superd serves again
+	wait_until 6 eval '! kill -0 '"$sleeper"' 2>/dev/null'
+	wait_until 5 eval '[ "$("$NETC" 127.0.0.1 "$port" <<<"forked" 2>/dev/null)" = forked ]'
+	[ $(($(cputicks "$SUPERD_PID") - before)) -lt 50 ]
+	superd_stop
+	rm -rf "$dir"
+}
+
+@test "100 SIGHUPs in a burst under a client loop: no refusal, no leaked descriptor" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+127.0.0.1:0 dgram udp4 nowait $ME $ECHO echo
+EOF
+	port=$(superd_port 1)
+	before=$(superd_fds)
+	(
+		fails=0
+		for k in $(seq 400); do
+			[ "$("$NETC" -w 5 127.0.0.1 "$port" <<<"c$k" 2>&1)" = "c$k" ] ||
+			    fails=$((fails + 1))
+			[ -e stop ] && break
+		done
+		echo "$fails $k" >loop.out
+	) &
+	loop=$!
+	for k in $(seq 100); do
+		kill -HUP "$SUPERD_PID"
+	done
+	# and the same again, spaced, so that reloads interleave with accepts
+	for k in $(seq 100); do
+		kill -HUP "$SUPERD_PID"
+		sleep 0.01
+	done
+	touch stop
+	wait "$loop"
+	read -r fails count <loop.out
+	[ "$count" -ge 10 ]
+	[ "$fails" -eq 0 ]
+	wait_until 5 eval '[ -z "$(superd_children)" ]'
+	[ "$(superd_fds)" = "$before" ]
+	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 2)" <<<"still udp"
+	[ "$output" = "still udp" ]
 }
