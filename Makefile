@@ -21,19 +21,22 @@ TESTS = tests
 HANDLERS = handlers/echo handlers/discard handlers/chargen handlers/daytime \
     handlers/time handlers/qotd
 PROGS = superd/superd $(HANDLERS) clients/httpget
-TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd
+TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
+    tests/helpers/acltest
 
 all: $(PROGS) $(TESTPROGS)
 
 # --- superd ---------------------------------------------------------------
 SUPERD_OBJ = superd/main.o superd/serve.o superd/table.o superd/conf.o \
     superd/sock.o superd/spawn.o superd/relay.o superd/child.o \
-    superd/limit.o superd/builtin.o superd/log.o superd/util.o
+    superd/limit.o superd/access.o superd/builtin.o superd/log.o \
+    superd/util.o
 SUPERD_BUILTINS = handlers/util.o handlers/echo-builtin.o \
     handlers/discard-builtin.o handlers/chargen-builtin.o \
     handlers/daytime-builtin.o handlers/time-builtin.o
 SUPERD_HDR = superd/conf.h superd/sock.h superd/spawn.h superd/relay.h \
     superd/child.h superd/limit.h superd/serve.h superd/table.h \
+    superd/access.h \
     superd/builtin.h superd/log.h superd/util.h superd/pathnames.h \
     handlers/util.h
 
@@ -154,7 +157,7 @@ fuzz-httpget: clients/fuzz-url clients/fuzz-resp
 # --- end httpget ----------------------------------------------------------
 
 # --- access ---
-superd/access.o: superd/access.c superd/access.h superd/log.h superd/util.h
+superd/access.o: superd/access.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/access.c
 tests/helpers/acltest: tests/helpers/acltest.c superd/access.o superd/log.o \
     superd/util.o superd/access.h
@@ -214,7 +217,7 @@ asan:
 	$(MAKE) CFLAGS="$(CFLAGS) -O1 $(SANFLAGS)" LDFLAGS="$(LDFLAGS) $(SANFLAGS)" test; \
 	    st=$$?; $(MAKE) clean; exit $$st
 
-fuzz: fuzz-httpget
+fuzz: fuzz-httpget fuzz-superd
 
 install: $(PROGS)
 	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
@@ -247,7 +250,7 @@ uninstall:
 	    $(DESTDIR)$(MANPREFIX)/man8/superd-handlers.8
 
 clean:
-	rm -f $(PROGS) $(TESTPROGS) superd/*.o handlers/*.o handlers/*.po \
-	    clients/*.o clients/fuzz-*
+	rm -f $(PROGS) $(TESTPROGS) superd/*.o handlers/*.o \
+	    clients/*.o clients/fuzz-* superd/fuzz-*
 
 .PHONY: all run test asan fuzz fuzz-httpget install uninstall clean

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "child.h"
 #include "conf.h"
 #include "limit.h"
@@ -33,8 +34,11 @@ long long Tflag = -1;
 static int dflag, tflag, Dflag;
 static const char *pidfile;
 
+static const char *allowpath, *denypath;
+
 static const char *confpath = SUPERD_CONF;
 static struct service *services;
+static struct acl *allowacl, *denyacl;
 static int selfpipe[2] = { -1, -1 };
 static volatile sig_atomic_t gothup, gotterm, gotusr1, gotchld;
 
@@ -42,15 +46,76 @@ enum {
 	OPT_MAXCHILD = 256,	/* these four in this order: see lim[] */
 	OPT_MAXPERIP,
 	OPT_MAXCPM,
-	OPT_SPAWNMAX
+	OPT_SPAWNMAX,
+	OPT_ALLOW,
+	OPT_DENY
 };
 
 static void
-usage(void)
+usage(FILE *fp, int status)
 {
-	fprintf(stderr, "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] "
-	    "[-T SECONDS] [CONFIG]\n");
-	exit(2);
+	fprintf(fp, "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] "
+	    "[-T SECONDS] [--hosts-allow FILE]\n"
+	    "              [--hosts-deny FILE] [--max-children N] "
+	    "[--max-per-source N]\n"
+	    "              [--max-rate-per-source N] [--max-spawn-rate N] "
+	    "[CONFIG]\n");
+	exit(status);
+}
+
+/*
+ * Reads the access files given on the command line into *allow and *deny.
+ * Returns 0, or -1 when either has an error (logged, FILE:LINE); then
+ * *allow and *deny are left as they were.
+ */
+static int
+loadacl(struct acl **allow, struct acl **deny)
+{
+	struct acl *a = NULL, *d = NULL;
+	int nerr = 0, derr = 0;
+
+	if (allowpath != NULL && (a = access_load(allowpath, &nerr)) == NULL)
+		nerr = nerr ? nerr : -1;
+	if (denypath != NULL && (d = access_load(denypath, &derr)) == NULL)
+		derr = derr ? derr : -1;
+	if (nerr != 0 || derr != 0) {
+		access_free(a);
+		access_free(d);
+		return -1;
+	}
+	*allow = a;
+	*deny = d;
+	return 0;
+}
+
+/*
+ * SIGHUP: the access files, then CONFIG.  An error in any of them changes
+ * nothing.
+ */
+static void
+reload(void)
+{
+	struct acl *a = allowacl, *d = denyacl;
+	struct service *sv;
+
+	if (loadacl(&a, &d) == -1) {
+		logmsg(LOG_ERR, "access rules: errors; configuration unchanged");
+		return;
+	}
+	sv = table_reload(services, confpath);
+	if (sv == services) {
+		if (a != allowacl)
+			access_free(a);
+		if (d != denyacl)
+			access_free(d);
+		return;
+	}
+	services = sv;
+	access_free(allowacl);
+	access_free(denyacl);
+	allowacl = a;
+	denyacl = d;
+	serve_setacl(allowacl, denyacl);
 }
 
 static void
@@ -183,7 +248,7 @@ loop(void)
 		}
 		if (gothup) {
 			gothup = 0;
-			services = table_reload(services, confpath);
+			reload();
 			continue;	/* pfdsv may point into the old table */
 		}
 		for (i = 1; i < n; i++)
@@ -235,6 +300,8 @@ main(int argc, char *argv[])
 		{ "max-per-source",	required_argument,	NULL, OPT_MAXPERIP },
 		{ "max-rate-per-source", required_argument,	NULL, OPT_MAXCPM },
 		{ "max-spawn-rate",	required_argument,	NULL, OPT_SPAWNMAX },
+		{ "hosts-allow",	required_argument,	NULL, OPT_ALLOW },
+		{ "hosts-deny",		required_argument,	NULL, OPT_DENY },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'V' },
 		{ NULL,			0,			NULL, 0 }
@@ -266,21 +333,22 @@ main(int argc, char *argv[])
 			if (errstr != NULL)
 				errx(2, "limit %s: %s", optarg, errstr);
 			break;
+		case OPT_ALLOW: allowpath = optarg; break;
+		case OPT_DENY: denypath = optarg; break;
 		case 'h':
-			printf("usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] "
-			    "[-T SECONDS] [CONFIG]\n");
-			return 0;
+			usage(stdout, 0);
+			break;
 		case 'V':
 			printf("superd %s\n", VERSION);
 			return 0;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage();
+		usage(stderr, 2);
 	if (argc == 1)
 		confpath = argv[0];
 	conf_defaults(lim[3], lim[0], lim[2], lim[1]);
@@ -302,6 +370,10 @@ main(int argc, char *argv[])
 			err(1, "%s", confpath);
 		confpath = abspath;
 	}
+	/* Malformed access rules would let in whom they meant to keep out. */
+	if (loadacl(&allowacl, &denyacl) == -1)
+		errx(1, "access rules: errors; not starting");
+	serve_setacl(allowacl, denyacl);
 	services = conf_parse(confpath, &nerr);
 	if (nerr == -1)
 		return 1;
@@ -325,6 +397,8 @@ main(int argc, char *argv[])
 	table_close(services);
 	conf_free(services);
 	child_freeall();
+	access_free(allowacl);
+	access_free(denyacl);
 	free(abspath);
 	if (pidfile != NULL && unlink(pidfile) == -1)
 		logmsg(LOG_ERR, "%s: %s", pidfile, strerror(errno));

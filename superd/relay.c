@@ -233,9 +233,13 @@ relay_closefds(const int fds[3])
 	(void)close(fds[1]);
 }
 
-/* A builtin's datagram, answered without a process.  -1: nothing left. */
+/*
+ * A builtin's datagram, answered without a process, if gate (the access
+ * rules and limits) lets its sender in.  -1: nothing left to read.
+ */
 int
-relay_builtin(struct service *sv, const struct builtin *b)
+relay_builtin(struct service *sv, const struct builtin *b,
+    int (*gate)(struct service *, const struct sockaddr *))
 {
 	static char reply[MAXREPLY];
 	struct relay r;
@@ -249,7 +253,8 @@ relay_builtin(struct service *sv, const struct builtin *b)
 			    sv->sv_proto, strerror(errno));
 		return -1;
 	}
-	if (hu_badsource((struct sockaddr *)&r.r_peer))
+	if (hu_badsource((struct sockaddr *)&r.r_peer) ||
+	    !gate(sv, (struct sockaddr *)&r.r_peer))
 		return 0;
 	if ((len = b->bi_reply(dgram, (size_t)n, reply, sizeof(reply))) < 0)
 		return 0;

@@ -11,7 +11,8 @@ struct relay;
 struct service;
 
 struct relay		*relay_recv(struct service *, int [3], int *);
-int			 relay_builtin(struct service *, const struct builtin *);
+int			 relay_builtin(struct service *, const struct builtin *,
+			    int (*)(struct service *, const struct sockaddr *));
 void			 relay_reply(struct relay *, const struct service *);
 void			 relay_closefds(const int [3]);
 void			 relay_free(struct relay *);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "builtin.h"
 #include "child.h"
 #include "conf.h"
@@ -27,6 +28,17 @@
 
 #define ACCEPTMAX	64	/* per wake-up, so one listener cannot starve
 				   the others */
+
+/* hosts.allow and hosts.deny, owned by main.c; NULL when not given. */
+static const struct acl *allowacl, *denyacl;
+
+/* The access rules to apply from now on. */
+void
+serve_setacl(const struct acl *allow, const struct acl *deny)
+{
+	allowacl = allow;
+	denyacl = deny;
+}
 
 /* Stops polling sv's socket for secs seconds, after a fault. */
 static void
@@ -133,26 +145,57 @@ start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 	return pid;
 }
 
+static void
+refused(struct service *sv, const struct sockaddr *peer, const char *rule)
+{
+	char a[SOCK_ADDRSTRLEN], why[96];
+	int port;
+
+	sv->sv_refused++;
+	if (sock_ntop(peer, a, sizeof(a), &port) == -1)
+		(void)snprintf(a, sizeof(a), "?");
+	(void)snprintf(why, sizeof(why), "%s port %d %s", a, port, rule);
+	fault(sv, "refused", why);
+}
+
 /*
- * The per-source limits for a connection or datagram from peer: 0 refused
- * (logged, rate-limited), 1 admitted, 2 admitted and counted for peer.
+ * The access rules, then the per-source limits, for a connection or
+ * datagram from peer: 0 refused (logged, rate-limited), 1 admitted, 2
+ * admitted and counted for peer.  The daemon list of a rule matches ARGV0
+ * or SERVICE.
  */
 static int
 admit(struct service *sv, const struct sockaddr *peer,
     const struct timespec *t)
 {
-	char a[SOCK_ADDRSTRLEN], why[96];
-	int port, k;
+	const char *argv0;
+	int k;
 
+	if (allowacl != NULL || denyacl != NULL) {
+		argv0 = sv->sv_builtin != NULL ? sv->sv_builtin :
+		    sv->sv_argv[0];
+		if (!access_check(allowacl, denyacl, argv0, sv->sv_name, peer)) {
+			refused(sv, peer, "by the access rules");
+			return 0;
+		}
+	}
 	if ((k = limit_admit(sv, peer, t)) != 0)
 		return k;
-	sv->sv_refused++;
-	if (sock_ntop(peer, a, sizeof(a), &port) == -1)
-		(void)snprintf(a, sizeof(a), "?");
-	(void)snprintf(why, sizeof(why), "%s port %d over a per-source limit",
-	    a, port);
-	fault(sv, "refused", why);
+	refused(sv, peer, "over a per-source limit");
 	return 0;
+}
+
+/* admit() for a datagram a builtin answers: no child holds a place. */
+static int
+gate(struct service *sv, const struct sockaddr *peer)
+{
+	struct timespec t;
+	int k;
+
+	tnow(&t);
+	if ((k = admit(sv, peer, &t)) == 2)
+		limit_release(sv, peer);
+	return k != 0;
 }
 
 /* stream nowait: accepts until EAGAIN and starts a handler for each. */
@@ -249,7 +292,7 @@ dgramloop(struct service *sv)
 		if (b == NULL && !limit_spawnok(sv, &t))
 			return;
 		if (b != NULL) {
-			if (relay_builtin(sv, b) == -1)
+			if (relay_builtin(sv, b, gate) == -1)
 				return;
 			sv->sv_served++;
 			continue;

@@ -8,7 +8,10 @@ struct service;
 extern int		lflag;
 extern long long	Tflag;
 
+struct acl;
+
 void	serve(struct service *);
 void	serve_reap(void);
+void	serve_setacl(const struct acl *, const struct acl *);
 
 #endif

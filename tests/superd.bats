@@ -30,9 +30,12 @@ script() {
 
 @test "superd -h prints the usage and exits 0" {
 	run -0 "$SUPERD" -h
-	[ "$output" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [CONFIG]" ]
+	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
+	[ "${lines[1]}" = "              [--hosts-deny FILE] [--max-children N] [--max-per-source N]" ]
+	[ "${lines[2]}" = "              [--max-rate-per-source N] [--max-spawn-rate N] [CONFIG]" ]
+	[ "${#lines[@]}" -eq 3 ]
 	run -0 "$SUPERD" --help
-	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [CONFIG]" ]
+	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
 }
 
 @test "superd rejects an unknown option with the usage and exit 2" {
@@ -1039,4 +1042,72 @@ EOF
 	[ "$(superd_fds)" = "$before" ]
 	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 2)" <<<"still udp"
 	[ "$output" = "still udp" ]
+}
+
+# --- access rules ------------------------------------------------------------
+
+@test "hosts.allow and hosts.deny: a refused client is closed before any fork" {
+	cat >allow <<EOF
+# 127.0.0.2 may use echo, whatever the deny file says
+echo: 127.0.0.2
+EOF
+	cat >deny <<EOF
+ALL: 127.0.0.0/8 EXCEPT 127.0.0.3
+EOF
+	superd_start --hosts-allow "$BATS_TEST_TMPDIR/allow" \
+	    --hosts-deny "$BATS_TEST_TMPDIR/deny" <<EOF
+0.0.0.0:0 stream tcp4 nowait $ME $ECHO echo
+0.0.0.0:0 dgram udp4 nowait $ME $ECHO echo
+0.0.0.0:0 stream tcp4 nowait $ME internal daytime
+EOF
+	port=$(superd_port 1)
+	# denied: EOF at once, not a byte, no handler started
+	run -0 "$NETC" -n 127.0.0.1 "$port"
+	[ "$output" = "" ]
+	# allowed by hosts.allow, and by the EXCEPT of hosts.deny
+	run -0 "$NETC" -s 127.0.0.2 127.0.0.2 "$port" <<<"allowed"
+	[ "$output" = "allowed" ]
+	run -0 "$NETC" -s 127.0.0.3 127.0.0.3 "$port" <<<"excepted"
+	[ "$output" = "excepted" ]
+	# a refused datagram is dropped; an allowed one answered
+	run -3 "$NETC" -u -w 1 127.0.0.1 "$(superd_port 2)" <<<"dropped"
+	run -0 "$NETC" -u -s 127.0.0.2 127.0.0.2 "$(superd_port 2)" <<<"udp allowed"
+	[ "$output" = "udp allowed" ]
+	# builtins too: daemon name daytime is not in hosts.allow
+	run -0 "$NETC" -n -s 127.0.0.2 127.0.0.2 "$(superd_port 3)"
+	[ "$output" = "" ]
+	wait_for "$SUPERD_LOG" "0/tcp4: refused: 127.0.0.1 port [0-9]+ by the access rules"
+	[ "$(grep -c 'connection from' "$SUPERD_LOG")" -eq 3 ]
+	! grep -q 'connection from 127.0.0.1 ' "$SUPERD_LOG"
+}
+
+@test "a malformed access rule stops superd at start, changes nothing on SIGHUP" {
+	printf 'ALL: 127.0.0.1\nALL 127.0.0.2\necho: example.com\n' >deny
+	echo "127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo" >c.conf
+	run -1 "$SUPERD" --hosts-deny deny c.conf
+	[ "${lines[0]}" = "superd: deny:2: missing ':' between the daemon and client lists" ] ||
+	    [[ "${lines[0]}" == "superd: deny:2: "* ]]
+	[[ "${lines[1]}" == "superd: deny:3: host name 'example.com': "* ]]
+	[ "${lines[2]}" = "superd: access rules: errors; not starting" ]
+	# running, with good rules; a bad edit then changes nothing
+	echo "ALL: 127.0.0.1" >deny
+	superd_start --hosts-deny "$BATS_TEST_TMPDIR/deny" <<EOF
+0.0.0.0:0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	port=$(superd_port 1)
+	run -0 "$NETC" -s 127.0.0.2 127.0.0.2 "$port" <<<"in"
+	[ "$output" = "in" ]
+	printf 'ALL: 127.0.0.2/33\n' >deny
+	superd_reload
+	grep -q "superd: $BATS_TEST_TMPDIR/deny:1: " "$SUPERD_LOG"
+	grep -q "access rules: errors; configuration unchanged" "$SUPERD_LOG"
+	run -0 "$NETC" -s 127.0.0.2 127.0.0.2 "$port" <<<"still in"
+	[ "$output" = "still in" ]
+	run -0 "$NETC" -n 127.0.0.1 "$port"
+	[ "$output" = "" ]
+	# a good edit takes effect on the next SIGHUP
+	echo "ALL: 127.0.0.2" >deny
+	superd_reload
+	run -0 "$NETC" 127.0.0.1 "$port" <<<"now in"
+	[ "$output" = "now in" ]
 }
