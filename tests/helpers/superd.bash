@@ -4,6 +4,10 @@ load helpers/common
 
 SUPERD=$ROOT/superd/superd
 ME=$(id -un)
+# SUPERD_WRAP runs superd under a tool, e.g. for a leak check:
+#   SUPERD_WRAP="valgrind -q --leak-check=full --error-exitcode=99" \
+#       bats tests/superd.bats
+SUPERD_WRAP=${SUPERD_WRAP:-}
 
 # superd_start [OPTIONS...]: writes stdin to $BATS_TEST_TMPDIR/superd.conf,
 # starts `superd -l OPTIONS CONF` and waits until it serves.  Sets
@@ -12,9 +16,10 @@ superd_start() {
 	SUPERD_CONF=$BATS_TEST_TMPDIR/superd.conf
 	SUPERD_LOG=$BATS_TEST_TMPDIR/superd.log
 	cat >"$SUPERD_CONF"
-	bg_start "$SUPERD_LOG" "$SUPERD" -l "$@" "$SUPERD_CONF"
+	# shellcheck disable=SC2086
+	bg_start "$SUPERD_LOG" $SUPERD_WRAP "$SUPERD" -l "$@" "$SUPERD_CONF"
 	SUPERD_PID=$BG_PID
-	if ! wait_for "$SUPERD_LOG" ': serving, pid ' 5; then
+	if ! wait_for "$SUPERD_LOG" ': serving, pid ' 15; then
 		cat "$SUPERD_LOG" >&2
 		return 1
 	fi
