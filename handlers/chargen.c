@@ -92,47 +92,23 @@ relay(void)
 	return 0;
 }
 
-static void
-usage(FILE *fp, int status)
+/*
+ * Under superd's dgram nowait (PROTO=UDP, stdin not a socket) the input is
+ * one datagram: one reply, not an endless stream.
+ */
+static int
+stream(int in, int out)
 {
-	fprintf(fp, "usage: chargen [-h] [-t seconds]\n");
-	exit(status);
+	const char *proto = getenv("PROTO");
+
+	if (proto != NULL && strcmp(proto, "UDP") == 0)
+		return relay();
+	return chargen_stream(in, out);
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char *errstr, *proto;
-	long idle = HU_IDLE;
-	int ch;
-
-	while ((ch = getopt(argc, argv, "ht:")) != -1) {
-		switch (ch) {
-		case 'h':
-			usage(stdout, 0);
-			break;
-		case 't':
-			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
-				errx(2, "-t %s: %s", optarg, errstr);
-			break;
-		default:
-			usage(stderr, 2);
-		}
-	}
-	if (optind != argc)
-		usage(stderr, 2);
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		err(1, "signal");
-
-	proto = getenv("PROTO");
-	if (hu_isdgram(0)) {
-		if (hu_dgram_serve(0, (int)idle, chargen_reply) == -1)
-			err(1, "%s", hu_errop());
-	} else if (proto != NULL && strcmp(proto, "UDP") == 0) {
-		if (relay() == -1)
-			err(1, "%s", hu_errop());
-	} else if (chargen_stream(0, 1) == -1)
-		err(1, "%s", hu_errop());
-	return 0;
+	return hu_main(argc, argv, "chargen", NULL, stream, chargen_reply);
 }
 #endif

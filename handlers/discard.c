@@ -39,43 +39,10 @@ discard_reply(const char *req, size_t reqlen, char *reply, size_t size)
 }
 
 #ifndef SUPERD_BUILTIN
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: discard [-h] [-t seconds]\n");
-	exit(status);
-}
-
 int
 main(int argc, char *argv[])
 {
-	const char *errstr;
-	long idle = HU_IDLE;
-	int ch;
-
-	while ((ch = getopt(argc, argv, "ht:")) != -1) {
-		switch (ch) {
-		case 'h':
-			usage(stdout, 0);
-			break;
-		case 't':
-			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
-				errx(2, "-t %s: %s", optarg, errstr);
-			break;
-		default:
-			usage(stderr, 2);
-		}
-	}
-	if (optind != argc)
-		usage(stderr, 2);
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		err(1, "signal");
-
-	if (hu_isdgram(0)) {
-		if (hu_dgram_serve(0, (int)idle, discard_reply) == -1)
-			err(1, "%s", hu_errop());
-	} else if (discard_stream(0, 1) == -1)
-		err(1, "%s", hu_errop());
-	return 0;
+	return hu_main(argc, argv, "discard", NULL, discard_stream,
+	    discard_reply);
 }
 #endif

@@ -71,46 +71,18 @@ time_reply(const char *req, size_t reqlen, char *reply, size_t size)
 }
 
 #ifndef SUPERD_BUILTIN
-static void
-usage(FILE *fp, int status)
+/* A clock that cannot be read is an error before anything is served. */
+static int
+ready(void)
 {
-	fprintf(fp, "usage: time [-h] [-t seconds]\n");
-	exit(status);
+	unsigned char b[4];
+
+	return stamp(b);
 }
 
 int
 main(int argc, char *argv[])
 {
-	unsigned char b[4];
-	const char *errstr;
-	long idle = HU_IDLE;
-	int ch;
-
-	while ((ch = getopt(argc, argv, "ht:")) != -1) {
-		switch (ch) {
-		case 'h':
-			usage(stdout, 0);
-			break;
-		case 't':
-			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
-				errx(2, "-t %s: %s", optarg, errstr);
-			break;
-		default:
-			usage(stderr, 2);
-		}
-	}
-	if (optind != argc)
-		usage(stderr, 2);
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		err(1, "signal");
-	if (stamp(b) == -1)
-		err(1, "%s", hu_errop());
-
-	if (hu_isdgram(0)) {
-		if (hu_dgram_serve(0, (int)idle, time_reply) == -1)
-			err(1, "%s", hu_errop());
-	} else if (time_stream(0, 1) == -1)
-		err(1, "%s", hu_errop());
-	return 0;
+	return hu_main(argc, argv, "time", ready, time_stream, time_reply);
 }
 #endif

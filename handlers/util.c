@@ -7,9 +7,12 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <err.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -240,4 +243,49 @@ hu_number(const char *s, long max, const char **errstr)
 		return -1;
 	}
 	return v;
+}
+
+/*
+ * The main() of a handler whose one option is -t: parses argv (name for
+ * the usage line), runs ready (may be NULL) for a check before serving,
+ * then serves fd 0 as datagrams with reply, else as a byte stream with
+ * stream.  A peer that went away is a normal end: EPIPE, not SIGPIPE.
+ * Returns the exit status; exits 2 on a usage error.
+ */
+int
+hu_main(int argc, char *argv[], const char *name, int (*ready)(void),
+    int (*stream)(int, int), hu_replyfn reply)
+{
+	const char *errstr;
+	long idle = HU_IDLE;
+	int ch, bad = 0;
+
+	while ((ch = getopt(argc, argv, "ht:")) != -1) {
+		switch (ch) {
+		case 'h':
+			printf("usage: %s [-h] [-t seconds]\n", name);
+			return 0;
+		case 't':
+			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
+				errx(2, "-t %s: %s", optarg, errstr);
+			break;
+		default:
+			bad = 1;
+			break;
+		}
+	}
+	if (bad || optind != argc) {
+		fprintf(stderr, "usage: %s [-h] [-t seconds]\n", name);
+		return 2;
+	}
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal");
+	if (ready != NULL && ready() == -1)
+		err(1, "%s", hu_errop());
+	if (hu_isdgram(0)) {
+		if (hu_dgram_serve(0, (int)idle, reply) == -1)
+			err(1, "%s", hu_errop());
+	} else if (stream(0, 1) == -1)
+		err(1, "%s", hu_errop());
+	return 0;
 }

@@ -30,6 +30,9 @@ int		 hu_dgram_serve(int fd, int idle_secs, hu_replyfn fn);
 int		 hu_now(time_t *t);
 long		 hu_number(const char *s, long max, const char **errstr);
 const char	*hu_errop(void);
+int		 hu_main(int argc, char *argv[], const char *name,
+		    int (*ready)(void), int (*stream)(int, int),
+		    hu_replyfn reply);
 
 /* Byte-stream service: 0 on a normal end, -1 on error (see hu_errop()). */
 int		 echo_stream(int in, int out);
