@@ -65,11 +65,12 @@ fault(struct service *sv, const char *what, const char *why)
 		return;
 	}
 	if (sv->sv_faults > 0)
-		logmsg(LOG_ERR, "%s/%s: %s: %s (%lu more in the last second)",
-		    sv->sv_name, sv->sv_proto, what, why, sv->sv_faults);
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s (%lu more in the last "
+		    "second)", sv->sv_file, sv->sv_line, sv->sv_name,
+		    sv->sv_proto, what, why, sv->sv_faults);
 	else
-		logmsg(LOG_ERR, "%s/%s: %s: %s", sv->sv_name, sv->sv_proto,
-		    what, why);
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s", sv->sv_file,
+		    sv->sv_line, sv->sv_name, sv->sv_proto, what, why);
 	sv->sv_faults = 0;
 	sv->sv_lastfault = t;
 }
@@ -115,8 +116,9 @@ start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 	struct timespec t;
 	struct child *c;
 	pid_t pid;
+	int report;
 
-	if ((pid = spawn_child(sv, fds, peer, local)) == -1) {
+	if ((pid = spawn_child(sv, fds, peer, local, &report)) == -1) {
 		fault(sv, "fork", strerror(errno));
 		sv->sv_failed++;
 		if (counted)
@@ -132,8 +134,11 @@ start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 	if ((c = child_add(sv, pid, limitof(sv))) == NULL) {
 		/* Never reaped into the table, it holds its place for good. */
 		fault(sv, "child table", strerror(errno));
+		if (report != -1)
+			(void)close(report);
 	} else {
 		c->ch_relay = r;
+		c->ch_report = report;
 		if (counted) {
 			c->ch_counted = 1;
 			memcpy(&c->ch_peer, peer, peer->sa_family == AF_INET ?
@@ -367,9 +372,10 @@ serve_reap(void)
 	struct service *sv;
 	struct timespec t;
 	struct child *c;
+	char what[128];
 	long long ms;
 	pid_t pid;
-	int status, failed;
+	int status, failed, e;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if ((c = child_find(pid)) == NULL)
@@ -380,6 +386,16 @@ serve_reap(void)
 		if (c->ch_relay != NULL) {
 			relay_reply(c->ch_relay, c->ch_sv);
 			relay_free(c->ch_relay);
+		}
+		if (c->ch_report != -1) {
+			if (spawn_report(c->ch_report, what, sizeof(what), &e)) {
+				if (c->ch_sv != NULL)
+					fault(c->ch_sv, what, strerror(e));
+				else
+					logmsg(LOG_ERR, "pid %ld: %s: %s",
+					    (long)pid, what, strerror(e));
+			}
+			(void)close(c->ch_report);
 		}
 		if ((sv = c->ch_sv) != NULL) {
 			failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;

@@ -2,7 +2,10 @@
  * The child hand-off, in the order that keeps it safe: the connection onto
  * fds 0-2, every other descriptor closed at exec, signal dispositions and
  * mask reset, user and groups switched (every result checked), a minimal
- * environment, then exec; or a line in superd's log and _exit(127).
+ * environment, then exec.  A child that fails writes what failed into a
+ * close-on-exec pipe and exits 127: the parent reads it when it reaps the
+ * child and logs it rate-limited, so a handler that vanished cannot flood
+ * the log.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -28,12 +31,48 @@
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
 #endif
 
+struct report {
+	int	rp_errno;
+	char	rp_what[120];	/* a single write under PIPE_BUF: atomic */
+};
+
+/* The child failed at what: report it, or log it without a pipe. */
 static void __attribute__((noreturn))
-die(const struct service *sv, const char *what)
+die(const struct service *sv, int rfd, const char *what)
 {
-	logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s", sv->sv_file, sv->sv_line,
-	    sv->sv_name, sv->sv_proto, what, strerror(errno));
+	struct report rp;
+
+	if (rfd == -1) {
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s", sv->sv_file,
+		    sv->sv_line, sv->sv_name, sv->sv_proto, what,
+		    strerror(errno));
+		_exit(127);
+	}
+	memset(&rp, 0, sizeof(rp));
+	rp.rp_errno = errno;
+	(void)snprintf(rp.rp_what, sizeof(rp.rp_what), "%s", what);
+	(void)!write(rfd, &rp, sizeof(rp));
 	_exit(127);
+}
+
+/*
+ * Reads the failure report of an ended child from fd: returns 1 with what
+ * failed in what and its errno in *err, or 0 when it reported nothing.
+ */
+int
+spawn_report(int fd, char *what, size_t len, int *err)
+{
+	struct report rp;
+	ssize_t n;
+
+	while ((n = read(fd, &rp, sizeof(rp))) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(rp))
+		return 0;
+	rp.rp_what[sizeof(rp.rp_what) - 1] = '\0';
+	(void)snprintf(what, len, "%s", rp.rp_what);
+	*err = rp.rp_errno;
+	return 1;
 }
 
 /*
@@ -118,12 +157,14 @@ addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
 
 /*
  * Starts sv's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
- * (either may be NULL) fill its environment.  Returns the child's pid, or
- * -1 with errno set when fork fails.
+ * (either may be NULL) fill its environment.  *report is the read end of
+ * the child's failure report (spawn_report()), or -1 when no pipe could be
+ * had (the child then logs itself).  Returns the child's pid, or -1 with
+ * errno set when fork fails.
  */
 pid_t
 spawn_child(const struct service *sv, const int fds[3],
-    const struct sockaddr *peer, const struct sockaddr *local)
+    const struct sockaddr *peer, const struct sockaddr *local, int *report)
 {
 	char renv[160], cgienv[160], lenv[160], svc[256];
 	const char *proto = sv->sv_socktype == SOCK_STREAM ? "TCP" : "UDP";
@@ -131,29 +172,41 @@ spawn_child(const struct service *sv, const int fds[3],
 	char *env[16];
 	const struct builtin *b;
 	pid_t pid;
-	int i, n = 0;
+	int i, n = 0, e, rp[2];
 
-	if ((pid = fork()) != 0)
+	if (pipe2(rp, O_CLOEXEC) == -1)
+		rp[0] = rp[1] = -1;
+	if ((pid = fork()) != 0) {
+		e = errno;
+		if (rp[1] != -1)
+			(void)close(rp[1]);
+		if (pid == -1 && rp[0] != -1) {
+			(void)close(rp[0]);
+			rp[0] = -1;
+		}
+		*report = rp[0];
+		errno = e;
 		return pid;
+	}
 
 	for (i = 0; i < 3; i++)
 		if (fds[i] != i && dup2(fds[i], i) == -1)
-			die(sv, "dup2");
+			die(sv, rp[1], "dup2");
 	if (cloexec_from3() == -1)
-		die(sv, "close_range");
+		die(sv, rp[1], "close_range");
 	if (resetsignals() == -1)
-		die(sv, "signals");
+		die(sv, rp[1], "signals");
 	if (sv->sv_setid) {
 		if (setgid(sv->sv_gid) == -1)
-			die(sv, "setgid");
+			die(sv, rp[1], "setgid");
 		if (initgroups(sv->sv_user, sv->sv_gid) == -1)
-			die(sv, "initgroups");
+			die(sv, rp[1], "initgroups");
 		if (setuid(sv->sv_uid) == -1)
-			die(sv, "setuid");
+			die(sv, rp[1], "setuid");
 		if (getuid() != sv->sv_uid || geteuid() != sv->sv_uid ||
 		    getegid() != sv->sv_gid) {
 			errno = EPERM;
-			die(sv, "user switch");
+			die(sv, rp[1], "user switch");
 		}
 	}
 	if (sv->sv_builtin != NULL) {
@@ -179,5 +232,5 @@ spawn_child(const struct service *sv, const int fds[3],
 	env[n] = NULL;
 
 	execve(sv->sv_prog, sv->sv_argv, env);
-	die(sv, sv->sv_prog);
+	die(sv, rp[1], sv->sv_prog);
 }
