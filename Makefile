@@ -22,7 +22,7 @@ HANDLERS = handlers/echo handlers/discard handlers/chargen handlers/daytime \
     handlers/time handlers/qotd
 PROGS = superd/superd $(HANDLERS) clients/httpget
 TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
-    tests/helpers/acltest
+    tests/helpers/acltest bench/loadgen
 
 all: $(PROGS) $(TESTPROGS)
 
@@ -201,6 +201,10 @@ fuzz-superd: superd/fuzz-access superd/fuzz-conf
 tests/helpers/netc: tests/helpers/netc.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/netc.c $(LDLIBS)
 
+# The load generator of make bench is also the tests' (tests/superd.bats).
+bench/loadgen: bench/loadgen.c
+	cd bench && $(MAKE) CC="$(CC)" WERROR="$(WERROR)" loadgen
+
 tests/helpers/acceptone: tests/helpers/acceptone.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/acceptone.c $(LDLIBS)
 
@@ -216,6 +220,11 @@ asan:
 	$(MAKE) clean
 	$(MAKE) CFLAGS="$(CFLAGS) -O1 $(SANFLAGS)" LDFLAGS="$(LDFLAGS) $(SANFLAGS)" test; \
 	    st=$$?; $(MAKE) clean; exit $$st
+
+# The load generator, the ceilings and the peers, in interleaved rounds;
+# see bench/README.md.  Not part of make test.
+bench: all
+	cd bench && $(MAKE) bench
 
 fuzz: fuzz-httpget fuzz-superd
 
@@ -251,6 +260,7 @@ uninstall:
 
 clean:
 	rm -f $(PROGS) $(TESTPROGS) superd/*.o handlers/*.o \
-	    clients/*.o clients/fuzz-* superd/fuzz-*
+	    clients/*.o clients/fuzz-* superd/fuzz-* bench/loadgen \
+	    bench/ceiling bench/echo-static
 
-.PHONY: all run test asan fuzz fuzz-httpget install uninstall clean
+.PHONY: all run test asan bench fuzz fuzz-httpget install uninstall clean

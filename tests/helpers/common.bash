@@ -6,7 +6,7 @@ bats_require_minimum_version 1.5.0
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 NETC=$ROOT/tests/helpers/netc
 PEERS_DIR=${PEERS_DIR:-$ROOT/.cache/peers}
-: "${BATS_TEST_TIMEOUT:=60}"
+: "${BATS_TEST_TIMEOUT:=120}"
 export BATS_TEST_TIMEOUT
 BG_PIDS=()
 

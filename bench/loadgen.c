@@ -1,0 +1,472 @@
+/*
+ * loadgen: a load generator for echo services on loopback.  CONC clients
+ * run in one process around epoll(7): over TCP each connects, sends SIZE
+ * bytes, half-closes, reads the echo back to EOF and closes; over UDP each
+ * sends a datagram from a fresh socket and awaits the reply.  It stops at
+ * COUNT attempts or after SECONDS, whichever comes first, and prints one
+ * line: rate, latency percentiles and every kind of failure on its own.
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXCONC		1024
+#define MAXSIZE		8192		/* payload limit, below UDP's */
+#define MAXCOUNT	100000000L	/* 400 MB of latencies at most */
+
+/* How an attempt ended; RES_PENDING means it is still under way. */
+enum result {
+	RES_OK, RES_REFUSED, RES_RESET, RES_TIMEOUT, RES_SHORT, RES_WRONG,
+	RES_OTHER, RES_NRESULT, RES_PENDING = RES_NRESULT
+};
+
+static const char *resname[RES_NRESULT] = {
+	[RES_OK] = "conns",
+	[RES_REFUSED] = "refused",
+	[RES_RESET] = "reset",
+	[RES_TIMEOUT] = "timeout",
+	[RES_SHORT] = "short",
+	[RES_WRONG] = "wrong",
+	[RES_OTHER] = "other",
+};
+
+enum state { S_IDLE, S_CONNECT, S_RECV };
+
+struct client {
+	int		 cl_fd;
+	enum state	 cl_state;
+	int64_t		 cl_start;	/* ns, CLOCK_MONOTONIC */
+	int64_t		 cl_deadline;
+	size_t		 cl_got;
+	char		 cl_out[MAXSIZE];
+	char		 cl_in[MAXSIZE];
+};
+
+static struct sockaddr_storage target;
+static socklen_t targetlen;
+static int uflag;
+static size_t size = 16;
+static long count = 1000000;
+static int64_t timeout_ns = 2000000000LL;
+static int64_t end_ns;
+static long started;
+static uint64_t seq;
+static long results[RES_NRESULT];
+static uint32_t *lat;		/* microseconds of each success */
+static int ep;
+static int otherwarned;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: loadgen [-u] [-c conc] [-n count] [-d seconds] "
+	    "[-t timeout_ms] [-s size] host port\n");
+	exit(2);
+}
+
+/* strtonum(3) for glibc: min..max or -1 with *errstr set. */
+static long
+number(const char *s, long min, long max, const char **errstr)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE) {
+		*errstr = "invalid";
+		return -1;
+	}
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*errstr = NULL;
+	return v;
+}
+
+static int64_t
+now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		err(1, "clock_gettime");
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* 1 when sa is 127.0.0.0/8, ::1 or a v4-mapped 127/8 address. */
+static int
+isloopback(const struct sockaddr *sa)
+{
+	const struct sockaddr_in *sin;
+	const struct sockaddr_in6 *sin6;
+	const uint8_t *a;
+
+	if (sa->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)sa;
+		return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)sa;
+		a = sin6->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
+			return 1;
+		return IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) && a[12] == 127;
+	}
+	return 0;
+}
+
+/* Maps an errno from connect, send or recv to a result. */
+static enum result
+classify(int e)
+{
+	switch (e) {
+	case ECONNREFUSED:
+		return RES_REFUSED;
+	case ECONNRESET:
+	case EPIPE:
+		return RES_RESET;
+	case ETIMEDOUT:
+		return RES_TIMEOUT;
+	default:
+		if (!otherwarned) {
+			otherwarned = 1;
+			warnx("first other error: %s", strerror(e));
+		}
+		return RES_OTHER;
+	}
+}
+
+/* A payload no earlier attempt used, so a late reply cannot pass. */
+static void
+fill(struct client *cl)
+{
+	size_t i;
+	uint64_t s = ++seq;
+
+	for (i = 0; i < size; i++)
+		cl->cl_out[i] = (char)(i < 8 ? s >> (8 * i) :
+		    'a' + (s + i) % 26);
+}
+
+/* Sends the payload on a connected socket; TCP then half-closes. */
+static enum result
+sendreq(struct client *cl)
+{
+	ssize_t n;
+
+	n = send(cl->cl_fd, cl->cl_out, size, MSG_NOSIGNAL);
+	if (n == -1)
+		return classify(errno);
+	/* Loopback buffers take SIZE bytes whole; anything less is odd. */
+	if ((size_t)n != size)
+		return classify(EMSGSIZE);
+	if (!uflag && shutdown(cl->cl_fd, SHUT_WR) == -1)
+		return classify(errno);
+	return RES_PENDING;
+}
+
+/* Starts an attempt: RES_PENDING, or how it ended at once. */
+static enum result
+begin(struct client *cl)
+{
+	struct epoll_event ev;
+	int type = uflag ? SOCK_DGRAM : SOCK_STREAM;
+	enum result r;
+
+	fill(cl);
+	cl->cl_got = 0;
+	cl->cl_start = now();
+	cl->cl_deadline = cl->cl_start + timeout_ns;
+	cl->cl_fd = socket(target.ss_family, type | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (cl->cl_fd == -1)
+		return classify(errno);
+	memset(&ev, 0, sizeof(ev));
+	ev.data.ptr = cl;
+	if (connect(cl->cl_fd, (struct sockaddr *)&target, targetlen) == 0) {
+		if ((r = sendreq(cl)) != RES_PENDING)
+			return r;
+		cl->cl_state = S_RECV;
+		ev.events = EPOLLIN;
+	} else if (errno == EINPROGRESS) {
+		cl->cl_state = S_CONNECT;
+		ev.events = EPOLLOUT;
+	} else
+		return classify(errno);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, cl->cl_fd, &ev) == -1)
+		err(1, "epoll_ctl");
+	return RES_PENDING;
+}
+
+/* Ends an attempt: records it and closes its socket. */
+static void
+record(struct client *cl, enum result r)
+{
+	int64_t us;
+
+	if (r == RES_OK) {
+		us = (now() - cl->cl_start) / 1000;
+		lat[results[RES_OK]] = us > UINT32_MAX ? UINT32_MAX :
+		    (uint32_t)us;
+	}
+	results[r]++;
+	if (cl->cl_fd != -1 && close(cl->cl_fd) == -1)
+		err(1, "close");
+	cl->cl_fd = -1;
+	cl->cl_state = S_IDLE;
+}
+
+/*
+ * Starts attempts on an idle client while count and time allow; one that
+ * fails at once (refused on connect) is recorded and the next begins.
+ * Returns 1 when the client is busy, 0 when it is done.
+ */
+static int
+launch(struct client *cl)
+{
+	enum result r;
+
+	while (started < count && now() < end_ns) {
+		started++;
+		if ((r = begin(cl)) == RES_PENDING)
+			return 1;
+		record(cl, r);
+	}
+	return 0;
+}
+
+/* Reads what is there; RES_PENDING until the reply is complete. */
+static enum result
+receive(struct client *cl)
+{
+	static char buf[MAXSIZE + 1];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(cl->cl_fd, buf, sizeof(buf), 0);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return RES_PENDING;
+			return classify(errno);
+		}
+		if (uflag) {
+			/* One datagram is the whole reply. */
+			if ((size_t)n < size)
+				return RES_SHORT;
+			if ((size_t)n > size ||
+			    memcmp(buf, cl->cl_out, size) != 0)
+				return RES_WRONG;
+			return RES_OK;
+		}
+		if (n == 0) {
+			if (cl->cl_got < size)
+				return RES_SHORT;
+			return memcmp(cl->cl_in, cl->cl_out, size) == 0 ?
+			    RES_OK : RES_WRONG;
+		}
+		if (cl->cl_got + (size_t)n > size)
+			return RES_WRONG;
+		memcpy(cl->cl_in + cl->cl_got, buf, (size_t)n);
+		cl->cl_got += (size_t)n;
+	}
+}
+
+/* Advances a client on an epoll event. */
+static enum result
+step(struct client *cl)
+{
+	struct epoll_event ev;
+	socklen_t len;
+	enum result r;
+	int e;
+
+	if (cl->cl_state == S_CONNECT) {
+		len = sizeof(e);
+		if (getsockopt(cl->cl_fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+			err(1, "getsockopt");
+		if (e != 0)
+			return classify(e);
+		if ((r = sendreq(cl)) != RES_PENDING)
+			return r;
+		cl->cl_state = S_RECV;
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.ptr = cl;
+		if (epoll_ctl(ep, EPOLL_CTL_MOD, cl->cl_fd, &ev) == -1)
+			err(1, "epoll_ctl");
+		return RES_PENDING;
+	}
+	return receive(cl);
+}
+
+static int
+cmp32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The p-th percentile (nearest rank) of the n sorted latencies. */
+static uint32_t
+pct(long n, int p)
+{
+	long i;
+
+	if (n == 0)
+		return 0;
+	i = (n * p + 99) / 100 - 1;
+	return lat[i < 0 ? 0 : i];
+}
+
+static void
+resolve(const char *host, const char *port)
+{
+	struct addrinfo hints, *res;
+	const char *errstr;
+	int e;
+
+	if (number(port, 1, 65535, &errstr) == -1)
+		errx(2, "port %s: %s", port, errstr);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = uflag ? SOCK_DGRAM : SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((e = getaddrinfo(host, port, &hints, &res)) != 0)
+		errx(1, "%s: %s", host, gai_strerror(e));
+	if (!isloopback(res->ai_addr)) {
+		freeaddrinfo(res);
+		errx(1, "%s: not a loopback address (loadgen runs on "
+		    "loopback only)", host);
+	}
+	memcpy(&target, res->ai_addr, res->ai_addrlen);
+	targetlen = res->ai_addrlen;
+	freeaddrinfo(res);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct client cls[MAXCONC];
+	struct epoll_event evs[MAXCONC];
+	const char *errstr;
+	struct client *cl;
+	int64_t t0, t, tmo, soonest;
+	long secs = 10, conc = 1, busy, i, ok;
+	int ch, n, j;
+	enum result r;
+	double el;
+
+	while ((ch = getopt(argc, argv, "c:d:n:s:t:u")) != -1) {
+		switch (ch) {
+		case 'c':
+			if ((conc = number(optarg, 1, MAXCONC, &errstr)) == -1)
+				errx(2, "-c %s: %s", optarg, errstr);
+			break;
+		case 'd':
+			if ((secs = number(optarg, 1, 86400, &errstr)) == -1)
+				errx(2, "-d %s: %s", optarg, errstr);
+			break;
+		case 'n':
+			count = number(optarg, 1, MAXCOUNT, &errstr);
+			if (count == -1)
+				errx(2, "-n %s: %s", optarg, errstr);
+			break;
+		case 's':
+			if ((i = number(optarg, 1, MAXSIZE, &errstr)) == -1)
+				errx(2, "-s %s: %s", optarg, errstr);
+			size = (size_t)i;
+			break;
+		case 't':
+			if ((i = number(optarg, 1, 600000, &errstr)) == -1)
+				errx(2, "-t %s: %s", optarg, errstr);
+			timeout_ns = (int64_t)i * 1000000;
+			break;
+		case 'u':
+			uflag = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
+		usage();
+	resolve(argv[0], argv[1]);
+	if ((lat = calloc((size_t)count, sizeof(*lat))) == NULL)
+		err(1, "calloc");
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		err(1, "epoll_create1");
+
+	t0 = now();
+	end_ns = t0 + (int64_t)secs * 1000000000LL;
+	busy = 0;
+	for (i = 0; i < conc; i++) {
+		cls[i].cl_fd = -1;
+		busy += launch(&cls[i]);
+	}
+	while (busy > 0) {
+		t = now();
+		soonest = INT64_MAX;
+		for (i = 0; i < conc; i++)
+			if (cls[i].cl_state != S_IDLE &&
+			    cls[i].cl_deadline < soonest)
+				soonest = cls[i].cl_deadline;
+		tmo = soonest <= t ? 0 : (soonest - t + 999999) / 1000000;
+		if ((n = epoll_wait(ep, evs, MAXCONC, (int)tmo)) == -1) {
+			if (errno == EINTR)
+				continue;
+			err(1, "epoll_wait");
+		}
+		for (j = 0; j < n; j++) {
+			cl = evs[j].data.ptr;
+			if ((r = step(cl)) == RES_PENDING)
+				continue;
+			record(cl, r);
+			if (!launch(cl))
+				busy--;
+		}
+		t = now();
+		for (i = 0; i < conc; i++) {
+			cl = &cls[i];
+			if (cl->cl_state == S_IDLE || cl->cl_deadline > t)
+				continue;
+			record(cl, RES_TIMEOUT);
+			if (!launch(cl))
+				busy--;
+		}
+	}
+	el = (double)(now() - t0) / 1e9;
+
+	ok = results[RES_OK];
+	qsort(lat, (size_t)ok, sizeof(*lat), cmp32);
+	printf("proto=%s conc=%ld size=%zu secs=%.3f rate=%.1f "
+	    "p50_us=%u p90_us=%u p99_us=%u max_us=%u",
+	    uflag ? "udp" : "tcp", conc, size, el, ok / el,
+	    pct(ok, 50), pct(ok, 90), pct(ok, 99), pct(ok, 100));
+	for (j = 0; j < RES_NRESULT; j++)
+		printf(" %s=%ld", resname[j], results[j]);
+	printf("\n");
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(1, "stdout");
+	return 0;
+}
