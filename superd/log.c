@@ -1,8 +1,7 @@
 /*
  * superd's one log.  Lines go to a close-on-exec copy of the stderr superd
- * started with, so that a child which has already put its connection on
- * fd 2 can still report an exec failure to the log, not to the client; under
- * -D they go to syslog(3).
+ * started with, so that a line never goes to a client; under -D they go to
+ * syslog(3).  Faults of a service are rate-limited: one line a second.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "log.h"
+#include "util.h"
 
 static int logfd = 2;
 static int usesyslog;
@@ -71,4 +72,30 @@ logmsg(int prio, const char *fmt, ...)
 	}
 	va_end(ap);
 	errno = saved;
+}
+
+/*
+ * Logs a fault of sv (what failed, and why) at most once a second; the
+ * next line that gets through says how many were left out meanwhile.
+ */
+void
+logfault(struct service *sv, const char *what, const char *why)
+{
+	struct timespec t;
+
+	tnow(&t);
+	if (sv->sv_lastfault.tv_sec != 0 &&
+	    tsdiff(&t, &sv->sv_lastfault) < 1000) {
+		sv->sv_faults++;
+		return;
+	}
+	if (sv->sv_faults > 0)
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s (%lu more in the last "
+		    "second)", sv->sv_file, sv->sv_line, sv->sv_name,
+		    sv->sv_proto, what, why, sv->sv_faults);
+	else
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s", sv->sv_file,
+		    sv->sv_line, sv->sv_name, sv->sv_proto, what, why);
+	sv->sv_faults = 0;
+	sv->sv_lastfault = t;
 }

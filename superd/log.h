@@ -6,7 +6,10 @@
 
 int	log_init(void);
 void	log_syslog(void);
+struct service;
+
 void	logmsg(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	logfault(struct service *, const char *, const char *);
 
 #endif

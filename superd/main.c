@@ -24,6 +24,7 @@
 #include "limit.h"
 #include "log.h"
 #include "pathnames.h"
+#include "relay.h"
 #include "serve.h"
 #include "table.h"
 #include "util.h"
@@ -102,6 +103,7 @@ reload(void)
 		logmsg(LOG_ERR, "access rules: errors; configuration unchanged");
 		return;
 	}
+	relay_loadbcast();
 	sv = table_reload(services, confpath);
 	if (sv == services) {
 		if (a != allowacl)
@@ -374,6 +376,7 @@ main(int argc, char *argv[])
 	if (loadacl(&allowacl, &denyacl) == -1)
 		errx(1, "access rules: errors; not starting");
 	serve_setacl(allowacl, denyacl);
+	relay_loadbcast();
 	services = conf_parse(confpath, &nerr);
 	if (nerr == -1)
 		return 1;

@@ -13,12 +13,15 @@
  * and accepts them back the same way.
  *
  * Both paths drop datagrams that fail the handlers' reflection guard,
- * hu_badsource(), before any handler runs.
+ * hu_badsource(), or come from a broadcast address of this host, before
+ * any handler runs.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <ifaddrs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -46,7 +49,60 @@ union cmsgbuf {
 	char		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 };
 
+#define NBCAST		32	/* local broadcast addresses remembered */
+
 static char dgram[65536];
+static struct in_addr bcast[NBCAST];
+static int nbcast;
+
+/*
+ * Learns the broadcast addresses of this host's interfaces, at start and
+ * on reload: a datagram "from" one of them is forged, and answering it
+ * would reach every host of that network.
+ */
+void
+relay_loadbcast(void)
+{
+	struct ifaddrs *ifs, *ifa;
+	const struct sockaddr_in *s4;
+
+	if (getifaddrs(&ifs) == -1) {
+		logmsg(LOG_ERR, "getifaddrs: %s", strerror(errno));
+		return;
+	}
+	nbcast = 0;
+	for (ifa = ifs; ifa != NULL && nbcast < NBCAST; ifa = ifa->ifa_next) {
+		if (!(ifa->ifa_flags & IFF_BROADCAST) ||
+		    ifa->ifa_broadaddr == NULL ||
+		    ifa->ifa_broadaddr->sa_family != AF_INET)
+			continue;
+		s4 = (const struct sockaddr_in *)(void *)ifa->ifa_broadaddr;
+		bcast[nbcast++] = s4->sin_addr;
+	}
+	freeifaddrs(ifs);
+}
+
+/* The reflection guard: 1 when a datagram from sa gets no answer. */
+static int
+badsource(const struct sockaddr *sa)
+{
+	const struct sockaddr_in6 *s6 = (const void *)sa;
+	struct in_addr a;
+	int i;
+
+	if (hu_badsource(sa))
+		return 1;
+	if (sa->sa_family == AF_INET)
+		a = ((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+		memcpy(&a, &s6->sin6_addr.s6_addr[12], sizeof(a));
+	else
+		return 0;
+	for (i = 0; i < nbcast; i++)
+		if (a.s_addr == bcast[i].s_addr)
+			return 1;
+	return 0;
+}
 
 /* Receives one datagram into dgram; fills r's addresses.  Returns its size. */
 static ssize_t
@@ -168,34 +224,30 @@ relay_recv(struct service *sv, int fds[3], int *again)
 
 	*again = 0;
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		logmsg(LOG_ERR, "%s/%s: %s", sv->sv_name, sv->sv_proto,
-		    strerror(errno));
+		logfault(sv, "relay", strerror(errno));
 		*again = 1;
 		return NULL;
 	}
 	r->r_fd = -1;
 	if ((n = recvdgram(sv, r)) == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			logmsg(LOG_ERR, "%s/%s: recvmsg: %s", sv->sv_name,
-			    sv->sv_proto, strerror(errno));
+			logfault(sv, "recvmsg", strerror(errno));
 		*again = errno != EINTR;
 		free(r);
 		return NULL;
 	}
-	if (hu_badsource((struct sockaddr *)&r->r_peer)) {
+	if (badsource((struct sockaddr *)&r->r_peer)) {
 		free(r);
 		return NULL;
 	}
 	if (pipe2(in, O_CLOEXEC) == -1) {
-		logmsg(LOG_ERR, "%s/%s: pipe: %s", sv->sv_name, sv->sv_proto,
-		    strerror(errno));
+		logfault(sv, "pipe", strerror(errno));
 		free(r);
 		*again = 1;
 		return NULL;
 	}
 	if (pipe2(out, O_CLOEXEC) == -1) {
-		logmsg(LOG_ERR, "%s/%s: pipe: %s", sv->sv_name, sv->sv_proto,
-		    strerror(errno));
+		logfault(sv, "pipe", strerror(errno));
 		(void)close(in[0]);
 		(void)close(in[1]);
 		free(r);
@@ -208,8 +260,7 @@ relay_recv(struct service *sv, int fds[3], int *again)
 	 */
 	if (nonblock(in[1]) == -1 || nonblock(out[0]) == -1 ||
 	    write(in[1], dgram, (size_t)n) != n) {
-		logmsg(LOG_ERR, "%s/%s: datagram of %zd bytes dropped: %s",
-		    sv->sv_name, sv->sv_proto, n, strerror(errno));
+		logfault(sv, "datagram dropped", strerror(errno));
 		(void)close(in[0]);
 		(void)close(in[1]);
 		(void)close(out[0]);
@@ -249,18 +300,16 @@ relay_builtin(struct service *sv, const struct builtin *b,
 		if (errno == EINTR)
 			return 0;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			logmsg(LOG_ERR, "%s/%s: recvmsg: %s", sv->sv_name,
-			    sv->sv_proto, strerror(errno));
+			logfault(sv, "recvmsg", strerror(errno));
 		return -1;
 	}
-	if (hu_badsource((struct sockaddr *)&r.r_peer) ||
+	if (badsource((struct sockaddr *)&r.r_peer) ||
 	    !gate(sv, (struct sockaddr *)&r.r_peer))
 		return 0;
 	if ((len = b->bi_reply(dgram, (size_t)n, reply, sizeof(reply))) < 0)
 		return 0;
 	if (senddgram(sv->sv_fd, reply, (size_t)len, &r) == -1)
-		logmsg(LOG_ERR, "%s/%s: sendmsg: %s", sv->sv_name, sv->sv_proto,
-		    strerror(errno));
+		logfault(sv, "sendmsg", strerror(errno));
 	return 0;
 }
 
@@ -269,7 +318,7 @@ relay_builtin(struct service *sv, const struct builtin *b,
  * A service removed by a reload has no socket left to answer from.
  */
 void
-relay_reply(struct relay *r, const struct service *sv)
+relay_reply(struct relay *r, struct service *sv)
 {
 	size_t len = 0;
 	ssize_t n;
@@ -285,8 +334,7 @@ relay_reply(struct relay *r, const struct service *sv)
 	if (len == 0 || sv == NULL || sv->sv_fd == -1)
 		return;
 	if (senddgram(sv->sv_fd, dgram, len, r) == -1)
-		logmsg(LOG_ERR, "%s/%s: sendmsg: %s", sv->sv_name, sv->sv_proto,
-		    strerror(errno));
+		logfault(sv, "sendmsg", strerror(errno));
 }
 
 void

@@ -13,7 +13,8 @@ struct service;
 struct relay		*relay_recv(struct service *, int [3], int *);
 int			 relay_builtin(struct service *, const struct builtin *,
 			    int (*)(struct service *, const struct sockaddr *));
-void			 relay_reply(struct relay *, const struct service *);
+void			 relay_reply(struct relay *, struct service *);
+void			 relay_loadbcast(void);
 void			 relay_closefds(const int [3]);
 void			 relay_free(struct relay *);
 const struct sockaddr	*relay_peer(const struct relay *);

@@ -49,31 +49,6 @@ pausesv(struct service *sv, int secs)
 	sv->sv_pausewhy = PAUSE_FAULT;
 }
 
-/*
- * Logs a fault of sv (what failed, and why) at most once a second; the
- * next line that gets through says how many were left out meanwhile.
- */
-static void
-fault(struct service *sv, const char *what, const char *why)
-{
-	struct timespec t;
-
-	tnow(&t);
-	if (sv->sv_lastfault.tv_sec != 0 &&
-	    tsdiff(&t, &sv->sv_lastfault) < 1000) {
-		sv->sv_faults++;
-		return;
-	}
-	if (sv->sv_faults > 0)
-		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s (%lu more in the last "
-		    "second)", sv->sv_file, sv->sv_line, sv->sv_name,
-		    sv->sv_proto, what, why, sv->sv_faults);
-	else
-		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s", sv->sv_file,
-		    sv->sv_line, sv->sv_name, sv->sv_proto, what, why);
-	sv->sv_faults = 0;
-	sv->sv_lastfault = t;
-}
 
 /* The time limit for sv's handlers, in seconds, or -1 for none. */
 static int
@@ -119,7 +94,7 @@ start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 	int report;
 
 	if ((pid = spawn_child(sv, fds, peer, local, &report)) == -1) {
-		fault(sv, "fork", strerror(errno));
+		logfault(sv, "fork", strerror(errno));
 		sv->sv_failed++;
 		if (counted)
 			limit_release(sv, peer);
@@ -128,12 +103,12 @@ start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 	}
 	tnow(&t);
 	if (limit_spawned(sv, &t) == -1)
-		fault(sv, "spawn limit", strerror(errno));
+		logfault(sv, "spawn limit", strerror(errno));
 	sv->sv_nchild++;
 	sv->sv_served++;
 	if ((c = child_add(sv, pid, limitof(sv))) == NULL) {
 		/* Never reaped into the table, it holds its place for good. */
-		fault(sv, "child table", strerror(errno));
+		logfault(sv, "child table", strerror(errno));
 		if (report != -1)
 			(void)close(report);
 	} else {
@@ -160,7 +135,7 @@ refused(struct service *sv, const struct sockaddr *peer, const char *rule)
 	if (sock_ntop(peer, a, sizeof(a), &port) == -1)
 		(void)snprintf(a, sizeof(a), "?");
 	(void)snprintf(why, sizeof(why), "%s port %d %s", a, port, rule);
-	fault(sv, "refused", why);
+	logfault(sv, "refused", why);
 }
 
 /*
@@ -228,7 +203,7 @@ acceptloop(struct service *sv)
 			    errno == EPROTO)
 				continue;
 			/* EMFILE, ENFILE, ENOBUFS, ENOMEM: wait, don't spin. */
-			fault(sv, "accept", strerror(errno));
+			logfault(sv, "accept", strerror(errno));
 			pausesv(sv, 1);
 			return;
 		}
@@ -239,7 +214,7 @@ acceptloop(struct service *sv)
 		}
 		llen = sizeof(local);
 		if (getsockname(fd, (struct sockaddr *)&local, &llen) == -1) {
-			fault(sv, "getsockname", strerror(errno));
+			logfault(sv, "getsockname", strerror(errno));
 			if (counted == 2)
 				limit_release(sv, (struct sockaddr *)&peer);
 			(void)close(fd);
@@ -390,7 +365,7 @@ serve_reap(void)
 		if (c->ch_report != -1) {
 			if (spawn_report(c->ch_report, what, sizeof(what), &e)) {
 				if (c->ch_sv != NULL)
-					fault(c->ch_sv, what, strerror(e));
+					logfault(c->ch_sv, what, strerror(e));
 				else
 					logmsg(LOG_ERR, "pid %ld: %s: %s",
 					    (long)pid, what, strerror(e));
