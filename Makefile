@@ -215,10 +215,12 @@ test: all
 	tests/helpers/runtests $(TESTS)
 
 # A sanitized build runs the whole suite, then is cleaned away so that a
-# later plain `make` does not keep sanitized binaries.
+# later plain `make` does not keep sanitized binaries.  A sanitized fork is
+# about 8 times slower: the load test runs 2,000 connections, not 20,000.
 asan:
 	$(MAKE) clean
-	$(MAKE) CFLAGS="$(CFLAGS) -O1 $(SANFLAGS)" LDFLAGS="$(LDFLAGS) $(SANFLAGS)" test; \
+	SUPERD_LOAD=2000 $(MAKE) CFLAGS="$(CFLAGS) -O1 $(SANFLAGS)" \
+	    LDFLAGS="$(LDFLAGS) $(SANFLAGS)" test; \
 	    st=$$?; $(MAKE) clean; exit $$st
 
 # The load generator, the ceilings and the peers, in interleaved rounds;
