@@ -259,6 +259,34 @@ waitfield(struct service *sv, const struct line *l, char *f)
 	return 0;
 }
 
+/*
+ * The groups USER is in, with its group, as initgroups(3) would set them:
+ * looked up once here, so that no child reads the group database.
+ */
+static int
+grouplist(struct service *sv)
+{
+	gid_t *g;
+	int n = 16, want;
+
+	for (;;) {
+		if ((g = reallocarray(sv->sv_groups, (size_t)n,
+		    sizeof(*g))) == NULL)
+			return -1;
+		sv->sv_groups = g;
+		want = n;
+		if (getgrouplist(sv->sv_user, sv->sv_gid, g, &want) != -1) {
+			sv->sv_ngroups = want;
+			return 0;
+		}
+		if (want <= n) {
+			errno = EINVAL;
+			return -1;
+		}
+		n = want;
+	}
+}
+
 /* USER[:GROUP] or USER.GROUP. */
 static int
 userfield(struct service *sv, const struct line *l, char *f)
@@ -282,9 +310,12 @@ userfield(struct service *sv, const struct line *l, char *f)
 			return bad(l, "unknown group '%s'", grp);
 		sv->sv_gid = gr->gr_gid;
 	}
-	if (geteuid() == 0)
+	if (geteuid() == 0) {
 		sv->sv_setid = 1;
-	else if (sv->sv_uid != geteuid() && !*l->warned) {
+		if (grouplist(sv) == -1)
+			return bad(l, "groups of '%s': %s", sv->sv_user,
+			    strerror(errno));
+	} else if (sv->sv_uid != geteuid() && !*l->warned) {
 		logmsg(LOG_WARNING, "%s:%d: not running as root: handlers "
 		    "run as the current user, not as '%s' (said once)",
 		    l->file, l->lineno, sv->sv_user);
@@ -491,6 +522,7 @@ conf_free(struct service *sv)
 		free(sv->sv_host);
 		free(sv->sv_proto);
 		free(sv->sv_user);
+		free(sv->sv_groups);
 		free(sv->sv_prog);
 		if (sv->sv_argv != NULL)
 			for (a = sv->sv_argv; *a != NULL; a++)

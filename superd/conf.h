@@ -28,6 +28,8 @@ struct service {
 	uid_t		 sv_uid;
 	gid_t		 sv_gid;
 	int		 sv_setid;	/* switch user in the child */
+	gid_t		*sv_groups;	/* USER's groups, looked up at load */
+	int		 sv_ngroups;
 	char		*sv_prog;	/* absolute path, or NULL for internal */
 	char		**sv_argv;	/* NULL-terminated */
 	char		*sv_builtin;	/* internal service name */

@@ -26,6 +26,7 @@
 #include "pathnames.h"
 #include "relay.h"
 #include "serve.h"
+#include "spawn.h"
 #include "table.h"
 #include "util.h"
 
@@ -364,7 +365,7 @@ main(int argc, char *argv[])
 	}
 	if (log_init() == -1)
 		err(1, "log");
-	if (setsignals() == -1)
+	if (setsignals() == -1 || spawn_init() == -1)
 		err(1, "signals");
 	if (Dflag) {
 		/* After the chdir("/") of daemon(3), a relative path is lost. */

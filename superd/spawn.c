@@ -102,13 +102,40 @@ cloexec_from3(void)
 	return closedir(d);
 }
 
+/* The signals whose disposition is not the default, from spawn_init(). */
+static unsigned char changed[NSIG];
+
 /*
- * Every disposition back to default, the mask emptied.  glibc's sigaction()
- * refuses the two signals it reserves for its threads (32 and 33), yet a
- * parent may have left them ignored, and exec keeps an ignored signal
- * ignored; the raw system call resets them.  An all-zero kernel sigaction
- * is SIG_DFL with no flags and an empty mask whatever the architecture's
- * field order.
+ * Notes, once, which signals a child must set back to default: those
+ * superd catches or ignores, and those it was started with ignored (exec
+ * keeps an ignored signal ignored).  Call it after superd's own handlers
+ * are set.  glibc's sigaction() cannot read the two signals it reserves
+ * for its threads (32 and 33), so those are always reset.
+ */
+int
+spawn_init(void)
+{
+	struct sigaction sa;
+	int i;
+
+	for (i = 1; i < NSIG; i++) {
+		if (i == SIGKILL || i == SIGSTOP)
+			continue;
+		if (sigaction(i, NULL, &sa) == -1) {
+			if (errno != EINVAL)
+				return -1;
+			changed[i] = 1;
+		} else
+			changed[i] = sa.sa_handler != SIG_DFL;
+	}
+	return 0;
+}
+
+/*
+ * Every disposition back to default, the mask emptied.  For 32 and 33,
+ * which glibc's sigaction() refuses, the raw system call: an all-zero
+ * kernel sigaction is SIG_DFL with no flags and an empty mask whatever
+ * the architecture's field order.
  */
 static int
 resetsignals(void)
@@ -123,7 +150,7 @@ resetsignals(void)
 	if (sigemptyset(&sa.sa_mask) == -1)
 		return -1;
 	for (i = 1; i < NSIG; i++) {
-		if (i == SIGKILL || i == SIGSTOP || sigaction(i, &sa, NULL) == 0)
+		if (!changed[i] || sigaction(i, &sa, NULL) == 0)
 			continue;
 		if (errno != EINVAL ||
 		    syscall(SYS_rt_sigaction, i, ksa, NULL, (NSIG - 1) / 8) == -1)
@@ -197,10 +224,10 @@ spawn_child(const struct service *sv, const int fds[3],
 	if (resetsignals() == -1)
 		die(sv, rp[1], "signals");
 	if (sv->sv_setid) {
+		if (setgroups((size_t)sv->sv_ngroups, sv->sv_groups) == -1)
+			die(sv, rp[1], "setgroups");
 		if (setgid(sv->sv_gid) == -1)
 			die(sv, rp[1], "setgid");
-		if (initgroups(sv->sv_user, sv->sv_gid) == -1)
-			die(sv, rp[1], "initgroups");
 		if (setuid(sv->sv_uid) == -1)
 			die(sv, rp[1], "setuid");
 		if (getuid() != sv->sv_uid || geteuid() != sv->sv_uid ||

@@ -10,5 +10,6 @@ struct service;
 pid_t	spawn_child(const struct service *, const int [3],
 	    const struct sockaddr *, const struct sockaddr *, int *);
 int	spawn_report(int, char *, size_t, int *);
+int	spawn_init(void);
 
 #endif
