@@ -107,10 +107,18 @@ start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 	sv->sv_nchild++;
 	sv->sv_served++;
 	if ((c = child_add(sv, pid, limitof(sv))) == NULL) {
-		/* Never reaped into the table, it holds its place for good. */
+		/*
+		 * Out of memory: the child runs untracked, holding its place
+		 * in sv_nchild for good; what only the table would free is
+		 * freed now (a dgram nowait reply is lost).
+		 */
 		logfault(sv, "child table", strerror(errno));
 		if (report != -1)
 			(void)close(report);
+		if (r != NULL)
+			relay_free(r);
+		if (counted)
+			limit_release(sv, peer);
 	} else {
 		c->ch_relay = r;
 		c->ch_report = report;
