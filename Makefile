@@ -202,7 +202,7 @@ tests/helpers/netc: tests/helpers/netc.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/netc.c $(LDLIBS)
 
 # The load generator of make bench is also the tests' (tests/superd.bats).
-bench/loadgen: bench/loadgen.c
+bench/loadgen: bench/loadgen.c bench/util.c bench/util.h
 	cd bench && $(MAKE) CC="$(CC)" WERROR="$(WERROR)" loadgen
 
 tests/helpers/acceptone: tests/helpers/acceptone.c

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 #define MAXCONC		256
 #define MAXSIZE		8192
 #define MAXCOUNT	100000000L
@@ -78,41 +80,6 @@ usage(void)
 	    "       ceiling serve portfile\n"
 	    "       ceiling port\n");
 	exit(2);
-}
-
-/* strtonum(3) for glibc: min..max or -1 with *errstr set. */
-static long
-number(const char *s, long min, long max, const char **errstr)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno == ERANGE) {
-		*errstr = "invalid";
-		return -1;
-	}
-	if (v < min) {
-		*errstr = "too small";
-		return -1;
-	}
-	if (v > max) {
-		*errstr = "too large";
-		return -1;
-	}
-	*errstr = NULL;
-	return v;
-}
-
-static int64_t
-now(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		err(1, "clock_gettime");
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int
@@ -280,26 +247,6 @@ spawnone(char **argv, const char *payload, size_t size, int pipes,
 	if (r == RES_OK && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
 		r = RES_OTHER;
 	return r;
-}
-
-static int
-cmp32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The p-th percentile (nearest rank) of the n sorted latencies. */
-static uint32_t
-pct(const uint32_t *lat, long n, int p)
-{
-	long i;
-
-	if (n == 0)
-		return 0;
-	i = (n * p + 99) / 100 - 1;
-	return lat[i < 0 ? 0 : i];
 }
 
 /*

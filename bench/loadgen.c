@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 #define MAXCONC		1024
 #define MAXSIZE		8192		/* payload limit, below UDP's */
 #define MAXCOUNT	100000000L	/* 400 MB of latencies at most */
@@ -74,41 +76,6 @@ usage(void)
 	fprintf(stderr, "usage: loadgen [-u] [-c conc] [-n count] [-d seconds] "
 	    "[-t timeout_ms] [-s size] host port\n");
 	exit(2);
-}
-
-/* strtonum(3) for glibc: min..max or -1 with *errstr set. */
-static long
-number(const char *s, long min, long max, const char **errstr)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno == ERANGE) {
-		*errstr = "invalid";
-		return -1;
-	}
-	if (v < min) {
-		*errstr = "too small";
-		return -1;
-	}
-	if (v > max) {
-		*errstr = "too large";
-		return -1;
-	}
-	*errstr = NULL;
-	return v;
-}
-
-static int64_t
-now(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		err(1, "clock_gettime");
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* 1 when sa is 127.0.0.0/8, ::1 or a v4-mapped 127/8 address. */
@@ -317,26 +284,6 @@ step(struct client *cl)
 	return receive(cl);
 }
 
-static int
-cmp32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The p-th percentile (nearest rank) of the n sorted latencies. */
-static uint32_t
-pct(long n, int p)
-{
-	long i;
-
-	if (n == 0)
-		return 0;
-	i = (n * p + 99) / 100 - 1;
-	return lat[i < 0 ? 0 : i];
-}
-
 static void
 resolve(const char *host, const char *port)
 {
@@ -462,7 +409,8 @@ main(int argc, char *argv[])
 	printf("proto=%s conc=%ld size=%zu secs=%.3f rate=%.1f "
 	    "p50_us=%u p90_us=%u p99_us=%u max_us=%u",
 	    uflag ? "udp" : "tcp", conc, size, el, ok / el,
-	    pct(ok, 50), pct(ok, 90), pct(ok, 99), pct(ok, 100));
+	    pct(lat, ok, 50), pct(lat, ok, 90), pct(lat, ok, 99),
+	    pct(lat, ok, 100));
 	for (j = 0; j < RES_NRESULT; j++)
 		printf(" %s=%ld", resname[j], results[j]);
 	printf("\n");
