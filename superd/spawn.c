@@ -183,57 +183,35 @@ addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
 }
 
 /*
- * Starts sv's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
- * (either may be NULL) fill its environment.  *report is the read end of
- * the child's failure report (spawn_report()), or -1 when no pipe could be
- * had (the child then logs itself).  Returns the child's pid, or -1 with
- * errno set when fork fails.
+ * The child's side: the hand-off in its order, then exec (or, for a
+ * builtin, the protocol function).  Under vfork it runs on superd's memory
+ * until exec, so it changes nothing but its own fds, signal dispositions,
+ * mask and ids, all of which are its own.
  */
-pid_t
-spawn_child(const struct service *sv, const int fds[3],
-    const struct sockaddr *peer, const struct sockaddr *local, int *report)
+static void __attribute__((noreturn))
+child(const struct service *sv, const int fds[3], int rfd, char *const env[])
 {
-	char renv[160], cgienv[160], lenv[160], svc[256];
-	const char *proto = sv->sv_socktype == SOCK_STREAM ? "TCP" : "UDP";
-	char ip[32], port[32];
-	char *env[16];
 	const struct builtin *b;
-	pid_t pid;
-	int i, n = 0, e, rp[2];
-
-	if (pipe2(rp, O_CLOEXEC) == -1)
-		rp[0] = rp[1] = -1;
-	if ((pid = fork()) != 0) {
-		e = errno;
-		if (rp[1] != -1)
-			(void)close(rp[1]);
-		if (pid == -1 && rp[0] != -1) {
-			(void)close(rp[0]);
-			rp[0] = -1;
-		}
-		*report = rp[0];
-		errno = e;
-		return pid;
-	}
+	int i;
 
 	for (i = 0; i < 3; i++)
 		if (fds[i] != i && dup2(fds[i], i) == -1)
-			die(sv, rp[1], "dup2");
+			die(sv, rfd, "dup2");
 	if (cloexec_from3() == -1)
-		die(sv, rp[1], "close_range");
+		die(sv, rfd, "close_range");
 	if (resetsignals() == -1)
-		die(sv, rp[1], "signals");
+		die(sv, rfd, "signals");
 	if (sv->sv_setid) {
 		if (setgroups((size_t)sv->sv_ngroups, sv->sv_groups) == -1)
-			die(sv, rp[1], "setgroups");
+			die(sv, rfd, "setgroups");
 		if (setgid(sv->sv_gid) == -1)
-			die(sv, rp[1], "setgid");
+			die(sv, rfd, "setgid");
 		if (setuid(sv->sv_uid) == -1)
-			die(sv, rp[1], "setuid");
+			die(sv, rfd, "setuid");
 		if (getuid() != sv->sv_uid || geteuid() != sv->sv_uid ||
 		    getegid() != sv->sv_gid) {
 			errno = EPERM;
-			die(sv, rp[1], "user switch");
+			die(sv, rfd, "user switch");
 		}
 	}
 	if (sv->sv_builtin != NULL) {
@@ -243,6 +221,34 @@ spawn_child(const struct service *sv, const int fds[3],
 			_exit(127);
 		_exit(b->bi_stream(0, 1) == 0 ? 0 : 1);
 	}
+	execve(sv->sv_prog, sv->sv_argv, env);
+	die(sv, rfd, sv->sv_prog);
+}
+
+/*
+ * Starts sv's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
+ * (either may be NULL) fill its environment.  *report is the read end of
+ * the child's failure report (spawn_report()), or -1 when no pipe could be
+ * had (the child then logs itself).  Returns the child's pid, or -1 with
+ * errno set when fork fails.
+ *
+ * A handler that execs is started with vfork(2): nothing of superd's is
+ * copied for a child that replaces itself at once.  Its signals are
+ * blocked across the vfork, so that superd's handlers never run in the
+ * child; the child unblocks them once it has reset them.  A builtin runs
+ * in its child for the whole connection, so it gets a real fork(2).
+ */
+pid_t
+spawn_child(const struct service *sv, const int fds[3],
+    const struct sockaddr *peer, const struct sockaddr *local, int *report)
+{
+	char renv[160], cgienv[160], lenv[160], svc[256];
+	const char *proto = sv->sv_socktype == SOCK_STREAM ? "TCP" : "UDP";
+	char ip[32], port[32];
+	char *env[16];
+	sigset_t all, old;
+	pid_t pid;
+	int n = 0, e, rp[2];
 
 	env[n++] = "PATH=/usr/bin:/bin";
 	env[n++] = sv->sv_socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP";
@@ -258,6 +264,31 @@ spawn_child(const struct service *sv, const int fds[3],
 	env[n++] = svc;
 	env[n] = NULL;
 
-	execve(sv->sv_prog, sv->sv_argv, env);
-	die(sv, rp[1], sv->sv_prog);
+	if (pipe2(rp, O_CLOEXEC) == -1)
+		rp[0] = rp[1] = -1;
+	if (sv->sv_builtin != NULL)
+		pid = fork();
+	else {
+		if (sigfillset(&all) == -1 ||
+		    sigprocmask(SIG_SETMASK, &all, &old) == -1)
+			pid = -1;
+		else {
+			pid = vfork();
+			e = errno;
+			(void)sigprocmask(SIG_SETMASK, &old, NULL);
+			errno = e;
+		}
+	}
+	if (pid == 0)
+		child(sv, fds, rp[1], env);
+	e = errno;
+	if (rp[1] != -1)
+		(void)close(rp[1]);
+	if (pid == -1 && rp[0] != -1) {
+		(void)close(rp[0]);
+		rp[0] = -1;
+	}
+	*report = rp[0];
+	errno = e;
+	return pid;
 }
