@@ -8,9 +8,11 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
 #include <limits.h>
@@ -261,30 +263,72 @@ waitfield(struct service *sv, const struct line *l, char *f)
 
 /*
  * The groups USER is in, with its group, as initgroups(3) would set them:
- * looked up once here, so that no child reads the group database.
+ * looked up once here, so that no child reads the group database.  The
+ * lookup runs in a child of its own and sends the list back on a pipe:
+ * the NSS modules getgrouplist(3) loads (libnss_systemd and what it pulls
+ * in, 650 kB of resident pages here) would otherwise stay in superd.
  */
 static int
 grouplist(struct service *sv)
 {
+	long max = sysconf(_SC_NGROUPS_MAX);
+	int p[2], n, st, e = 0;
+	size_t len = 0, want;
+	ssize_t r;
 	gid_t *g;
-	int n = 16, want;
+	pid_t pid;
 
-	for (;;) {
-		if ((g = reallocarray(sv->sv_groups, (size_t)n,
-		    sizeof(*g))) == NULL)
-			return -1;
-		sv->sv_groups = g;
-		want = n;
-		if (getgrouplist(sv->sv_user, sv->sv_gid, g, &want) != -1) {
-			sv->sv_ngroups = want;
-			return 0;
-		}
-		if (want <= n) {
-			errno = EINVAL;
-			return -1;
-		}
-		n = want;
+	if (max <= 0 || max > 65536)
+		max = 65536;
+	if ((g = calloc((size_t)max + 1, sizeof(*g))) == NULL)
+		return -1;
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		free(g);
+		return -1;
 	}
+	if ((pid = fork()) == -1) {
+		e = errno;
+		goto out;
+	}
+	if (pid == 0) {
+		n = (int)max;
+		if (getgrouplist(sv->sv_user, sv->sv_gid, g + 1, &n) == -1)
+			_exit(1);
+		g[0] = (gid_t)n;
+		want = ((size_t)n + 1) * sizeof(*g);
+		_exit(write(p[1], g, want) == (ssize_t)want ? 0 : 1);
+	}
+	(void)close(p[1]);
+	p[1] = -1;
+	want = sizeof(*g);
+	while (len < want) {
+		r = read(p[0], (char *)g + len, want - len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		if (len == sizeof(*g) && g[0] <= (gid_t)max)
+			want = ((size_t)g[0] + 1) * sizeof(*g);
+	}
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (len != want || len < sizeof(*g) * 2)
+		e = EINVAL;
+out:
+	(void)close(p[0]);
+	if (p[1] != -1)
+		(void)close(p[1]);
+	if (e != 0) {
+		free(g);
+		errno = e;
+		return -1;
+	}
+	sv->sv_ngroups = (int)g[0];
+	memmove(g, g + 1, (size_t)sv->sv_ngroups * sizeof(*g));
+	free(sv->sv_groups);
+	sv->sv_groups = g;
+	return 0;
 }
 
 /* USER[:GROUP] or USER.GROUP. */
