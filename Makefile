@@ -69,22 +69,31 @@ superd/util.o: superd/util.c $(SUPERD_HDR)
 # --- end superd -----------------------------------------------------------
 
 # --- handlers -------------------------------------------------------------
+# HANDLER_LDFLAGS=-static links the handlers statically: exec then maps
+# no shared library, which superd's spawn rate feels (README, "How fast").
+HANDLER_LDFLAGS =
 HANDLER_HDR = handlers/util.h
 
 handlers/util.o: handlers/util.c $(HANDLER_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ handlers/util.c
 handlers/echo: handlers/echo.c handlers/util.o $(HANDLER_HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/echo.c handlers/util.o $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(HANDLER_LDFLAGS) -o $@ \
+	    handlers/echo.c handlers/util.o $(LDLIBS)
 handlers/discard: handlers/discard.c handlers/util.o $(HANDLER_HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/discard.c handlers/util.o $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(HANDLER_LDFLAGS) -o $@ \
+	    handlers/discard.c handlers/util.o $(LDLIBS)
 handlers/chargen: handlers/chargen.c handlers/util.o $(HANDLER_HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/chargen.c handlers/util.o $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(HANDLER_LDFLAGS) -o $@ \
+	    handlers/chargen.c handlers/util.o $(LDLIBS)
 handlers/daytime: handlers/daytime.c handlers/util.o $(HANDLER_HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/daytime.c handlers/util.o $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(HANDLER_LDFLAGS) -o $@ \
+	    handlers/daytime.c handlers/util.o $(LDLIBS)
 handlers/time: handlers/time.c handlers/util.o $(HANDLER_HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/time.c handlers/util.o $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(HANDLER_LDFLAGS) -o $@ \
+	    handlers/time.c handlers/util.o $(LDLIBS)
 handlers/qotd: handlers/qotd.c handlers/util.o $(HANDLER_HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ handlers/qotd.c handlers/util.o $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(HANDLER_LDFLAGS) -o $@ \
+	    handlers/qotd.c handlers/util.o $(LDLIBS)
 
 # superd's `internal` services: the protocol functions without main().
 HANDLER_BUILTIN_OBJ = handlers/echo-builtin.o handlers/discard-builtin.o \
