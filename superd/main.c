@@ -401,6 +401,7 @@ main(int argc, char *argv[])
 	table_close(services);
 	conf_free(services);
 	child_freeall();
+	relay_freeall();
 	access_free(allowacl);
 	access_free(denyacl);
 	free(abspath);

@@ -37,6 +37,7 @@
 #define MAXREPLY	65507	/* the largest UDP payload over IPv4 */
 
 struct relay {
+	struct relay		*r_next;	/* on the free list */
 	int			r_fd;	/* the handler's stdout, read end */
 	struct sockaddr_storage	r_peer;
 	socklen_t		r_peerlen;
@@ -52,6 +53,25 @@ union cmsgbuf {
 #define NBCAST		32	/* local broadcast addresses remembered */
 
 static char dgram[65536];
+
+/*
+ * Relays of ended handlers, kept for reuse: once as many are allocated as
+ * ever ran at once, a datagram allocates nothing.
+ */
+static struct relay *freerelays;
+
+static struct relay *
+newrelay(void)
+{
+	struct relay *r;
+
+	if ((r = freerelays) != NULL) {
+		freerelays = r->r_next;
+		memset(r, 0, sizeof(*r));
+		return r;
+	}
+	return calloc(1, sizeof(*r));
+}
 static struct in_addr bcast[NBCAST];
 static int nbcast;
 
@@ -223,7 +243,7 @@ relay_recv(struct service *sv, int fds[3], int *again)
 	ssize_t n;
 
 	*again = 0;
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
+	if ((r = newrelay()) == NULL) {
 		logfault(sv, "relay", strerror(errno));
 		*again = 1;
 		return NULL;
@@ -233,16 +253,16 @@ relay_recv(struct service *sv, int fds[3], int *again)
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			logfault(sv, "recvmsg", strerror(errno));
 		*again = errno != EINTR;
-		free(r);
+		relay_free(r);
 		return NULL;
 	}
 	if (badsource((struct sockaddr *)&r->r_peer)) {
-		free(r);
+		relay_free(r);
 		return NULL;
 	}
 	if (pipe2(in, O_CLOEXEC) == -1) {
 		logfault(sv, "pipe", strerror(errno));
-		free(r);
+		relay_free(r);
 		*again = 1;
 		return NULL;
 	}
@@ -250,7 +270,7 @@ relay_recv(struct service *sv, int fds[3], int *again)
 		logfault(sv, "pipe", strerror(errno));
 		(void)close(in[0]);
 		(void)close(in[1]);
-		free(r);
+		relay_free(r);
 		*again = 1;
 		return NULL;
 	}
@@ -265,7 +285,7 @@ relay_recv(struct service *sv, int fds[3], int *again)
 		(void)close(in[1]);
 		(void)close(out[0]);
 		(void)close(out[1]);
-		free(r);
+		relay_free(r);
 		return NULL;
 	}
 	(void)close(in[1]);
@@ -337,12 +357,26 @@ relay_reply(struct relay *r, struct service *sv)
 		logfault(sv, "sendmsg", strerror(errno));
 }
 
+/* Closes r's pipe and keeps r for the next datagram. */
 void
 relay_free(struct relay *r)
 {
 	if (r->r_fd != -1)
 		(void)close(r->r_fd);
-	free(r);
+	r->r_next = freerelays;
+	freerelays = r;
+}
+
+/* At exit: frees the relays kept for reuse. */
+void
+relay_freeall(void)
+{
+	struct relay *r;
+
+	while ((r = freerelays) != NULL) {
+		freerelays = r->r_next;
+		free(r);
+	}
 }
 
 const struct sockaddr *

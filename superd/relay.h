@@ -17,6 +17,7 @@ void			 relay_reply(struct relay *, struct service *);
 void			 relay_loadbcast(void);
 void			 relay_closefds(const int [3]);
 void			 relay_free(struct relay *);
+void			 relay_freeall(void);
 const struct sockaddr	*relay_peer(const struct relay *);
 const struct sockaddr	*relay_local(const struct relay *);
 
