@@ -354,12 +354,9 @@ userfield(struct service *sv, const struct line *l, char *f)
 			return bad(l, "unknown group '%s'", grp);
 		sv->sv_gid = gr->gr_gid;
 	}
-	if (geteuid() == 0) {
+	if (geteuid() == 0)
 		sv->sv_setid = 1;
-		if (grouplist(sv) == -1)
-			return bad(l, "groups of '%s': %s", sv->sv_user,
-			    strerror(errno));
-	} else if (sv->sv_uid != geteuid() && !*l->warned) {
+	else if (sv->sv_uid != geteuid() && !*l->warned) {
 		logmsg(LOG_WARNING, "%s:%d: not running as root: handlers "
 		    "run as the current user, not as '%s' (said once)",
 		    l->file, l->lineno, sv->sv_user);
@@ -535,6 +532,22 @@ conf_parse(const char *path, int *nerr)
 	if (*nerr == -1) {
 		conf_free(head);
 		return NULL;
+	}
+	/*
+	 * Groups are looked up once the file is closed: the lookup forks,
+	 * and a child must not share the offset of a file being read.
+	 */
+	for (tail = &head; (sv = *tail) != NULL; ) {
+		if (sv->sv_setid && grouplist(sv) == -1) {
+			logmsg(LOG_ERR, "%s:%d: groups of '%s': %s", path,
+			    sv->sv_line, sv->sv_user, strerror(errno));
+			(*nerr)++;
+			*tail = sv->sv_next;
+			sv->sv_next = NULL;
+			conf_free(sv);
+			continue;
+		}
+		tail = &sv->sv_next;
 	}
 	return head;
 }
