@@ -5,9 +5,12 @@ load helpers/common
 SUPERD=$ROOT/superd/superd
 ME=$(id -un)
 # SUPERD_WRAP runs superd under a tool, e.g. for a leak check:
-#   SUPERD_WRAP="valgrind -q --leak-check=full --error-exitcode=99" \
+#   SUPERD_WRAP="valgrind -q --child-silent-after-fork=yes \
+#       --leak-check=full --error-exitcode=99" SUPERD_WAIT=60 \
 #       bats tests/superd.bats
 SUPERD_WRAP=${SUPERD_WRAP:-}
+# SUPERD_WAIT: seconds to wait for superd to start or reload (15 and 5 by
+# default); a tool such as valgrind needs more.
 
 # superd_start [OPTIONS...]: writes stdin to $BATS_TEST_TMPDIR/superd.conf,
 # starts `superd -l OPTIONS CONF` and waits until it serves.  Sets
@@ -19,7 +22,7 @@ superd_start() {
 	# shellcheck disable=SC2086
 	bg_start "$SUPERD_LOG" $SUPERD_WRAP "$SUPERD" -l "$@" "$SUPERD_CONF"
 	SUPERD_PID=$BG_PID
-	if ! wait_for "$SUPERD_LOG" ': serving, pid ' 15; then
+	if ! wait_for "$SUPERD_LOG" ': serving, pid ' "${SUPERD_WAIT:-15}"; then
 		cat "$SUPERD_LOG" >&2
 		return 1
 	fi
@@ -60,6 +63,6 @@ superd_reload() {
 	local n
 	n=$(grep -Ec 'reloaded|configuration unchanged' "$SUPERD_LOG" || true)
 	kill -HUP "$SUPERD_PID"
-	wait_until 5 eval \
+	wait_until "${SUPERD_WAIT:-5}" eval \
 	    '[ "$(grep -Ec "reloaded|configuration unchanged" "$SUPERD_LOG")" -gt '"$n"' ]'
 }
