@@ -115,12 +115,6 @@ main(int argc, char *argv[])
 			errx(2, "-f: line longer than %d bytes", LINEMAX - 3);
 		err(1, "%s", errno == EOVERFLOW ? "time" : hu_errop());
 	}
-
-	if (hu_isdgram(0)) {
-		if (hu_dgram_serve(0, (int)idle, daytime_reply) == -1)
-			err(1, "%s", hu_errop());
-	} else if (daytime_stream(0, 1) == -1)
-		err(1, "%s", hu_errop());
-	return 0;
+	return hu_serve((int)idle, daytime_stream, daytime_reply);
 }
 #endif

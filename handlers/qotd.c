@@ -173,12 +173,6 @@ main(int argc, char *argv[])
 	if (file != NULL)
 		load(file);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-
-	if (hu_isdgram(0)) {
-		if (hu_dgram_serve(0, (int)idle, qotd_reply) == -1)
-			err(1, "%s", hu_errop());
-	} else if (qotd_stream(0, 1) == -1)
-		err(1, "%s", hu_errop());
-	return 0;
+	return hu_serve((int)idle, qotd_stream, qotd_reply);
 }
 #endif

@@ -282,8 +282,19 @@ hu_main(int argc, char *argv[], const char *name, int (*ready)(void),
 		err(1, "signal");
 	if (ready != NULL && ready() == -1)
 		err(1, "%s", hu_errop());
+	return hu_serve((int)idle, stream, reply);
+}
+
+/*
+ * Serves fd 0: as datagrams with reply (leaving after idle seconds without
+ * one) when it is a datagram socket, else as a byte stream with stream.
+ * Returns the exit status; exits 1 with a message on an error.
+ */
+int
+hu_serve(int idle, int (*stream)(int, int), hu_replyfn reply)
+{
 	if (hu_isdgram(0)) {
-		if (hu_dgram_serve(0, (int)idle, reply) == -1)
+		if (hu_dgram_serve(0, idle, reply) == -1)
 			err(1, "%s", hu_errop());
 	} else if (stream(0, 1) == -1)
 		err(1, "%s", hu_errop());

@@ -30,6 +30,7 @@ int		 hu_dgram_serve(int fd, int idle_secs, hu_replyfn fn);
 int		 hu_now(time_t *t);
 long		 hu_number(const char *s, long max, const char **errstr);
 const char	*hu_errop(void);
+int		 hu_serve(int idle, int (*stream)(int, int), hu_replyfn reply);
 int		 hu_main(int argc, char *argv[], const char *name,
 		    int (*ready)(void), int (*stream)(int, int),
 		    hu_replyfn reply);

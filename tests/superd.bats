@@ -22,6 +22,7 @@ teardown() {
 		superd_stop || st=$?
 	fi
 	bg_stop_all
+	[ -z "${NPROC_DIR:-}" ] || rm -rf "$NPROC_DIR"
 	return "$st"
 }
 
@@ -1029,6 +1030,7 @@ EOF
 	command -v prlimit >/dev/null || skip "prlimit is not installed"
 	# nobody must read the configuration: a world-readable folder
 	dir=$(mktemp -d /tmp/superd-nproc.XXXXXX)
+	NPROC_DIR=$dir
 	chmod 755 "$dir"
 	echo "127.0.0.1:0 stream tcp4 nowait nobody $ECHO echo" >"$dir/c.conf"
 	# RLIMIT_NPROC 3 for nobody: superd and two sleepers take every
@@ -1056,7 +1058,6 @@ EOF
 	wait_until 5 eval '[ "$("$NETC" 127.0.0.1 "$port" <<<"forked" 2>/dev/null)" = forked ]'
 	[ $(($(cputicks "$SUPERD_PID") - before)) -lt 50 ]
 	superd_stop
-	rm -rf "$dir"
 }
 
 @test "100 SIGHUPs in a burst under a client loop: no refusal, no leaked descriptor" {
