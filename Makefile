@@ -29,14 +29,14 @@ all: $(PROGS) $(TESTPROGS)
 # --- superd ---------------------------------------------------------------
 SUPERD_OBJ = superd/main.o superd/serve.o superd/table.o superd/conf.o \
     superd/sock.o superd/spawn.o superd/relay.o superd/child.o \
-    superd/limit.o superd/access.o superd/builtin.o superd/log.o \
-    superd/util.o
+    superd/limit.o superd/access.o superd/builtin.o superd/conn.o \
+    superd/log.o superd/util.o
 SUPERD_BUILTINS = handlers/util.o handlers/echo-builtin.o \
     handlers/discard-builtin.o handlers/chargen-builtin.o \
     handlers/daytime-builtin.o handlers/time-builtin.o
 SUPERD_HDR = superd/conf.h superd/sock.h superd/spawn.h superd/relay.h \
     superd/child.h superd/limit.h superd/serve.h superd/table.h \
-    superd/access.h \
+    superd/access.h superd/conn.h \
     superd/builtin.h superd/log.h superd/util.h superd/pathnames.h \
     handlers/util.h
 
@@ -62,6 +62,8 @@ superd/limit.o: superd/limit.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/limit.c
 superd/builtin.o: superd/builtin.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/builtin.c
+superd/conn.o: superd/conn.c $(SUPERD_HDR) handlers/util.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/conn.c
 superd/log.o: superd/log.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/log.c
 superd/util.o: superd/util.c $(SUPERD_HDR)

@@ -22,9 +22,12 @@
 #define CYCLE		(NCHARS * (LINELEN + 2))
 #define DGRAMMAX	512	/* RFC 864: a reply of 0 to 512 characters */
 
-/* The first n bytes of the pattern: line i starts with character i mod 95. */
-static void
-fill(char *p, size_t n)
+/*
+ * The first n bytes of the pattern: line i starts with character i mod 95.
+ * superd's in-process chargen sends the same bytes.
+ */
+void
+chargen_pattern(char *p, size_t n)
 {
 	size_t i, line, col;
 
@@ -48,7 +51,7 @@ chargen_stream(int in, int out)
 	static char buf[9 * CYCLE];	/* whole cycles: writes join up */
 
 	(void)in;
-	fill(buf, sizeof(buf));
+	chargen_pattern(buf, sizeof(buf));
 	for (;;)
 		if (hu_writeall(out, buf, sizeof(buf)) == -1)
 			return hu_gone(errno) ? 0 : -1;
@@ -63,7 +66,7 @@ chargen_reply(const char *req, size_t reqlen, char *reply, size_t size)
 		reqlen = DGRAMMAX;
 	if (reqlen > size)
 		reqlen = size;
-	fill(reply, reqlen);
+	chargen_pattern(reply, reqlen);
 	return (ssize_t)reqlen;
 }
 

@@ -43,6 +43,10 @@ int		 daytime_stream(int in, int out);
 int		 time_stream(int in, int out);
 int		 qotd_stream(int in, int out);
 
+/* chargen's pattern, which repeats every CHARGEN_CYCLE bytes. */
+#define CHARGEN_CYCLE	(95 * 74)
+void		 chargen_pattern(char *p, size_t n);
+
 ssize_t		 echo_reply(const char *req, size_t reqlen, char *reply,
 		    size_t size);
 ssize_t		 discard_reply(const char *req, size_t reqlen, char *reply,

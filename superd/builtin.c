@@ -1,7 +1,8 @@
 /*
  * Internal services.  The protocol code is the handlers' own (handlers/X.c
  * compiled without main()), so `internal` and the stand-alone programs can
- * never drift apart.
+ * never drift apart: datagrams get the same reply functions, and stream
+ * connections, served in-process by conn.c, the same bytes.
  */
 #include <sys/socket.h>
 #include <string.h>
@@ -11,23 +12,26 @@
 
 /* RFCs 862, 863, 864, 867 and 868, as inetd has always had them. */
 static const struct builtin builtins[] = {
-	{ "echo",	echo_stream,	echo_reply },
-	{ "discard",	discard_stream,	discard_reply },
-	{ "chargen",	chargen_stream,	chargen_reply },
-	{ "daytime",	daytime_stream,	daytime_reply },
-	{ "time",	time_stream,	time_reply },
-	{ NULL,		NULL,		NULL }
+	{ "echo",	BI_ECHO,	echo_reply },
+	{ "discard",	BI_DISCARD,	discard_reply },
+	{ "chargen",	BI_CHARGEN,	chargen_reply },
+	{ "daytime",	BI_ONCE,	daytime_reply },
+	{ "time",	BI_ONCE,	time_reply },
+	{ NULL,		BI_ONCE,	NULL }
 };
 
-/* The builtin named name for a socket of type socktype, or NULL. */
+/*
+ * The builtin named name, or NULL.  Every one serves both socket types; the
+ * type stays in the interface for a builtin that would not.
+ */
 const struct builtin *
 builtin_find(const char *name, int socktype)
 {
 	const struct builtin *b;
 
+	(void)socktype;
 	for (b = builtins; b->bi_name != NULL; b++)
 		if (strcmp(b->bi_name, name) == 0)
-			return socktype == SOCK_STREAM || b->bi_reply != NULL ?
-			    b : NULL;
+			return b;
 	return NULL;
 }

@@ -291,6 +291,15 @@ grouplist(struct service *sv)
 		goto out;
 	}
 	if (pid == 0) {
+		/*
+		 * Only the pipe: a connection superd closes meanwhile must not
+		 * stay open (and in its epoll set) through this child.  Should
+		 * close_range fail, that is all that is lost.
+		 */
+		if (p[1] != 3 && dup2(p[1], 3) == -1)
+			_exit(1);
+		p[1] = 3;
+		(void)close_range(4, ~0U, 0);
 		n = (int)max;
 		if (getgrouplist(sv->sv_user, sv->sv_gid, g + 1, &n) == -1)
 			_exit(1);

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include "access.h"
 #include "child.h"
 #include "conf.h"
+#include "conn.h"
 #include "limit.h"
 #include "log.h"
 #include "pathnames.h"
@@ -147,6 +149,8 @@ nexttimeout(void)
 
 	tnow(&t);
 	ms = child_nextdeadline(&t);
+	if ((d = conn_nextdeadline(&t)) != -1 && (ms == -1 || d < ms))
+		ms = d;
 	for (sv = services; sv != NULL; sv = sv->sv_next) {
 		if (sv->sv_pause.tv_sec == 0)
 			continue;
@@ -200,7 +204,7 @@ loop(void)
 	void *p;
 
 	for (;;) {
-		want = 1;
+		want = 2;	/* the self-pipe and the builtins' epoll set */
 		for (sv = services; sv != NULL; sv = sv->sv_next)
 			want++;
 		if (want > cap) {
@@ -216,10 +220,17 @@ loop(void)
 		pfd[0].fd = selfpipe[0];
 		pfd[0].events = POLLIN;
 		n = 1;
+		if ((pfd[n].fd = conn_fd()) != -1) {
+			pfd[n].events = POLLIN;
+			pfdsv[n++] = NULL;
+		}
 		tnow(&t);
 		for (sv = services; sv != NULL; sv = sv->sv_next) {
 			if (sv->sv_fd == -1 || sv->sv_busy ||
 			    (sv->sv_maxchild && sv->sv_nchild >= sv->sv_maxchild))
+				continue;
+			if (sv->sv_builtin != NULL &&
+			    sv->sv_socktype == SOCK_STREAM && conn_full())
 				continue;
 			if (sv->sv_pause.tv_sec != 0 &&
 			    tsdiff(&sv->sv_pause, &t) > 0)
@@ -237,8 +248,9 @@ loop(void)
 			(void)sleep(1);
 			continue;
 		}
-		while (read(selfpipe[0], drain, sizeof(drain)) > 0)
-			;
+		if (pfd[0].revents & POLLIN)
+			while (read(selfpipe[0], drain, sizeof(drain)) > 0)
+				;
 		if (gotchld) {
 			gotchld = 0;
 			serve_reap();
@@ -254,11 +266,17 @@ loop(void)
 			reload();
 			continue;	/* pfdsv may point into the old table */
 		}
-		for (i = 1; i < n; i++)
-			if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
+		for (i = 1; i < n; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)))
+				continue;
+			if (pfdsv[i] == NULL)
+				conn_run();
+			else
 				serve(pfdsv[i]);
+		}
 		tnow(&t);
 		child_timeouts(&t, dflag);
+		conn_timeouts(&t, dflag);
 		continue;
 nomem:
 		logmsg(LOG_ERR, "poll set: %s", strerror(errno));
@@ -367,6 +385,8 @@ main(int argc, char *argv[])
 		err(1, "log");
 	if (setsignals() == -1 || spawn_init() == -1)
 		err(1, "signals");
+	if (conn_init() == -1)
+		err(1, "epoll");
 	if (Dflag) {
 		/* After the chdir("/") of daemon(3), a relative path is lost. */
 		if ((abspath = realpath(confpath, NULL)) == NULL)
@@ -398,6 +418,7 @@ main(int argc, char *argv[])
 
 	loop();
 
+	conn_closeall();
 	table_close(services);
 	conf_free(services);
 	child_freeall();

@@ -18,6 +18,7 @@
 #include "builtin.h"
 #include "child.h"
 #include "conf.h"
+#include "conn.h"
 #include "limit.h"
 #include "log.h"
 #include "relay.h"
@@ -71,7 +72,11 @@ logconn(const struct service *sv, const struct sockaddr *peer, pid_t pid)
 
 	if (!lflag)
 		return;
-	if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0)
+	if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0 &&
+	    pid == 0)
+		logmsg(LOG_INFO, "%s/%s: connection from %s port %d, "
+		    "in-process", sv->sv_name, sv->sv_proto, a, port);
+	else if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0)
 		logmsg(LOG_INFO, "%s/%s: connection from %s port %d, pid %ld",
 		    sv->sv_name, sv->sv_proto, a, port, (long)pid);
 	else
@@ -186,24 +191,49 @@ gate(struct service *sv, const struct sockaddr *peer)
 	return k != 0;
 }
 
-/* stream nowait: accepts until EAGAIN and starts a handler for each. */
+/*
+ * A stream builtin's connection, served by superd itself (conn.c); it
+ * counts as a running handler for the limits.
+ */
+static void
+inprocess(struct service *sv, int fd, const struct sockaddr *peer,
+    int counted, const struct timespec *t)
+{
+	if (limit_spawned(sv, t) == -1)
+		logfault(sv, "spawn limit", strerror(errno));
+	logconn(sv, peer, 0);
+	if (conn_add(sv, fd, peer, counted, limitof(sv)) == 0) {
+		sv->sv_served++;
+		return;
+	}
+	if (counted)
+		limit_release(sv, peer);
+	(void)close(fd);
+}
+
+/*
+ * stream nowait: accepts until EAGAIN and starts a handler for each, or
+ * hands a builtin's connection to conn.c.
+ */
 static void
 acceptloop(struct service *sv)
 {
 	struct sockaddr_storage peer, local;
 	struct timespec t;
 	socklen_t plen, llen;
-	int fd, i, counted, fds[3];
+	int fd, i, counted, fds[3], inproc = sv->sv_builtin != NULL;
 
 	for (i = 0; i < ACCEPTMAX; i++) {
 		if (sv->sv_maxchild && sv->sv_nchild >= sv->sv_maxchild)
+			return;
+		if (inproc && conn_full())
 			return;
 		tnow(&t);
 		if (!limit_spawnok(sv, &t))
 			return;
 		plen = sizeof(peer);
 		fd = accept4(sv->sv_fd, (struct sockaddr *)&peer, &plen,
-		    SOCK_CLOEXEC);
+		    SOCK_CLOEXEC | (inproc ? SOCK_NONBLOCK : 0));
 		if (fd == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
@@ -218,6 +248,11 @@ acceptloop(struct service *sv)
 		/* Refused: closed at once, without a byte, without a fork. */
 		if ((counted = admit(sv, (struct sockaddr *)&peer, &t)) == 0) {
 			(void)close(fd);
+			continue;
+		}
+		if (inproc) {
+			inprocess(sv, fd, (struct sockaddr *)&peer,
+			    counted == 2, &t);
 			continue;
 		}
 		llen = sizeof(local);

@@ -21,7 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "builtin.h"
 #include "conf.h"
 #include "log.h"
 #include "sock.h"
@@ -183,15 +182,13 @@ addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
 }
 
 /*
- * The child's side: the hand-off in its order, then exec (or, for a
- * builtin, the protocol function).  Under vfork it runs on superd's memory
- * until exec, so it changes nothing but its own fds, signal dispositions,
- * mask and ids, all of which are its own.
+ * The child's side: the hand-off in its order, then exec.  Under vfork it
+ * runs on superd's memory until exec, so it changes nothing but its own
+ * fds, signal dispositions, mask and ids, all of which are its own.
  */
 static void __attribute__((noreturn))
 child(const struct service *sv, const int fds[3], int rfd, char *const env[])
 {
-	const struct builtin *b;
 	int i;
 
 	for (i = 0; i < 3; i++)
@@ -214,13 +211,6 @@ child(const struct service *sv, const int fds[3], int rfd, char *const env[])
 			die(sv, rfd, "user switch");
 		}
 	}
-	if (sv->sv_builtin != NULL) {
-		/* A peer that leaves is a normal end: EPIPE, not SIGPIPE. */
-		if ((b = builtin_find(sv->sv_builtin, sv->sv_socktype)) == NULL ||
-		    signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-			_exit(127);
-		_exit(b->bi_stream(0, 1) == 0 ? 0 : 1);
-	}
 	execve(sv->sv_prog, sv->sv_argv, env);
 	die(sv, rfd, sv->sv_prog);
 }
@@ -232,11 +222,11 @@ child(const struct service *sv, const int fds[3], int rfd, char *const env[])
  * had (the child then logs itself).  Returns the child's pid, or -1 with
  * errno set when fork fails.
  *
- * A handler that execs is started with vfork(2): nothing of superd's is
- * copied for a child that replaces itself at once.  Its signals are
- * blocked across the vfork, so that superd's handlers never run in the
- * child; the child unblocks them once it has reset them.  A builtin runs
- * in its child for the whole connection, so it gets a real fork(2).
+ * The handler is started with vfork(2): nothing of superd's is copied for
+ * a child that replaces itself at once.  Its signals are blocked across
+ * the vfork, so that superd's handlers never run in the child; the child
+ * unblocks them once it has reset them.  (Builtins never get here: conn.c
+ * and relay.c serve them in superd.)
  */
 pid_t
 spawn_child(const struct service *sv, const int fds[3],
@@ -266,18 +256,14 @@ spawn_child(const struct service *sv, const int fds[3],
 
 	if (pipe2(rp, O_CLOEXEC) == -1)
 		rp[0] = rp[1] = -1;
-	if (sv->sv_builtin != NULL)
-		pid = fork();
+	if (sigfillset(&all) == -1 ||
+	    sigprocmask(SIG_SETMASK, &all, &old) == -1)
+		pid = -1;
 	else {
-		if (sigfillset(&all) == -1 ||
-		    sigprocmask(SIG_SETMASK, &all, &old) == -1)
-			pid = -1;
-		else {
-			pid = vfork();
-			e = errno;
-			(void)sigprocmask(SIG_SETMASK, &old, NULL);
-			errno = e;
-		}
+		pid = vfork();
+		e = errno;
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+		errno = e;
 	}
 	if (pid == 0)
 		child(sv, fds, rp[1], env);

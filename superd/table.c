@@ -14,6 +14,7 @@
 
 #include "child.h"
 #include "conf.h"
+#include "conn.h"
 #include "limit.h"
 #include "log.h"
 #include "sock.h"
@@ -151,12 +152,14 @@ table_reload(struct service *services, const char *confpath)
 			logmsg(LOG_ERR, "%s/%s: fcntl: %s", n->sv_name,
 			    n->sv_proto, strerror(errno));
 		child_remap(o, n);
+		conn_remap(o, n);
 		table_listening(n);
 	}
 	for (o = services; o != NULL; o = o->sv_next)
 		if (o->sv_fd != -1) {
 			ngone++;
 			child_remap(o, NULL);
+			conn_remap(o, NULL);
 		}
 	table_close(services);
 	conf_free(services);

@@ -1,0 +1,444 @@
+/*
+ * Stream builtins served inside superd, without a fork: each connection is
+ * a non-blocking socket, served at once when it is accepted and from then
+ * on whenever one epoll set, itself an fd in the main poll set, says it is
+ * ready.  A wake-up serves a bounded amount, so a greedy client cannot hold
+ * up another, and a slow one only waits in its own socket buffer.
+ *
+ * The table is indexed by fd and grows by doubling; a connection allocates
+ * only when the peer reads slower than it sends (the echo it owes).
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../handlers/util.h"
+#include "builtin.h"
+#include "conf.h"
+#include "conn.h"
+#include "limit.h"
+#include "log.h"
+#include "util.h"
+
+#define NEVENTS		64	/* epoll events taken per wake-up */
+#define ROUNDS		8	/* reads or writes per connection per wake-up */
+#define IOBUF		65536	/* one read's worth */
+#define MAXCONNS	65536	/* however high RLIMIT_NOFILE is */
+
+struct conn {
+	const struct builtin	*c_bi;	/* NULL: the slot is free */
+	struct service		*c_sv;	/* NULL once a reload removed it */
+	uint32_t		 c_events;	/* what epoll watches, 0 none */
+	int			 c_counted;	/* holds a per-source place */
+	int			 c_done;	/* close once c_pend is out */
+	size_t			 c_pos;		/* chargen: offset in the cycle */
+	char			*c_pend;	/* owed to the peer, unsent */
+	size_t			 c_plen;
+	size_t			 c_poff;
+	struct timespec		 c_deadline;	/* tv_sec 0: no time limit */
+	struct sockaddr_storage	 c_peer;
+};
+
+static struct conn *conns;
+static size_t capconns;
+static int ep = -1;
+static int nconns, maxconns, nlimited;
+static struct timespec earliest;	/* no deadline comes sooner */
+
+/*
+ * Opens the epoll set.  Connections are capped at half of RLIMIT_NOFILE,
+ * so the listeners, relays and children's pipes always find an fd; at the
+ * cap the builtins' listeners wait and the kernel's backlog queues.
+ */
+int
+conn_init(void)
+{
+	struct rlimit rl;
+
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > MAXCONNS)
+		maxconns = MAXCONNS;
+	else
+		maxconns = (int)(rl.rlim_cur / 2);
+	if (maxconns < 1)
+		maxconns = 1;
+	return 0;
+}
+
+/* The epoll set's fd, for the main poll set, or -1 when nothing is in it. */
+int
+conn_fd(void)
+{
+	return nconns > 0 ? ep : -1;
+}
+
+/* 1 when no more connections may be taken in for now. */
+int
+conn_full(void)
+{
+	return nconns >= maxconns;
+}
+
+/* Grows the table so that fd has a slot: 0, or -1 out of memory. */
+static int
+room(int fd)
+{
+	struct conn *p;
+	size_t cap;
+
+	if ((size_t)fd < capconns)
+		return 0;
+	cap = capconns ? capconns : 64;
+	while (cap <= (size_t)fd)
+		cap *= 2;
+	if ((p = reallocarray(conns, cap, sizeof(*p))) == NULL)
+		return -1;
+	memset(p + capconns, 0, (cap - capconns) * sizeof(*p));
+	conns = p;
+	capconns = cap;
+	return 0;
+}
+
+/* Closes fd and gives back what its connection held. */
+static void
+finish(int fd, struct conn *c)
+{
+	struct service *sv = c->c_sv;
+
+	(void)close(fd);	/* also leaves the epoll set */
+	free(c->c_pend);
+	if (sv != NULL) {
+		sv->sv_nchild--;
+		if (c->c_counted)
+			limit_release(sv, (struct sockaddr *)&c->c_peer);
+	}
+	if (c->c_deadline.tv_sec != 0)
+		nlimited--;
+	memset(c, 0, sizeof(*c));
+	nconns--;
+}
+
+/* An error that ends a connection: logged unless the peer simply left. */
+static void
+failed(struct conn *c, const char *what)
+{
+	if (errno != EPIPE && errno != ECONNRESET && errno != ETIMEDOUT &&
+	    c->c_sv != NULL)
+		logfault(c->c_sv, what, strerror(errno));
+}
+
+/* Keeps the n bytes at p that the peer is still owed: 0, or -1. */
+static int
+owe(struct conn *c, const char *p, size_t n)
+{
+	if ((c->c_pend = malloc(n)) == NULL) {
+		failed(c, "echo");
+		return -1;
+	}
+	memcpy(c->c_pend, p, n);
+	c->c_plen = n;
+	c->c_poff = 0;
+	return 0;
+}
+
+/*
+ * Writes n bytes at p, keeping what the socket would not take.  1 all
+ * written, 0 some owed, -1 the connection is over.
+ */
+static int
+put(int fd, struct conn *c, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while ((w = write(fd, p, n)) == -1 && errno == EINTR)
+		;
+	if (w == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		failed(c, "write");
+		return -1;
+	}
+	if (w == -1)
+		w = 0;
+	if ((size_t)w == n)
+		return 1;
+	return owe(c, p + w, n - (size_t)w) == -1 ? -1 : 0;
+}
+
+/* Sends what is owed: 1 all out, 0 still owed, -1 over. */
+static int
+flush(int fd, struct conn *c)
+{
+	ssize_t w;
+
+	while (c->c_plen > 0) {
+		w = write(fd, c->c_pend + c->c_poff, c->c_plen);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (w == -1) {
+			failed(c, "write");
+			return -1;
+		}
+		c->c_poff += (size_t)w;
+		c->c_plen -= (size_t)w;
+	}
+	free(c->c_pend);
+	c->c_pend = NULL;
+	return 1;
+}
+
+/*
+ * echo and discard: reads until the socket is empty, a bounded number of
+ * times, sending back (echo) what came.  1 keep, 0 over.
+ */
+static int
+sink(int fd, struct conn *c, int echo)
+{
+	static char buf[IOBUF];
+	ssize_t n;
+	int i, k;
+
+	for (i = 0; i < ROUNDS; i++) {
+		n = read(fd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
+		if (n == -1) {
+			failed(c, "read");
+			return 0;
+		}
+		if (n == 0)
+			return 0;
+		if (echo && (k = put(fd, c, buf, (size_t)n)) != 1)
+			return k == 0;	/* owed: wait for room first */
+	}
+	return 1;
+}
+
+/* chargen: the pattern, a bounded number of writes.  1 keep, 0 over. */
+static int
+chargen(int fd, struct conn *c)
+{
+	/* Whole cycles and one more, so any offset has 8 cycles after it. */
+	static char pat[9 * CHARGEN_CYCLE];
+	static int filled;
+	ssize_t w;
+	int i;
+
+	if (!filled) {
+		chargen_pattern(pat, sizeof(pat));
+		filled = 1;
+	}
+	for (i = 0; i < ROUNDS; i++) {
+		w = write(fd, pat + c->c_pos, 8 * CHARGEN_CYCLE);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
+		if (w == -1) {
+			failed(c, "write");
+			return 0;
+		}
+		c->c_pos = (c->c_pos + (size_t)w) % CHARGEN_CYCLE;
+	}
+	return 1;
+}
+
+/* daytime and time: the reply, then close.  1 keep (owed), 0 over. */
+static int
+once(int fd, struct conn *c)
+{
+	char buf[512];
+	ssize_t n;
+
+	c->c_done = 1;
+	if ((n = c->c_bi->bi_reply(NULL, 0, buf, sizeof(buf))) < 0) {
+		failed(c, c->c_bi->bi_name);
+		return 0;
+	}
+	return put(fd, c, buf, (size_t)n) == 0;
+}
+
+/* Serves fd as far as it goes now; closes it when it is over. */
+static void
+step(int fd, struct conn *c)
+{
+	struct epoll_event ev;
+	uint32_t want;
+	int k;
+
+	if (c->c_pend != NULL && (k = flush(fd, c)) != 1) {
+		k = k == 0;	/* still owed: keep; -1: over */
+		goto out;
+	}
+	if (c->c_done) {
+		k = 0;
+		goto out;
+	}
+	switch (c->c_bi->bi_kind) {
+	case BI_ECHO:		k = sink(fd, c, 1); break;
+	case BI_DISCARD:	k = sink(fd, c, 0); break;
+	case BI_CHARGEN:	k = chargen(fd, c); break;
+	default:		k = once(fd, c); break;
+	}
+out:
+	if (k <= 0) {
+		finish(fd, c);
+		return;
+	}
+	want = c->c_pend != NULL || c->c_bi->bi_kind == BI_CHARGEN ?
+	    EPOLLOUT : EPOLLIN;
+	if (want == c->c_events)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = want;
+	ev.data.fd = fd;
+	if (epoll_ctl(ep, c->c_events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd,
+	    &ev) == -1) {
+		failed(c, "epoll_ctl");
+		finish(fd, c);
+		return;
+	}
+	c->c_events = want;
+}
+
+/*
+ * Takes in fd, a non-blocking connection to sv's builtin from peer
+ * (counted: a per-source limit holds a place for it), with a time limit of
+ * secs seconds (none when not positive), and serves what it already sent.
+ * Returns 0, or -1 (logged) when it cannot be taken in; fd is then the
+ * caller's to close.
+ */
+int
+conn_add(struct service *sv, int fd, const struct sockaddr *peer,
+    int counted, int secs)
+{
+	const struct builtin *b;
+	struct conn *c;
+
+	if ((b = builtin_find(sv->sv_builtin, SOCK_STREAM)) == NULL) {
+		errno = ENOENT;
+		logfault(sv, sv->sv_builtin, strerror(errno));
+		return -1;
+	}
+	if (room(fd) == -1) {
+		logfault(sv, "connection table", strerror(errno));
+		return -1;
+	}
+	c = &conns[fd];
+	c->c_bi = b;
+	c->c_sv = sv;
+	if (counted) {
+		c->c_counted = 1;
+		memcpy(&c->c_peer, peer, peer->sa_family == AF_INET ?
+		    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	}
+	if (secs > 0) {
+		tnow(&c->c_deadline);
+		c->c_deadline.tv_sec += secs;
+		if (nlimited++ == 0 || tsdiff(&c->c_deadline, &earliest) < 0)
+			earliest = c->c_deadline;
+	}
+	nconns++;
+	sv->sv_nchild++;
+	step(fd, c);
+	return 0;
+}
+
+/* Serves the connections that are ready. */
+void
+conn_run(void)
+{
+	static struct epoll_event evs[NEVENTS];
+	int i, n, fd;
+
+	if ((n = epoll_wait(ep, evs, NEVENTS, 0)) == -1) {
+		if (errno != EINTR)
+			logmsg(LOG_ERR, "epoll_wait: %s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		fd = evs[i].data.fd;
+		if (fd >= 0 && (size_t)fd < capconns && conns[fd].c_bi != NULL)
+			step(fd, &conns[fd]);
+	}
+}
+
+/* On reload: the connections of from now belong to to (NULL: removed). */
+void
+conn_remap(const struct service *from, struct service *to)
+{
+	size_t i;
+
+	for (i = 0; i < capconns && nconns > 0; i++)
+		if (conns[i].c_bi != NULL && conns[i].c_sv == from)
+			conns[i].c_sv = to;
+}
+
+/* Connections past their time limit are closed. */
+void
+conn_timeouts(const struct timespec *now, int verbose)
+{
+	struct conn *c;
+	size_t i;
+
+	if (nlimited == 0 || tsdiff(&earliest, now) > 0)
+		return;
+	earliest.tv_sec = 0;
+	for (i = 0; i < capconns; i++) {
+		c = &conns[i];
+		if (c->c_bi == NULL || c->c_deadline.tv_sec == 0)
+			continue;
+		if (tsdiff(&c->c_deadline, now) > 0) {
+			if (earliest.tv_sec == 0 ||
+			    tsdiff(&c->c_deadline, &earliest) < 0)
+				earliest = c->c_deadline;
+			continue;
+		}
+		if (verbose && c->c_sv != NULL)
+			logmsg(LOG_INFO, "%s/%s: fd %zu: time limit, closed",
+			    c->c_sv->sv_name, c->c_sv->sv_proto, i);
+		finish((int)i, c);
+	}
+}
+
+/* Milliseconds until the next time limit, or -1 when none is set. */
+long long
+conn_nextdeadline(const struct timespec *now)
+{
+	long long d;
+
+	if (nlimited == 0)
+		return -1;
+	d = tsdiff(&earliest, now);
+	return d < 0 ? 0 : d;
+}
+
+/* At exit: closes every connection. */
+void
+conn_closeall(void)
+{
+	size_t i;
+
+	for (i = 0; i < capconns; i++)
+		if (conns[i].c_bi != NULL)
+			finish((int)i, &conns[i]);
+	free(conns);
+	conns = NULL;
+	capconns = 0;
+	if (ep != -1)
+		(void)close(ep);
+	ep = -1;
+}
