@@ -41,7 +41,6 @@ child_add(struct service *sv, pid_t pid, int secs)
 	memset(c, 0, sizeof(*c));
 	c->ch_pid = pid;
 	c->ch_sv = sv;
-	c->ch_report = -1;
 	tnow(&c->ch_start);
 	if (secs > 0) {
 		c->ch_deadline = c->ch_start;

@@ -17,7 +17,6 @@ struct child {
 	int			 ch_termed;
 	struct relay		*ch_relay;	/* dgram nowait: the reply */
 	int			 ch_counted;	/* held by a per-source limit */
-	int			 ch_report;	/* its failure report, or -1 */
 	struct sockaddr_storage	 ch_peer;
 };
 

@@ -93,12 +93,12 @@ static pid_t
 start(struct service *sv, const int fds[3], const struct sockaddr *peer,
     const struct sockaddr *local, struct relay *r, int counted)
 {
+	struct spawnfail f;
 	struct timespec t;
 	struct child *c;
 	pid_t pid;
-	int report;
 
-	if ((pid = spawn_child(sv, fds, peer, local, &report)) == -1) {
+	if ((pid = spawn_child(sv, fds, peer, local, &f)) == -1) {
 		logfault(sv, "fork", strerror(errno));
 		sv->sv_failed++;
 		if (counted)
@@ -106,6 +106,8 @@ start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 		pausesv(sv, 1);
 		return -1;
 	}
+	if (f.sf_what != NULL)
+		logfault(sv, f.sf_what, strerror(f.sf_errno));
 	tnow(&t);
 	if (limit_spawned(sv, &t) == -1)
 		logfault(sv, "spawn limit", strerror(errno));
@@ -118,15 +120,12 @@ start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 		 * freed now (a dgram nowait reply is lost).
 		 */
 		logfault(sv, "child table", strerror(errno));
-		if (report != -1)
-			(void)close(report);
 		if (r != NULL)
 			relay_free(r);
 		if (counted)
 			limit_release(sv, peer);
 	} else {
 		c->ch_relay = r;
-		c->ch_report = report;
 		if (counted) {
 			c->ch_counted = 1;
 			memcpy(&c->ch_peer, peer, peer->sa_family == AF_INET ?
@@ -390,10 +389,9 @@ serve_reap(void)
 	struct service *sv;
 	struct timespec t;
 	struct child *c;
-	char what[128];
 	long long ms;
 	pid_t pid;
-	int status, failed, e;
+	int status, failed;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if ((c = child_find(pid)) == NULL)
@@ -404,16 +402,6 @@ serve_reap(void)
 		if (c->ch_relay != NULL) {
 			relay_reply(c->ch_relay, c->ch_sv);
 			relay_free(c->ch_relay);
-		}
-		if (c->ch_report != -1) {
-			if (spawn_report(c->ch_report, what, sizeof(what), &e)) {
-				if (c->ch_sv != NULL)
-					logfault(c->ch_sv, what, strerror(e));
-				else
-					logmsg(LOG_ERR, "pid %ld: %s: %s",
-					    (long)pid, what, strerror(e));
-			}
-			(void)close(c->ch_report);
 		}
 		if ((sv = c->ch_sv) != NULL) {
 			failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;

@@ -2,10 +2,10 @@
  * The child hand-off, in the order that keeps it safe: the connection onto
  * fds 0-2, every other descriptor closed at exec, signal dispositions and
  * mask reset, user and groups switched (every result checked), a minimal
- * environment, then exec.  A child that fails writes what failed into a
- * close-on-exec pipe and exits 127: the parent reads it when it reaps the
- * child and logs it rate-limited, so a handler that vanished cannot flood
- * the log.
+ * environment, then exec.  A child that fails notes what failed in the
+ * memory it shares with superd under vfork and exits 127; superd, which
+ * resumes only once the child has exec'd or exited, finds the note and logs
+ * it rate-limited, so a handler that vanished cannot flood the log.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "log.h"
 #include "sock.h"
 #include "spawn.h"
 
@@ -30,48 +29,21 @@
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
 #endif
 
-struct report {
-	int	rp_errno;
-	char	rp_what[120];	/* a single write under PIPE_BUF: atomic */
-};
-
-/* The child failed at what: report it, or log it without a pipe. */
-static void __attribute__((noreturn))
-die(const struct service *sv, int rfd, const char *what)
-{
-	struct report rp;
-
-	if (rfd == -1) {
-		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s", sv->sv_file,
-		    sv->sv_line, sv->sv_name, sv->sv_proto, what,
-		    strerror(errno));
-		_exit(127);
-	}
-	memset(&rp, 0, sizeof(rp));
-	rp.rp_errno = errno;
-	(void)snprintf(rp.rp_what, sizeof(rp.rp_what), "%s", what);
-	(void)!write(rfd, &rp, sizeof(rp));
-	_exit(127);
-}
-
 /*
- * Reads the failure report of an ended child from fd: returns 1 with what
- * failed in what and its errno in *err, or 0 when it reported nothing.
+ * What the last child failed at, written by the child itself: under vfork
+ * it runs on superd's memory, and superd reads this once vfork returns.
+ * sf_what points at a constant or at the service's program path, both in
+ * that same memory.
  */
-int
-spawn_report(int fd, char *what, size_t len, int *err)
-{
-	struct report rp;
-	ssize_t n;
+static struct spawnfail failure;
 
-	while ((n = read(fd, &rp, sizeof(rp))) == -1 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(rp))
-		return 0;
-	rp.rp_what[sizeof(rp.rp_what) - 1] = '\0';
-	(void)snprintf(what, len, "%s", rp.rp_what);
-	*err = rp.rp_errno;
-	return 1;
+/* The child failed at what: note it for superd and exit. */
+static void __attribute__((noreturn))
+die(const char *what)
+{
+	failure.sf_errno = errno;
+	failure.sf_what = what;
+	_exit(127);
 }
 
 /*
@@ -187,40 +159,39 @@ addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
  * fds, signal dispositions, mask and ids, all of which are its own.
  */
 static void __attribute__((noreturn))
-child(const struct service *sv, const int fds[3], int rfd, char *const env[])
+child(const struct service *sv, const int fds[3], char *const env[])
 {
 	int i;
 
 	for (i = 0; i < 3; i++)
 		if (fds[i] != i && dup2(fds[i], i) == -1)
-			die(sv, rfd, "dup2");
+			die("dup2");
 	if (cloexec_from3() == -1)
-		die(sv, rfd, "close_range");
+		die("close_range");
 	if (resetsignals() == -1)
-		die(sv, rfd, "signals");
+		die("signals");
 	if (sv->sv_setid) {
 		if (setgroups((size_t)sv->sv_ngroups, sv->sv_groups) == -1)
-			die(sv, rfd, "setgroups");
+			die("setgroups");
 		if (setgid(sv->sv_gid) == -1)
-			die(sv, rfd, "setgid");
+			die("setgid");
 		if (setuid(sv->sv_uid) == -1)
-			die(sv, rfd, "setuid");
+			die("setuid");
 		if (getuid() != sv->sv_uid || geteuid() != sv->sv_uid ||
 		    getegid() != sv->sv_gid) {
 			errno = EPERM;
-			die(sv, rfd, "user switch");
+			die("user switch");
 		}
 	}
 	execve(sv->sv_prog, sv->sv_argv, env);
-	die(sv, rfd, sv->sv_prog);
+	die(sv->sv_prog);
 }
 
 /*
  * Starts sv's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
- * (either may be NULL) fill its environment.  *report is the read end of
- * the child's failure report (spawn_report()), or -1 when no pipe could be
- * had (the child then logs itself).  Returns the child's pid, or -1 with
- * errno set when fork fails.
+ * (either may be NULL) fill its environment.  Returns the child's pid, or
+ * -1 with errno set when fork fails.  When the child failed before its
+ * exec (it then exits 127), *f says at what, else f->sf_what is NULL.
  *
  * The handler is started with vfork(2): nothing of superd's is copied for
  * a child that replaces itself at once.  Its signals are blocked across
@@ -230,7 +201,8 @@ child(const struct service *sv, const int fds[3], int rfd, char *const env[])
  */
 pid_t
 spawn_child(const struct service *sv, const int fds[3],
-    const struct sockaddr *peer, const struct sockaddr *local, int *report)
+    const struct sockaddr *peer, const struct sockaddr *local,
+    struct spawnfail *f)
 {
 	char renv[160], cgienv[160], lenv[160], svc[256];
 	const char *proto = sv->sv_socktype == SOCK_STREAM ? "TCP" : "UDP";
@@ -238,7 +210,7 @@ spawn_child(const struct service *sv, const int fds[3],
 	char *env[16];
 	sigset_t all, old;
 	pid_t pid;
-	int n = 0, e, rp[2];
+	int n = 0, e;
 
 	env[n++] = "PATH=/usr/bin:/bin";
 	env[n++] = sv->sv_socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP";
@@ -254,8 +226,7 @@ spawn_child(const struct service *sv, const int fds[3],
 	env[n++] = svc;
 	env[n] = NULL;
 
-	if (pipe2(rp, O_CLOEXEC) == -1)
-		rp[0] = rp[1] = -1;
+	failure.sf_what = NULL;
 	if (sigfillset(&all) == -1 ||
 	    sigprocmask(SIG_SETMASK, &all, &old) == -1)
 		pid = -1;
@@ -266,15 +237,7 @@ spawn_child(const struct service *sv, const int fds[3],
 		errno = e;
 	}
 	if (pid == 0)
-		child(sv, fds, rp[1], env);
-	e = errno;
-	if (rp[1] != -1)
-		(void)close(rp[1]);
-	if (pid == -1 && rp[0] != -1) {
-		(void)close(rp[0]);
-		rp[0] = -1;
-	}
-	*report = rp[0];
-	errno = e;
+		child(sv, fds, env);
+	*f = failure;
 	return pid;
 }

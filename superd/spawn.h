@@ -7,9 +7,15 @@
 
 struct service;
 
+/* What a child failed at before its exec; sf_what NULL when it exec'd. */
+struct spawnfail {
+	const char	*sf_what;
+	int		 sf_errno;
+};
+
 pid_t	spawn_child(const struct service *, const int [3],
-	    const struct sockaddr *, const struct sockaddr *, int *);
-int	spawn_report(int, char *, size_t, int *);
+	    const struct sockaddr *, const struct sockaddr *,
+	    struct spawnfail *);
 int	spawn_init(void);
 
 #endif
