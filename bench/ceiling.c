@@ -1,18 +1,15 @@
 /*
  * ceiling: the two bounds a super-server is measured against.  `spawn`
  * runs a handler in a tight loop with no network and no server between
- * (the fork+exec ceiling); `serve` echoes over TCP and UDP in one process
- * with no fork at all (the in-process ceiling); `port` prints a loopback
- * port free for TCP and UDP, for servers that cannot bind port 0.
+ * (the fork+exec ceiling); `serve` (serve.c) echoes over TCP and UDP in
+ * one process with no fork at all (the in-process ceiling); `port` prints
+ * a loopback port free for TCP and UDP, for servers that cannot bind port 0.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
-#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,12 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve.h"
 #include "util.h"
 
 #define MAXCONC		256
 #define MAXSIZE		8192
 #define MAXCOUNT	100000000L
-#define CONNBUF		4096
 
 /* Same classes and names as loadgen, so one parser reads both. */
 enum result {
@@ -55,18 +52,6 @@ struct tally {
 	long		 t_nlat;
 };
 
-/* An epoll registration in serve: a listener, the UDP socket or a conn. */
-enum kind { K_LISTEN, K_UDP, K_CONN };
-
-struct conn {
-	enum kind	 c_kind;
-	int		 c_fd;
-	uint32_t	 c_events;	/* what epoll watches for */
-	size_t		 c_len;		/* in c_buf, not yet echoed */
-	size_t		 c_off;
-	char		 c_buf[CONNBUF];
-};
-
 extern char **environ;
 
 static char *const handler_env[] = { "PATH=/usr/bin:/bin", NULL };
@@ -75,7 +60,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: ceiling spawn [-u] [-c conc] [-n count] [-d seconds] "
+	    "usage: ceiling spawn [-Pu] [-c conc] [-n count] [-d seconds] "
 	    "[-t timeout_ms] [-s size] prog [arg ...]\n"
 	    "       ceiling serve portfile\n"
 	    "       ceiling port\n");
@@ -158,23 +143,31 @@ dupto(posix_spawn_file_actions_t *fa, int fd, int to)
 		spawnerr(e, "posix_spawn_file_actions_adddup2");
 }
 
+/* A handler in flight: its pid, the end its reply comes on, and when. */
+struct flight {
+	pid_t		 f_pid;		/* 0: the slot is free */
+	int		 f_fd;
+	int64_t		 f_t0;
+	size_t		 f_got;
+	char		 f_buf[MAXSIZE];
+};
+
 /*
- * One handler run over a socketpair (stream, as superd's `stream nowait`
- * gives fd 0, 1 and 2) or two pipes (as its `dgram nowait` relay does).
- * posix_spawn is glibc's clone(CLONE_VM | CLONE_VFORK): vfork's cost.
+ * Starts one handler over a socketpair (stream, as superd's `stream
+ * nowait` gives fd 0, 1 and 2) or two pipes (as its `dgram nowait` relay
+ * does) and sends it the payload; posix_spawn is glibc's clone(CLONE_VM |
+ * CLONE_VFORK): vfork's cost.  Returns RES_OK with f filled in, or the
+ * failure (the handler already reaped).
  */
 static enum result
-spawnone(char **argv, const char *payload, size_t size, int pipes,
-    int64_t tmo)
+spawnstart(char **argv, const char *payload, size_t size, int pipes,
+    struct flight *f)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	char buf[MAXSIZE];
-	int sv[2], in[2], out[2], st, e, rfd, wfd, wopen;
-	enum result r;
-	size_t got;
+	int sv[2], in[2], out[2], st, e, wfd;
+	enum result r = RES_OK;
 	sigset_t none, dfl;
-	pid_t pid;
 
 	if (pipes) {
 		if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1)
@@ -203,7 +196,9 @@ spawnone(char **argv, const char *payload, size_t size, int pipes,
 		dupto(&fa, sv[1], 1);
 		dupto(&fa, sv[1], 2);
 	}
-	e = posix_spawn(&pid, argv[0], &fa, &attr, argv, handler_env);
+	f->f_t0 = now();
+	f->f_got = 0;
+	e = posix_spawn(&f->f_pid, argv[0], &fa, &attr, argv, handler_env);
 	(void)posix_spawn_file_actions_destroy(&fa);
 	(void)posix_spawnattr_destroy(&attr);
 	if (e != 0)
@@ -212,65 +207,204 @@ spawnone(char **argv, const char *payload, size_t size, int pipes,
 		if (close(in[0]) == -1 || close(out[1]) == -1)
 			err(1, "close");
 		wfd = in[1];
-		rfd = out[0];
+		f->f_fd = out[0];
 	} else {
 		if (close(sv[1]) == -1)
 			err(1, "close");
-		wfd = rfd = sv[0];
+		wfd = f->f_fd = sv[0];
 	}
 
-	r = RES_OK;
-	wopen = pipes;
 	if (writeall(wfd, payload, size) == -1)
 		r = errno == EPIPE || errno == ECONNRESET ? RES_RESET :
 		    RES_OTHER;
-	else if (pipes) {
-		wopen = 0;
-		if (close(wfd) == -1)
-			err(1, "close");
-	} else if (shutdown(wfd, SHUT_WR) == -1)
+	else if (!pipes && shutdown(wfd, SHUT_WR) == -1)
 		r = errno == ENOTCONN ? RES_RESET : RES_OTHER;
-	if (r == RES_OK) {
-		r = readall(rfd, buf, size, &got, now() + tmo);
-		if (r == RES_OK && got < size)
-			r = RES_SHORT;
-		else if (r == RES_OK && memcmp(buf, payload, size) != 0)
-			r = RES_WRONG;
-	}
-	if (r == RES_TIMEOUT && kill(pid, SIGKILL) == -1)
-		err(1, "kill");
-	if (close(rfd) == -1 || (wopen && close(wfd) == -1))
+	if (pipes && close(wfd) == -1)
 		err(1, "close");
-	while (waitpid(pid, &st, 0) == -1)
+	if (r == RES_OK)
+		return r;
+	if (close(f->f_fd) == -1)
+		err(1, "close");
+	while (waitpid(f->f_pid, &st, 0) == -1)
 		if (errno != EINTR)
 			err(1, "waitpid");
+	f->f_pid = 0;
+	return r;
+}
+
+/*
+ * Ends f, whose reading came to r: closes its end, reaps it (a timed-out
+ * one is killed first) and returns the outcome.
+ */
+static enum result
+spawnend(struct flight *f, enum result r)
+{
+	int st;
+
+	if (r == RES_TIMEOUT && kill(f->f_pid, SIGKILL) == -1)
+		err(1, "kill");
+	if (close(f->f_fd) == -1)
+		err(1, "close");
+	while (waitpid(f->f_pid, &st, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	f->f_pid = 0;
 	if (r == RES_OK && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
 		r = RES_OTHER;
 	return r;
 }
 
+/* What the reply in f comes to, compared with the payload. */
+static enum result
+judge(const struct flight *f, const char *payload, size_t size)
+{
+	if (f->f_got < size)
+		return RES_SHORT;
+	return memcmp(f->f_buf, payload, size) == 0 ? RES_OK : RES_WRONG;
+}
+
+/* One handler run start to end, its reply read with a bounded wait. */
+static enum result
+spawnone(char **argv, const char *payload, size_t size, int pipes,
+    int64_t tmo)
+{
+	struct flight f;
+	enum result r;
+
+	if ((r = spawnstart(argv, payload, size, pipes, &f)) != RES_OK)
+		return r;
+	r = readall(f.f_fd, f.f_buf, size, &f.f_got, now() + tmo);
+	if (r == RES_OK)
+		r = judge(&f, payload, size);
+	return spawnend(&f, r);
+}
+
 /*
- * spawn: conc worker processes each run the handler back to back until
- * the shared count or the time runs out; their tallies and latencies land
- * in shared memory, and the parent prints loadgen's line.
+ * Reads what f's handler sent: RES_NRESULT while more is to come, else how
+ * it ended.
+ */
+static enum result
+spawnread(struct flight *f, size_t size)
+{
+	char extra[1];
+	ssize_t n;
+
+	if (f->f_got < size)
+		n = read(f->f_fd, f->f_buf + f->f_got, size - f->f_got);
+	else
+		n = read(f->f_fd, extra, sizeof(extra));
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return RES_NRESULT;
+	if (n == -1)
+		return errno == ECONNRESET ? RES_RESET : RES_OTHER;
+	if (n == 0)
+		return RES_OK;
+	if (f->f_got == size)
+		return RES_WRONG;
+	f->f_got += (size_t)n;
+	return RES_NRESULT;
+}
+
+/*
+ * The default spawn: one process keeps conc handlers in flight, as a
+ * super-server does, starting the next as each one's reply ends.  Tallies
+ * into res and appends latencies (microseconds) to *lat.
+ */
+static void
+spawnloop(char **argv, const char *payload, size_t size, int pipes,
+    long conc, long count, int64_t end, int64_t tmo, long res[],
+    uint32_t **lat, long *nlat)
+{
+	struct flight *fl;
+	struct pollfd *pfd;
+	long started = 0, busy = 0, cap = 0, i, n, k;
+	enum result r;
+	uint32_t *p;
+	int64_t t;
+
+	if ((fl = calloc((size_t)conc, sizeof(*fl))) == NULL ||
+	    (pfd = calloc((size_t)conc, sizeof(*pfd))) == NULL)
+		err(1, "calloc");
+	for (;;) {
+		for (i = 0; i < conc; i++) {
+			if (fl[i].f_pid != 0 || started >= count ||
+			    now() >= end)
+				continue;
+			started++;
+			if ((r = spawnstart(argv, payload, size, pipes,
+			    &fl[i])) != RES_OK)
+				res[r]++;
+			else
+				busy++;
+		}
+		if (busy == 0)
+			break;
+		for (i = 0, n = 0; i < conc; i++) {
+			if (fl[i].f_pid == 0)
+				continue;
+			pfd[n].fd = fl[i].f_fd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+		if (poll(pfd, (nfds_t)n, 100) == -1 && errno != EINTR)
+			err(1, "poll");
+		t = now();
+		for (i = 0, k = 0; i < conc; i++) {
+			if (fl[i].f_pid == 0)
+				continue;
+			r = RES_NRESULT;
+			if (pfd[k++].revents != 0)
+				r = spawnread(&fl[i], size);
+			if (r == RES_NRESULT && t - fl[i].f_t0 > tmo)
+				r = RES_TIMEOUT;
+			if (r == RES_NRESULT)
+				continue;
+			if (r == RES_OK)
+				r = judge(&fl[i], payload, size);
+			t = now();
+			if ((r = spawnend(&fl[i], r)) == RES_OK) {
+				if (*nlat == cap) {
+					cap = cap ? cap * 2 : 65536;
+					if ((p = reallocarray(*lat, (size_t)cap,
+					    sizeof(*p))) == NULL)
+						err(1, "reallocarray");
+					*lat = p;
+				}
+				(*lat)[(*nlat)++] =
+				    (uint32_t)((t - fl[i].f_t0) / 1000);
+			}
+			res[r]++;
+			busy--;
+		}
+	}
+	free(fl);
+	free(pfd);
+}
+
+/*
+ * spawn: one process keeps conc handlers in flight (spawnloop), or with
+ * -P conc worker processes each run the handler back to back until the
+ * shared count or the time runs out, their tallies and latencies landing
+ * in shared memory.  Prints loadgen's line.
  */
 static int
 spawnmain(int argc, char *argv[])
 {
 	const char *errstr;
 	struct tally *tl;
-	uint32_t *lat, *all;
+	uint32_t *lat, *all = NULL;
 	char payload[MAXSIZE];
 	long conc = 1, count = 1000000, secs = 10, share, i, j, n;
 	long res[RES_NRESULT];
 	int64_t t0, end, tmo = 2000000000LL, t;
 	size_t size = 16, mapsize;
-	int ch, pipes = 0, st;
+	int ch, pipes = 0, parallel = 0, st;
 	enum result r;
 	double el;
 	pid_t pid;
 
-	while ((ch = getopt(argc, argv, "+c:d:n:s:t:u")) != -1) {
+	while ((ch = getopt(argc, argv, "+c:d:n:Ps:t:u")) != -1) {
 		switch (ch) {
 		case 'c':
 			if ((conc = number(optarg, 1, MAXCONC, &errstr)) == -1)
@@ -298,6 +432,9 @@ spawnmain(int argc, char *argv[])
 		case 'u':
 			pipes = 1;
 			break;
+		case 'P':
+			parallel = 1;
+			break;
 		default:
 			usage();
 		}
@@ -313,6 +450,14 @@ spawnmain(int argc, char *argv[])
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		err(1, "signal");
 
+	memset(res, 0, sizeof(res));
+	if (!parallel) {
+		t0 = now();
+		n = 0;
+		spawnloop(argv, payload, size, pipes, conc, count,
+		    t0 + (int64_t)secs * 1000000000LL, tmo, res, &all, &n);
+		goto report;
+	}
 	share = (count + conc - 1) / conc;
 	mapsize = (size_t)conc * (sizeof(*tl) + (size_t)share * sizeof(*lat));
 	tl = mmap(NULL, mapsize, PROT_READ | PROT_WRITE,
@@ -344,10 +489,7 @@ spawnmain(int argc, char *argv[])
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			errx(1, "a spawn worker failed");
 	}
-	el = (double)(now() - t0) / 1e9;
-
-	/* Gather the workers' latencies into one sorted array. */
-	memset(res, 0, sizeof(res));
+	/* Gather the workers' latencies into one array. */
 	for (i = 0; i < conc; i++)
 		for (j = 0; j < RES_NRESULT; j++)
 			res[j] += tl[i].t_results[j];
@@ -356,6 +498,8 @@ spawnmain(int argc, char *argv[])
 	for (i = 0, n = 0; i < conc; i++)
 		for (j = 0; j < tl[i].t_nlat; j++)
 			all[n++] = lat[i * share + j];
+report:
+	el = (double)(now() - t0) / 1e9;
 	qsort(all, (size_t)n, sizeof(*all), cmp32);
 	printf("proto=%s conc=%ld size=%zu secs=%.3f rate=%.1f "
 	    "p50_us=%u p90_us=%u p99_us=%u max_us=%u",
@@ -369,225 +513,6 @@ spawnmain(int argc, char *argv[])
 		err(1, "stdout");
 	free(all);
 	return 0;
-}
-
-/* A socket of type bound to 127.0.0.1:port (0: any); -1 on failure. */
-static int
-bindlo(int type, int port)
-{
-	struct sockaddr_in sin;
-	int fd, one = 1;
-
-	if ((fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
-		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
-	    &one, sizeof(one)) == -1) ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		(void)close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int
-portof(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	if (getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
-		err(1, "getsockname");
-	return ntohs(sin.sin_port);
-}
-
-/* port: a port bound for TCP by the kernel's choice, and free for UDP. */
-static int
-portmain(void)
-{
-	int i, t, u, p;
-
-	for (i = 0; i < 20; i++) {
-		if ((t = bindlo(SOCK_STREAM, 0)) == -1)
-			err(1, "bind");
-		p = portof(t);
-		u = bindlo(SOCK_DGRAM, p);
-		if (close(t) == -1 || (u != -1 && close(u) == -1))
-			err(1, "close");
-		if (u != -1) {
-			printf("%d\n", p);
-			return 0;
-		}
-	}
-	errx(1, "no port free for both TCP and UDP");
-}
-
-static void
-watch(int ep, struct conn *c, uint32_t events, int op)
-{
-	struct epoll_event ev;
-
-	if (op == EPOLL_CTL_MOD && c->c_events == events)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = events;
-	ev.data.ptr = c;
-	if (epoll_ctl(ep, op, c->c_fd, &ev) == -1)
-		err(1, "epoll_ctl");
-	c->c_events = events;
-}
-
-static void
-drop(struct conn *c)
-{
-	if (close(c->c_fd) == -1)
-		err(1, "close");
-	free(c);
-}
-
-/* Echoes what a connection sends until EOF; then closes it. */
-static void
-serveconn(int ep, struct conn *c)
-{
-	ssize_t n;
-
-	for (;;) {
-		while (c->c_len > 0) {
-			n = write(c->c_fd, c->c_buf + c->c_off, c->c_len);
-			if (n == -1 && errno == EAGAIN) {
-				watch(ep, c, EPOLLOUT, EPOLL_CTL_MOD);
-				return;
-			}
-			if (n == -1) {
-				drop(c);
-				return;
-			}
-			c->c_off += (size_t)n;
-			c->c_len -= (size_t)n;
-		}
-		c->c_off = 0;
-		n = read(c->c_fd, c->c_buf, sizeof(c->c_buf));
-		if (n == -1 && errno == EAGAIN) {
-			watch(ep, c, EPOLLIN, EPOLL_CTL_MOD);
-			return;
-		}
-		if (n <= 0) {
-			drop(c);
-			return;
-		}
-		c->c_len = (size_t)n;
-	}
-}
-
-/* Accepts every pending connection and serves what it already sent. */
-static void
-acceptall(int ep, int lfd)
-{
-	struct conn *c;
-	int fd;
-
-	while ((fd = accept4(lfd, NULL, NULL,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
-		if ((c = calloc(1, sizeof(*c))) == NULL) {
-			warn("calloc");
-			(void)close(fd);
-			continue;
-		}
-		c->c_kind = K_CONN;
-		c->c_fd = fd;
-		watch(ep, c, EPOLLIN, EPOLL_CTL_ADD);
-		serveconn(ep, c);
-	}
-	if (errno != EAGAIN && errno != ECONNABORTED)
-		warn("accept4");
-}
-
-/* Answers every queued datagram with itself (RFC 862). */
-static void
-udpecho(int fd)
-{
-	static char dgram[65536];
-	struct sockaddr_storage ss;
-	socklen_t sslen;
-	ssize_t n;
-
-	for (;;) {
-		sslen = sizeof(ss);
-		n = recvfrom(fd, dgram, sizeof(dgram), 0,
-		    (struct sockaddr *)&ss, &sslen);
-		if (n == -1)
-			break;
-		if (sendto(fd, dgram, (size_t)n, 0, (struct sockaddr *)&ss,
-		    sslen) == -1)
-			warn("sendto");
-	}
-	if (errno != EAGAIN)
-		warn("recvfrom");
-}
-
-/* serve: accept-read-echo-close and UDP echo, no fork, until killed. */
-static int
-servemain(const char *portfile)
-{
-	static struct epoll_event evs[256];
-	struct conn lc, uc, *c;
-	char tmp[4096];
-	FILE *fp;
-	int ep, i, nev;
-
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		err(1, "signal");
-	memset(&lc, 0, sizeof(lc));
-	memset(&uc, 0, sizeof(uc));
-	lc.c_kind = K_LISTEN;
-	uc.c_kind = K_UDP;
-	if ((lc.c_fd = bindlo(SOCK_STREAM, 0)) == -1 ||
-	    listen(lc.c_fd, SOMAXCONN) == -1)
-		err(1, "tcp 127.0.0.1");
-	if ((uc.c_fd = bindlo(SOCK_DGRAM, 0)) == -1)
-		err(1, "udp 127.0.0.1");
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		err(1, "epoll_create1");
-	watch(ep, &lc, EPOLLIN, EPOLL_CTL_ADD);
-	watch(ep, &uc, EPOLLIN, EPOLL_CTL_ADD);
-
-	/* Written whole, then renamed, so a reader never sees half. */
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", portfile) >= (int)sizeof(tmp))
-		errx(1, "%s: name too long", portfile);
-	if ((fp = fopen(tmp, "w")) == NULL)
-		err(1, "%s", tmp);
-	fprintf(fp, "tcp %d\nudp %d\n", portof(lc.c_fd), portof(uc.c_fd));
-	if (fclose(fp) == EOF)
-		err(1, "%s", tmp);
-	if (rename(tmp, portfile) == -1)
-		err(1, "rename %s", portfile);
-
-	for (;;) {
-		nev = epoll_wait(ep, evs, 256, -1);
-		if (nev == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "epoll_wait");
-		}
-		for (i = 0; i < nev; i++) {
-			c = evs[i].data.ptr;
-			switch (c->c_kind) {
-			case K_LISTEN:
-				acceptall(ep, c->c_fd);
-				break;
-			case K_UDP:
-				udpecho(c->c_fd);
-				break;
-			case K_CONN:
-				serveconn(ep, c);
-				break;
-			}
-		}
-	}
 }
 
 int
