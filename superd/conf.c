@@ -136,8 +136,11 @@ address(struct service *sv, const struct line *l, char *field, int family)
 	if (*host == '\0')
 		return bad(l, "empty address in '%s'", field);
 	if ((sv->sv_host = strdup(host)) == NULL ||
-	    (sv->sv_name = strdup(svc)) == NULL)
+	    (sv->sv_name = strdup(svc)) == NULL ||
+	    (sv->sv_envsvc = malloc(strlen(svc) + 16)) == NULL)
 		return bad(l, "%s", strerror(errno));
+	/* the handler's SUPERD_SERVICE, written once, not per connection */
+	(void)sprintf(sv->sv_envsvc, "SUPERD_SERVICE=%s", svc);
 	if (*svc >= '0' && *svc <= '9') {
 		port = parsenum(svc, 0, 65535, &errstr);
 		if (errstr != NULL)
@@ -585,6 +588,7 @@ conf_free(struct service *sv)
 	for (; sv != NULL; sv = next) {
 		next = sv->sv_next;
 		free(sv->sv_name);
+		free(sv->sv_envsvc);
 		free(sv->sv_host);
 		free(sv->sv_proto);
 		free(sv->sv_user);

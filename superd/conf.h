@@ -12,6 +12,7 @@ struct service {
 	const char	*sv_file;	/* the CONFIG path, owned by main.c */
 	int		 sv_line;
 	char		*sv_name;	/* SERVICE as written */
+	char		*sv_envsvc;	/* "SUPERD_SERVICE=" sv_name */
 	char		*sv_host;	/* ADDR as written, "*" for all */
 	char		*sv_proto;	/* PROTO as written */
 	int		 sv_socktype;	/* SOCK_STREAM or SOCK_DGRAM */

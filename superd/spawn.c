@@ -132,19 +132,22 @@ resetsignals(void)
 	return sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
+/* The address variables' names, for TCP and for UDP (SPEC: ucspi-tcp's). */
+static const char *const addrnames[2][4] = {
+	{ "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP", "TCPLOCALPORT" },
+	{ "UDPREMOTEIP", "UDPREMOTEPORT", "UDPLOCALIP", "UDPLOCALPORT" }
+};
+
 /*
- * Adds "IPNAME=address" and "PORTNAME=port" for sa to env, both written
- * into buf (one half each).
+ * Adds "IPNAME=a" and "PORTNAME=port" to env, both written into buf (one
+ * half each).
  */
 static void
 addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
-    const char *portname, const struct sockaddr *sa)
+    const char *portname, const char *a, int port)
 {
-	char a[SOCK_ADDRSTRLEN];
-	int port, k;
+	int k;
 
-	if (sa == NULL || sock_ntop(sa, a, sizeof(a), &port) == -1)
-		return;
 	k = snprintf(buf, len / 2, "%s=%s", ipname, a);
 	if (k < 0 || (size_t)k >= len / 2)
 		return;
@@ -204,26 +207,25 @@ spawn_child(const struct service *sv, const int fds[3],
     const struct sockaddr *peer, const struct sockaddr *local,
     struct spawnfail *f)
 {
-	char renv[160], cgienv[160], lenv[160], svc[256];
-	const char *proto = sv->sv_socktype == SOCK_STREAM ? "TCP" : "UDP";
-	char ip[32], port[32];
+	const char *const *names = addrnames[sv->sv_socktype != SOCK_STREAM];
+	char renv[160], cgienv[160], lenv[160], a[SOCK_ADDRSTRLEN];
 	char *env[16];
 	sigset_t all, old;
 	pid_t pid;
-	int n = 0, e;
+	int n = 0, e, port;
 
 	env[n++] = "PATH=/usr/bin:/bin";
 	env[n++] = sv->sv_socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP";
-	(void)snprintf(ip, sizeof(ip), "%sREMOTEIP", proto);
-	(void)snprintf(port, sizeof(port), "%sREMOTEPORT", proto);
-	addrenv(env, &n, renv, sizeof(renv), ip, port, peer);
-	addrenv(env, &n, cgienv, sizeof(cgienv), "REMOTE_ADDR", "REMOTE_PORT",
-	    peer);
-	(void)snprintf(ip, sizeof(ip), "%sLOCALIP", proto);
-	(void)snprintf(port, sizeof(port), "%sLOCALPORT", proto);
-	addrenv(env, &n, lenv, sizeof(lenv), ip, port, local);
-	(void)snprintf(svc, sizeof(svc), "SUPERD_SERVICE=%s", sv->sv_name);
-	env[n++] = svc;
+	if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0) {
+		addrenv(env, &n, renv, sizeof(renv), names[0], names[1], a,
+		    port);
+		addrenv(env, &n, cgienv, sizeof(cgienv), "REMOTE_ADDR",
+		    "REMOTE_PORT", a, port);
+	}
+	if (local != NULL && sock_ntop(local, a, sizeof(a), &port) == 0)
+		addrenv(env, &n, lenv, sizeof(lenv), names[2], names[3], a,
+		    port);
+	env[n++] = sv->sv_envsvc;
 	env[n] = NULL;
 
 	failure.sf_what = NULL;
