@@ -74,7 +74,7 @@ daytime_reply(const char *req, size_t reqlen, char *reply, size_t size)
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: daytime [-hu] [-f format] [-t seconds]\n");
+	fprintf(fp, "usage: daytime [-1hu] [-f format] [-t seconds]\n");
 	exit(status);
 }
 
@@ -84,10 +84,13 @@ main(int argc, char *argv[])
 	char buf[LINEMAX];
 	const char *errstr;
 	long idle = HU_IDLE;
-	int ch;
+	int ch, once = 0;
 
-	while ((ch = getopt(argc, argv, "f:ht:u")) != -1) {
+	while ((ch = getopt(argc, argv, "1f:ht:u")) != -1) {
 		switch (ch) {
+		case '1':
+			once = 1;
+			break;
 		case 'f':
 			format = optarg;
 			break;
@@ -115,6 +118,6 @@ main(int argc, char *argv[])
 			errx(2, "-f: line longer than %d bytes", LINEMAX - 3);
 		err(1, "%s", errno == EOVERFLOW ? "time" : hu_errop());
 	}
-	return hu_serve((int)idle, daytime_stream, daytime_reply);
+	return hu_serve((int)idle, once, daytime_stream, daytime_reply);
 }
 #endif

@@ -139,7 +139,7 @@ load(const char *path)
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: qotd [-h] [-f file] [-t seconds]\n");
+	fprintf(fp, "usage: qotd [-1h] [-f file] [-t seconds]\n");
 	exit(status);
 }
 
@@ -148,10 +148,13 @@ main(int argc, char *argv[])
 {
 	const char *errstr, *file = NULL;
 	long idle = HU_IDLE;
-	int ch;
+	int ch, once = 0;
 
-	while ((ch = getopt(argc, argv, "f:ht:")) != -1) {
+	while ((ch = getopt(argc, argv, "1f:ht:")) != -1) {
 		switch (ch) {
+		case '1':
+			once = 1;
+			break;
 		case 'f':
 			file = optarg;
 			break;
@@ -173,6 +176,6 @@ main(int argc, char *argv[])
 	if (file != NULL)
 		load(file);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	return hu_serve((int)idle, qotd_stream, qotd_reply);
+	return hu_serve((int)idle, once, qotd_stream, qotd_reply);
 }
 #endif

@@ -143,11 +143,12 @@ hu_read(int fd, void *buf, size_t size)
 /*
  * Serves datagrams on the bound socket fd, as an inetd `dgram wait` handler
  * does: each datagram from an acceptable source gets fn's reply, sent back
- * to its sender.  Returns 0 once no datagram came for idle_secs, -1 on
- * error.  A failed reply concerns one peer only and is not an error.
+ * to its sender.  Returns 0 once no datagram came for idle_secs (or, with
+ * once, as soon as one is answered), -1 on error.  A failed reply concerns
+ * one peer only and is not an error.
  */
 int
-hu_dgram_serve(int fd, int idle_secs, hu_replyfn fn)
+hu_dgram_serve(int fd, int idle_secs, int once, hu_replyfn fn)
 {
 	static char req[HU_DGRAMMAX], reply[HU_DGRAMMAX];
 	struct sockaddr_storage ss;
@@ -188,6 +189,8 @@ hu_dgram_serve(int fd, int idle_secs, hu_replyfn fn)
 			continue;
 		(void)sendto(fd, reply, (size_t)r, 0, (struct sockaddr *)&ss,
 		    sslen);
+		if (once)
+			return 0;
 	}
 }
 
@@ -246,7 +249,7 @@ hu_number(const char *s, long max, const char **errstr)
 }
 
 /*
- * The main() of a handler whose one option is -t: parses argv (name for
+ * The main() of a handler whose options are -1 and -t: parses argv (name for
  * the usage line), runs ready (may be NULL) for a check before serving,
  * then serves fd 0 as datagrams with reply, else as a byte stream with
  * stream.  A peer that went away is a normal end: EPIPE, not SIGPIPE.
@@ -258,12 +261,15 @@ hu_main(int argc, char *argv[], const char *name, int (*ready)(void),
 {
 	const char *errstr;
 	long idle = HU_IDLE;
-	int ch, bad = 0;
+	int ch, once = 0, bad = 0;
 
-	while ((ch = getopt(argc, argv, "ht:")) != -1) {
+	while ((ch = getopt(argc, argv, "1ht:")) != -1) {
 		switch (ch) {
+		case '1':
+			once = 1;
+			break;
 		case 'h':
-			printf("usage: %s [-h] [-t seconds]\n", name);
+			printf("usage: %s [-1h] [-t seconds]\n", name);
 			return 0;
 		case 't':
 			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
@@ -275,26 +281,27 @@ hu_main(int argc, char *argv[], const char *name, int (*ready)(void),
 		}
 	}
 	if (bad || optind != argc) {
-		fprintf(stderr, "usage: %s [-h] [-t seconds]\n", name);
+		fprintf(stderr, "usage: %s [-1h] [-t seconds]\n", name);
 		return 2;
 	}
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		err(1, "signal");
 	if (ready != NULL && ready() == -1)
 		err(1, "%s", hu_errop());
-	return hu_serve((int)idle, stream, reply);
+	return hu_serve((int)idle, once, stream, reply);
 }
 
 /*
  * Serves fd 0: as datagrams with reply (leaving after idle seconds without
- * one) when it is a datagram socket, else as a byte stream with stream.
+ * one, or after one with once) when it is a datagram socket, else as a
+ * byte stream with stream.
  * Returns the exit status; exits 1 with a message on an error.
  */
 int
-hu_serve(int idle, int (*stream)(int, int), hu_replyfn reply)
+hu_serve(int idle, int once, int (*stream)(int, int), hu_replyfn reply)
 {
 	if (hu_isdgram(0)) {
-		if (hu_dgram_serve(0, idle, reply) == -1)
+		if (hu_dgram_serve(0, idle, once, reply) == -1)
 			err(1, "%s", hu_errop());
 	} else if (stream(0, 1) == -1)
 		err(1, "%s", hu_errop());

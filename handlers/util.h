@@ -26,11 +26,13 @@ int		 hu_badsource(const struct sockaddr *sa);
 int		 hu_writeall(int fd, const void *buf, size_t n);
 ssize_t		 hu_read(int fd, void *buf, size_t size);
 int		 hu_gone(int e);
-int		 hu_dgram_serve(int fd, int idle_secs, hu_replyfn fn);
+int		 hu_dgram_serve(int fd, int idle_secs, int once,
+		    hu_replyfn fn);
 int		 hu_now(time_t *t);
 long		 hu_number(const char *s, long max, const char **errstr);
 const char	*hu_errop(void);
-int		 hu_serve(int idle, int (*stream)(int, int), hu_replyfn reply);
+int		 hu_serve(int idle, int once, int (*stream)(int, int),
+		    hu_replyfn reply);
 int		 hu_main(int argc, char *argv[], const char *name,
 		    int (*ready)(void), int (*stream)(int, int),
 		    hu_replyfn reply);

@@ -57,9 +57,9 @@ teardown() {
 
 @test "chargen -h prints the usage and a bad option exits 2" {
 	run -0 "$CHARGEN" -h
-	[ "$output" = "usage: chargen [-h] [-t seconds]" ]
+	[ "$output" = "usage: chargen [-1h] [-t seconds]" ]
 	run -2 "$CHARGEN" -t
-	[ "${lines[-1]}" = "usage: chargen [-h] [-t seconds]" ]
+	[ "${lines[-1]}" = "usage: chargen [-1h] [-t seconds]" ]
 }
 
 @test "chargen on a UDP socket replies with as many bytes as the request" {

@@ -87,14 +87,14 @@ teardown() {
 
 @test "daytime -h prints the usage on stdout and exits 0" {
 	run -0 "$DAYTIME" -h
-	[ "$output" = "usage: daytime [-hu] [-f format] [-t seconds]" ]
+	[ "$output" = "usage: daytime [-1hu] [-f format] [-t seconds]" ]
 }
 
 @test "daytime rejects a bad option with exit 2" {
 	run -2 "$DAYTIME" -z
-	[ "${lines[-1]}" = "usage: daytime [-hu] [-f format] [-t seconds]" ]
+	[ "${lines[-1]}" = "usage: daytime [-1hu] [-f format] [-t seconds]" ]
 	run -2 "$DAYTIME" -f
-	[ "${lines[-1]}" = "usage: daytime [-hu] [-f format] [-t seconds]" ]
+	[ "${lines[-1]}" = "usage: daytime [-1hu] [-f format] [-t seconds]" ]
 }
 
 @test "daytime on a UDP socket answers each datagram with the line" {

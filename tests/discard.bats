@@ -41,9 +41,9 @@ teardown() {
 
 @test "discard -h prints the usage and a bad option exits 2" {
 	run -0 "$DISCARD" -h
-	[ "$output" = "usage: discard [-h] [-t seconds]" ]
+	[ "$output" = "usage: discard [-1h] [-t seconds]" ]
 	run -2 "$DISCARD" -y </dev/null
-	[ "${lines[-1]}" = "usage: discard [-h] [-t seconds]" ]
+	[ "${lines[-1]}" = "usage: discard [-1h] [-t seconds]" ]
 }
 
 @test "discard on a UDP socket drops datagrams without a reply" {

@@ -65,14 +65,14 @@ teardown() {
 
 @test "echo -h prints the usage on stdout and exits 0" {
 	run -0 "$ECHO" -h
-	[ "$output" = "usage: echo [-h] [-t seconds]" ]
+	[ "$output" = "usage: echo [-1h] [-t seconds]" ]
 }
 
 @test "echo rejects a bad option or argument with exit 2" {
 	run -2 "$ECHO" -x </dev/null
-	[ "${lines[-1]}" = "usage: echo [-h] [-t seconds]" ]
+	[ "${lines[-1]}" = "usage: echo [-1h] [-t seconds]" ]
 	run -2 "$ECHO" extra </dev/null
-	[ "$output" = "usage: echo [-h] [-t seconds]" ]
+	[ "$output" = "usage: echo [-1h] [-t seconds]" ]
 	run -2 "$ECHO" -t 99999999999 </dev/null
 	[ "$output" = "echo: -t 99999999999: too large" ]
 	run -2 "$ECHO" -t 5s </dev/null
@@ -134,6 +134,37 @@ teardown() {
 	udp_start "$ECHO" -t 1
 	run -0 "$NETC" -u -w 2 127.0.0.1 "$PORT" <<<"once"
 	exited_with "$BG_PID" 0
+}
+
+@test "echo -1 on a UDP socket answers one datagram, then exits 0" {
+	udp_start "$ECHO" -1
+	run -0 "$NETC" -u -w 2 127.0.0.1 "$PORT" <<<"just one"
+	[ "$output" = "just one" ]
+	exited_with "$BG_PID" 0
+}
+
+@test "echo -1 under dgram wait: a process for every datagram, queued ones too" {
+	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
+	load helpers/superd
+	superd_start <<-EOF
+	127.0.0.1:0 dgram udp4 wait $(id -un) $ROOT/handlers/echo echo -1
+	EOF
+	local port pids="" n
+	port=$(superd_port 1)
+	# sent at once, so most wait in the socket's queue behind the first
+	# (4: superd pauses a dgram wait service after 5 quick exits with
+	# datagrams queued)
+	for n in 1 2 3 4; do
+		"$NETC" -u -w 5 127.0.0.1 "$port" <<<"d$n" >"$T/out$n" &
+		pids="$pids $!"
+	done
+	# shellcheck disable=SC2086
+	wait $pids
+	for n in 1 2 3 4; do
+		[ "$(cat "$T/out$n")" = "d$n" ]
+	done
+	wait_until 5 eval '[ "$(grep -c "exited 0 after" "$SUPERD_LOG")" -eq 4 ]'
+	[ "$(grep -c ': started pid ' "$SUPERD_LOG")" -eq 4 ]
 }
 
 @test "echo under superd answers over TCP" {

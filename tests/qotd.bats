@@ -96,9 +96,9 @@ teardown() {
 
 @test "qotd -h prints the usage and a bad option exits 2" {
 	run -0 "$QOTD" -h
-	[ "$output" = "usage: qotd [-h] [-f file] [-t seconds]" ]
+	[ "$output" = "usage: qotd [-1h] [-f file] [-t seconds]" ]
 	run -2 "$QOTD" -u
-	[ "${lines[-1]}" = "usage: qotd [-h] [-f file] [-t seconds]" ]
+	[ "${lines[-1]}" = "usage: qotd [-1h] [-f file] [-t seconds]" ]
 }
 
 @test "qotd on a UDP socket answers each datagram with a quote" {

@@ -78,9 +78,9 @@ at() {
 
 @test "time -h prints the usage and a bad option exits 2" {
 	run -0 "$TIME" -h
-	[ "$output" = "usage: time [-h] [-t seconds]" ]
+	[ "$output" = "usage: time [-1h] [-t seconds]" ]
 	run -2 "$TIME" -q
-	[ "${lines[-1]}" = "usage: time [-h] [-t seconds]" ]
+	[ "${lines[-1]}" = "usage: time [-1h] [-t seconds]" ]
 }
 
 @test "time on a UDP socket answers every datagram with the 4 bytes" {
