@@ -1,8 +1,18 @@
 # bench/report.awk: the medians, ratios, table and TSV of bench/run.sh.
-# Input: lines "ROUND ROW CELL key=value ..." (loadgen's or ceiling's line);
-# -v meta=FILE (one row a line: id, label, ceiling kind, peak RSS in kB,
-# TCP port, UDP port, status), tsv=FILE to write, peers="ID ...", rounds,
-# secs, size, when, handler, host.
+# Input: lines "ROUND ROW CELL key=value ..." (loadgen's or ceiling's line;
+# in UDP cells where perf counted them, forks=N: the handler processes the
+# server started); -v meta=FILE (one row a line: id, label, kind, peak RSS
+# in kB, TCP port, UDP port, status, why UDP is missing), tsv=FILE to
+# write, peers="ID ...", rounds, secs, size, when, handler, host, once and
+# long (the echo's -t in the two UDP modes), forknote (why forks were not
+# counted, or empty).
+#
+# A row's ratio to the best peer is to the best peer of the same kind:
+# over TCP every peer spawns a process per connection, so every row is
+# held against all of them; over UDP a row that spawns per datagram (kind
+# spawn) is held against the peers' `echo ONCE` rows, and a row that
+# does not (kind inproc: superd internal and the long-lived echoes) against
+# the peers' long-lived `echo LONG` rows.
 function median(s,   a, n, i, j, t) {
 	n = split(s, a, " ")
 	for (i = 2; i <= n; i++)
@@ -14,22 +24,43 @@ function median(s,   a, n, i, j, t) {
 function fmt(v) { return v == "" ? "-" : sprintf("%.0f", v) }
 function ratio(a, b) { return a == "" || b == "" || b == 0 ? "-" : \
 	sprintf("%.2f", a / b) }
+# The group of peers a row's cell is held against (see above).
+function group(r, c) { return c ~ /^t/ ? "spawn" : kind[r] }
+function bestrate(r, c) { return best[c, group(r, c)] }
+function bestpeer(r, c) { return bestname[c, group(r, c)] }
+# Handler processes per reply over the rounds perf counted, or "".
+function perreply(r, c) { return fkn[r, c] && rep[r, c] ? \
+	sprintf("%.2f", fk[r, c] / rep[r, c]) : "" }
+# A UDP rate; starred when a row meant to spawn per datagram started
+# fewer than 0.95 handlers a reply (its echo also answered the datagrams
+# queued behind the one it was started for).
+function urate(r, c,   pr) {
+	pr = perreply(r, c)
+	if (kind[r] != "spawn" || pr == "" || pr + 0 >= 0.95)
+		return fmt(med[r, c])
+	starred = 1
+	return fmt(med[r, c]) "*"
+}
 BEGIN {
 	FS = "\t"
 	while ((getline l < meta) > 0) {
 		split(l, f, "\t")
 		nrow++; order[nrow] = f[1]; label[f[1]] = f[2]
 		kind[f[1]] = f[3]; rss[f[1]] = f[4]; status[f[1]] = f[7]
-		udp[f[1]] = f[6]
+		tcp[f[1]] = f[5]; udp[f[1]] = f[6]; uwhy[f[1]] = f[8]
+		if (length(f[2]) > w) w = length(f[2])
 	}
 	np = split(peers, pl, " ")
 	for (i = 1; i <= np; i++) ispeer[pl[i]] = 1
 	ncell = split("t1 t16 u1 u16", cells, " ")
 	FS = " "
 	nclass = split("refused reset timeout short wrong other", classes, " ")
+	if (w < 19) w = 19
+	lab = "%-" w "s"
 }
 {
 	r = $2; c = $3
+	delete v
 	for (i = 4; i <= NF; i++) {
 		split($i, kv, "=")
 		v[kv[1]] = kv[2]
@@ -43,9 +74,9 @@ BEGIN {
 		errs[r, c, classes[i]] += e
 		errc[r, c] += e
 		errrow[r] += e
-		if (e)
-			errwhat[r] = errwhat[r] sprintf(" %s:%s=%d", c,
-			    classes[i], e)
+	}
+	if (v["forks"] ~ /^[0-9]+$/) {
+		fkn[r, c]++; fk[r, c] += v["forks"]; rep[r, c] += v["conns"]
 	}
 	seen[r, c] = 1
 }
@@ -56,8 +87,9 @@ END {
 			c = cells[j]
 			if (!seen[r, c]) continue
 			med[r, c] = median(rates[r, c])
-			if (ispeer[r] && med[r, c] > best[c]) {
-				best[c] = med[r, c]; bestname[c] = label[r]
+			g = group(r, c)
+			if (ispeer[r] && med[r, c] > best[c, g]) {
+				best[c, g] = med[r, c]; bestname[c, g] = label[r]
 			}
 		}
 	}
@@ -65,7 +97,7 @@ END {
 	printf "\tp50_us\tp90_us\tp99_us\tmax_us" > tsv
 	for (i = 1; i <= nclass; i++) printf "\t%s", classes[i] > tsv
 	printf "\tpeak_rss_kb\tbest_peer\tratio_best_peer\tceiling" > tsv
-	printf "\tratio_ceiling\tstatus\n" > tsv
+	printf "\tratio_ceiling\thandler_forks\tforks_per_reply\tstatus\n" > tsv
 	for (i = 1; i <= nrow; i++) {
 		r = order[i]
 		ceil = kind[r] == "spawn" ? "ceil-spawn" : "ceil-inproc"
@@ -74,12 +106,14 @@ END {
 			proto = c ~ /^t/ ? "tcp" : "udp"; conc = substr(c, 2)
 			printf "%s\t%s\t%s\t%s\t%s", when, r, c, proto, conc > tsv
 			if (!seen[r, c]) {
+				port = proto == "tcp" ? tcp[r] : udp[r]
 				st = status[r] != "ok" ? status[r] : \
-				    (proto == "udp" && udp[r] == "x" ? \
-				    "udp did not answer" : "unsupported")
+				    port == "x" ? "udp " uwhy[r] : \
+				    port == "-" ? "not served" : "not measured"
 				printf "\t-\t-\t-\t-\t-\t-" > tsv
 				for (k = 1; k <= nclass; k++) printf "\t-" > tsv
-				printf "\t%s\t-\t-\t-\t-\t%s\n", rss[r], st > tsv
+				printf "\t%s\t-\t-\t-\t-\t-\t-\t%s\n", rss[r],
+				    st > tsv
 				continue
 			}
 			rl = rates[r, c]; sub(/^ /, "", rl); gsub(/ /, ",", rl)
@@ -88,9 +122,12 @@ END {
 			    median(ps[r, c, 99]), median(mx[r, c]) > tsv
 			for (k = 1; k <= nclass; k++)
 				printf "\t%d", errs[r, c, classes[k]] > tsv
-			printf "\t%s\t%s\t%s\t%s\t%s\tok\n", rss[r], bestname[c],
-			    ratio(med[r, c], best[c]), ceil,
-			    ratio(med[r, c], med[ceil, c]) > tsv
+			pr = perreply(r, c)
+			printf "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\tok\n", rss[r],
+			    bestpeer(r, c) == "" ? "-" : bestpeer(r, c),
+			    ratio(med[r, c], bestrate(r, c)), ceil,
+			    ratio(med[r, c], med[ceil, c]),
+			    fkn[r, c] ? fk[r, c] : "-", pr == "" ? "-" : pr > tsv
 		}
 	}
 	close(tsv)
@@ -99,39 +136,88 @@ END {
 	    "%d-byte echo, %s handler\n", when, host, rounds, secs, size,
 	    handler
 	printf "conn/s (UDP: replies/s) medians; p99 at c16 TCP; errors of " \
-	    "every cell and round; RSS = peak (VmHWM)\n\n"
-	printf "%-19s %8s %8s %8s %8s %7s %6s %7s  %-9s  %-9s\n", "",
-	    "c1 TCP", "c16 TCP", "c1 UDP", "c16 UDP", "p99 ms", "errors",
-	    "RSS MB", "/peer TCP", "/ceil TCP"
-	printf "%-19s %8s %8s %8s %8s %7s %6s %7s  %-9s  %-9s\n", "", "",
-	    "", "", "", "", "", "", "c1  c16", "c1  c16"
+	    "every cell and round; RSS = peak (VmHWM)\n"
+	printf "UDP, first rows: a handler process per datagram (superd " \
+	    "dgram nowait; peers dgram wait, echo %s);\n", once
+	printf "UDP-only rows at the end: dgram wait, one long-lived " \
+	    "echo %s for every datagram\n\n", long
+	hdr = lab " %8s %8s %8s %8s %7s %6s %7s  %-9s  %-9s  %-9s\n"
+	printf hdr, "", "c1 TCP", "c16 TCP", "c1 UDP", "c16 UDP", "p99 ms",
+	    "errors", "RSS MB", "/peer TCP", "/peer UDP", "/ceil TCP"
+	printf hdr, "", "", "", "", "", "", "", "", "c1  c16", "c1  c16",
+	    "c1  c16"
+	row = lab " %8s %8s %8s %8s %7s %6d %7s  %4s %4s  %4s %4s  %4s %4s\n"
 	for (i = 1; i <= nrow; i++) {
 		r = order[i]
+		if (r ~ /-ll$/ && !captioned) {
+			printf "-- UDP only: one long-lived echo %s (no " \
+			    "process per datagram); TCP not served --\n", long
+			captioned = 1
+		}
 		if (status[r] != "ok") {
-			printf "%-19s %s\n", label[r], status[r]
+			printf lab " %s\n", label[r], status[r]
 			continue
 		}
 		ceil = kind[r] == "spawn" ? "ceil-spawn" : "ceil-inproc"
 		p99 = median(ps[r, "t16", 99])
 		vsp = ispeer[r] || r ~ /^superd/
-		printf "%-19s %8s %8s %8s %8s %7s %6d %7s  %4s %4s  %4s %4s\n",
-		    label[r], fmt(med[r, "t1"]), fmt(med[r, "t16"]),
-		    fmt(med[r, "u1"]), fmt(med[r, "u16"]),
+		printf row, label[r], fmt(med[r, "t1"]), fmt(med[r, "t16"]),
+		    urate(r, "u1"), urate(r, "u16"),
 		    p99 == "" ? "-" : sprintf("%.1f", p99 / 1000), errrow[r],
 		    rss[r] == "-" ? "-" : sprintf("%.1f", rss[r] / 1024),
-		    vsp ? ratio(med[r, "t1"], best["t1"]) : "-",
-		    vsp ? ratio(med[r, "t16"], best["t16"]) : "-",
+		    vsp ? ratio(med[r, "t1"], bestrate(r, "t1")) : "-",
+		    vsp ? ratio(med[r, "t16"], bestrate(r, "t16")) : "-",
+		    vsp ? ratio(med[r, "u1"], bestrate(r, "u1")) : "-",
+		    vsp ? ratio(med[r, "u16"], bestrate(r, "u16")) : "-",
 		    ratio(med[r, "t1"], med[ceil, "t1"]),
 		    ratio(med[r, "t16"], med[ceil, "t16"])
 	}
-	printf "\nbest peer: c1 TCP %s, c16 TCP %s, c1 UDP %s, c16 UDP %s\n",
-	    bestname["t1"] ? bestname["t1"] : "-",
-	    bestname["t16"] ? bestname["t16"] : "-",
-	    bestname["u1"] ? bestname["u1"] : "-",
-	    bestname["u16"] ? bestname["u16"] : "-"
-	printf "ceilings: external handlers against fork+exec, superd " \
-	    "internal against in-process\n"
+	if (starred)
+		printf "* fewer than 0.95 handler processes a reply: not a " \
+		    "process per datagram (counts below)\n"
+	printf "\nbest peer: TCP c1 %s, c16 %s\n",
+	    bestname["t1", "spawn"] ? bestname["t1", "spawn"] : "-",
+	    bestname["t16", "spawn"] ? bestname["t16", "spawn"] : "-"
+	printf "  UDP, process per datagram (for superd external): " \
+	    "c1 %s, c16 %s\n",
+	    bestname["u1", "spawn"] ? bestname["u1", "spawn"] : "-",
+	    bestname["u16", "spawn"] ? bestname["u16", "spawn"] : "-"
+	printf "  UDP, long-lived (for superd internal and the long-lived " \
+	    "rows): c1 %s, c16 %s\n",
+	    bestname["u1", "inproc"] ? bestname["u1", "inproc"] : "-",
+	    bestname["u16", "inproc"] ? bestname["u16", "inproc"] : "-"
+	printf "ceilings: external handlers against fork+exec (one spawning " \
+	    "process, as a super-server is;\n  the N-processes row, one " \
+	    "per client, is for reference), superd internal against " \
+	    "in-process\n"
+	if (forknote != "") {
+		printf "handler processes per UDP reply: not counted: %s\n",
+		    forknote
+	} else {
+		printf "handler processes per UDP reply (the server's forks, " \
+		    "counted by perf; 1.00 = one per datagram):\n"
+		for (i = 1; i <= nrow; i++) {
+			r = order[i]
+			if (!fkn[r, "u1"] && !fkn[r, "u16"]) continue
+			a = perreply(r, "u1"); b = perreply(r, "u16")
+			printf "  " lab "  c1 %5s  c16 %5s\n", label[r],
+			    a == "" ? "-" : a, b == "" ? "-" : b
+		}
+	}
 	for (i = 1; i <= nrow; i++)
-		if (errrow[order[i]])
-			printf "errors, %s:%s\n", label[order[i]], errwhat[order[i]]
+		if (uwhy[order[i]] != "")
+			printf "UDP missing, %s: %s\n", label[order[i]],
+			    uwhy[order[i]]
+	# The errors of each row by cell and class, summed over the rounds.
+	for (i = 1; i <= nrow; i++) {
+		r = order[i]
+		if (!errrow[r]) continue
+		what = ""
+		for (j = 1; j <= ncell; j++)
+			for (k = 1; k <= nclass; k++)
+				if (errs[r, cells[j], classes[k]])
+					what = what sprintf(" %s:%s=%d", cells[j],
+					    classes[k], errs[r, cells[j], classes[k]])
+		printf "errors, %s:%s\n", label[r], what
+	}
 }

@@ -6,6 +6,13 @@
 # table of medians and writes it as TSV under bench/results/.  Run after
 # `make` and `make -C bench`.  BENCH_SECS (2) per cell, BENCH_ROUNDS (5);
 # BENCH_KEEP=1 keeps the servers' logs and configurations.
+#
+# UDP is measured two ways, in rows of their own (bench/README.md): a
+# handler process per datagram (superd's `dgram nowait`; the peers' own
+# rows, `dgram wait` with `echo -1`, which answers one datagram and
+# exits), and one long-lived echo (`dgram wait` with `echo -t 3`, in the
+# UDP-only "long-lived echo" rows, superd's included).  Where perf can, the
+# forks of each UDP server are counted too: handler processes per reply.
 set -u
 bench=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$bench/.." && pwd)
@@ -37,17 +44,34 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/superd-bench.XXXXXX") || exit 1
 pids=()
 
+# alive PID: true while PID runs (a zombie, not yet waited for, does not).
+alive() {
+	case $(ps -o stat= -p "$1" 2>/dev/null) in
+	''|Z*) return 1 ;;
+	esac
+}
+
 # Every server was started here and is killed by its pid, with the
 # children it still has (a `dgram wait` handler idling out); never by name.
+# One that outlives SIGTERM by 5 s gets SIGKILL, so the wait never hangs.
 cleanup() {
-	local p c
+	local p c left
 	for p in "${pids[@]}"; do
 		for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
 			kill "$c" 2>/dev/null
 		done
 		kill "$p" 2>/dev/null
 	done
+	for _ in $(seq 50); do
+		left=
+		for p in "${pids[@]}"; do
+			alive "$p" && left=1
+		done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
 	for p in "${pids[@]}"; do
+		alive "$p" && kill -9 "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
 	if [ -n "${BENCH_KEEP:-}" ]; then
@@ -120,43 +144,106 @@ peer_bin() {
 
 freeport() { "$ceiling" port; }
 
-# The rows, in table order.  TCP[row] and UDP[row] are the ports, SPID[row]
-# the server pids (for VmHWM), STATUS[row] empty when it runs, else why not.
-rows="superd-ext superd-int ceil-spawn ceil-inproc xinetd openbsd-inetd \
-tcpserver ipsvd busybox-inetd"
-peers="xinetd openbsd-inetd tcpserver ipsvd busybox-inetd"
-declare -A TCP UDP SPID STATUS LABEL KIND
+# The rows, in table order.  TCP[row] and UDP[row] are the ports ("-" when
+# the row does not serve that protocol, "x" when it did not answer, with
+# UWHY[row] saying how), SPID[row] the server pids (for VmHWM), FPID[row]
+# the one that starts the UDP handlers (its forks are counted), STATUS[row]
+# empty when it runs, else why not.  The "-ll" rows are UDP only.
+rows="superd-ext superd-int ceil-spawn ceil-spawnp ceil-inproc xinetd \
+openbsd-inetd \
+tcpserver ipsvd busybox-inetd superd-ll xinetd-ll openbsd-inetd-ll udpsvd-ll"
+peers="xinetd openbsd-inetd tcpserver ipsvd busybox-inetd xinetd-ll \
+openbsd-inetd-ll udpsvd-ll"
+declare -A TCP UDP UWHY SPID FPID STATUS LABEL KIND
 LABEL=([superd-ext]="superd external" [superd-int]="superd internal"
-    [ceil-spawn]="fork+exec ceiling" [ceil-inproc]="in-process ceiling"
+    [ceil-spawn]="fork+exec ceiling"
+    [ceil-spawnp]="fork+exec, N processes" [ceil-inproc]="in-process ceiling"
     [xinetd]="xinetd" [openbsd-inetd]="openbsd-inetd"
     [tcpserver]="tcpserver" [ipsvd]="tcpsvd/udpsvd"
-    [busybox-inetd]="busybox inetd")
-# Which ceiling a row is held against: an exec per connection, or none.
+    [busybox-inetd]="busybox inetd"
+    [superd-ll]="superd, long-lived echo"
+    [xinetd-ll]="xinetd, long-lived echo"
+    [openbsd-inetd-ll]="openbsd-inetd, long-lived echo"
+    [udpsvd-ll]="udpsvd, long-lived echo")
+# What a row runs for each connection or datagram: spawn, a process (held
+# against the fork+exec ceiling and, over UDP, against the peers that spawn
+# too); inproc, none (held against the in-process ceiling and, over UDP,
+# against the long-lived echoes).  Over TCP every peer spawns.
 KIND=([superd-ext]=spawn [superd-int]=inproc [ceil-spawn]=spawn
+    [ceil-spawnp]=spawn
     [ceil-inproc]=inproc [xinetd]=spawn [openbsd-inetd]=spawn
-    [tcpserver]=spawn [ipsvd]=spawn [busybox-inetd]=spawn)
+    [tcpserver]=spawn [ipsvd]=spawn [busybox-inetd]=spawn
+    [superd-ll]=inproc [xinetd-ll]=inproc [openbsd-inetd-ll]=inproc
+    [udpsvd-ll]=inproc)
 
-# superd_start ROW PROG: superd with one TCP and one UDP echo on port 0.
-superd_start() {
-	local conf=$work/$1.conf log=$work/$1.log
-	cat >"$conf" <<-EOF
-	127.0.0.1:0	stream	tcp4	nowait	$me	$2	echo
-	127.0.0.1:0	dgram	udp4	nowait	$me	$2	echo
-	EOF
-	bg "$log" "$superd" "$conf"
-	SPID[$1]=$BG_PID
-	if ! wait_for "$log" ': serving, pid '; then
-		STATUS[$1]="superd did not start: $(head -c 200 "$log")"
-		return
-	fi
-	TCP[$1]=$(sed -n "s|^superd: $conf:1: .* port \([0-9]*\)\$|\1|p" "$log")
-	UDP[$1]=$(sed -n "s|^superd: $conf:2: .* port \([0-9]*\)\$|\1|p" "$log")
+# The echo's datagram options: -1 answers one datagram, then exits, so a
+# `dgram wait` peer starts one for each datagram, the work superd's `dgram
+# nowait` does; -t 3 keeps one echo answering until 3 s pass without one.
+once="-1"
+long="-t 3"
+
+# peer ROW PKG PATH: PEER_BIN, the fetched binary; else ROW is missing.
+peer() {
+	PEER_BIN=$(peer_bin "$2" "$3") && return 0
+	STATUS[$1]="missing: $PEER_BIN"
+	return 1
 }
 
-start_superd_ext() { superd_start superd-ext "$echo"; }
-start_superd_int() { superd_start superd-int internal; }
+# sd_line SOCKTYPE PROTO WAIT PROG ARG...: a superd.conf line on port 0.
+sd_line() {
+	local s=$1 p=$2 w=$3 prog=$4
+	shift 4
+	printf '127.0.0.1:0\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$p" "$w" "$me" \
+	    "$prog" "$*"
+}
+
+# sd_port CONF LOG N: the port superd bound for line N of CONF.
+sd_port() {
+	sed -n "s|^superd: $1:$3: .* port \([0-9]*\)\$|\1|p" "$2"
+}
+
+# superd_start ROW TCPLINE UDPLINE: superd serving those lines; an empty
+# one leaves the row without that protocol.
+superd_start() {
+	local r=$1 conf=$work/$1.conf log=$work/$1.log n=0
+	printf '%s\n' "$2" "$3" | grep -v '^$' >"$conf"
+	bg "$log" "$superd" "$conf"
+	SPID[$r]=$BG_PID FPID[$r]=$BG_PID
+	if ! wait_for "$log" ': serving, pid '; then
+		STATUS[$r]="superd did not start: $(head -c 200 "$log")"
+		return
+	fi
+	if [ -n "$2" ]; then
+		n=$((n + 1))
+		TCP[$r]=$(sd_port "$conf" "$log" "$n")
+	fi
+	if [ -n "$3" ]; then
+		n=$((n + 1))
+		UDP[$r]=$(sd_port "$conf" "$log" "$n")
+	fi
+	[ -n "${TCP[$r]}" ] && [ -n "${UDP[$r]}" ] ||
+	    STATUS[$r]="superd logged no port: $(head -c 200 "$log")"
+}
+
+start_superd_ext() {
+	superd_start superd-ext "$(sd_line stream tcp4 nowait "$echo" echo)" \
+	    "$(sd_line dgram udp4 nowait "$echo" echo)"
+}
+start_superd_int() {
+	superd_start superd-int "$(sd_line stream tcp4 nowait internal echo)" \
+	    "$(sd_line dgram udp4 nowait internal echo)"
+}
+# The peers' long-lived mode: superd hands the socket to one echo and
+# waits for it to idle out.
+start_superd_ll() {
+	superd_start superd-ll "" \
+	    "$(sd_line dgram udp4 wait "$echo" echo $long)"
+}
 
 start_ceil_spawn() { TCP[ceil-spawn]=spawn UDP[ceil-spawn]=spawn; }
+# The same spawns from N processes in parallel (ceiling -P), for reference:
+# more than one super-server process can start.
+start_ceil_spawnp() { TCP[ceil-spawnp]=spawnP UDP[ceil-spawnp]=spawnP; }
 
 start_ceil_inproc() {
 	local pf=$work/inproc.ports
@@ -168,84 +255,137 @@ start_ceil_inproc() {
 	UDP[ceil-inproc]=$(awk '$1 == "udp" { print $2 }' "$pf")
 }
 
-# xinetd: cps, instances and per_source lifted, no per-connection log.
+# xinetd_defaults ROW: cps, instances and per_source lifted, no
+# per-connection log.
+xinetd_defaults() {
+	printf 'defaults\n{\n\tlog_type = FILE %s\n' "$work/$1.svc"
+	printf '\tlog_on_success =\n\tlog_on_failure =\n'
+	printf '\tcps = 1000000 1\n\tinstances = UNLIMITED\n'
+	printf '\tper_source = UNLIMITED\n}\n'
+}
+
+# xinetd_service SOCKTYPE PORT [ARG...]: echo, stream nowait or dgram wait.
+xinetd_service() {
+	local s=$1 p=$2
+	shift 2
+	printf 'service bench-echo\n{\n\ttype = UNLISTED\n'
+	printf '\tid = echo-%s\n\tsocket_type = %s\n' "$s" "$s"
+	if [ "$s" = stream ]; then
+		printf '\tprotocol = tcp\n\twait = no\n'
+	else
+		printf '\tprotocol = udp\n\twait = yes\n'
+	fi
+	[ $# -eq 0 ] || printf '\tserver_args = %s\n' "$*"
+	printf '\tuser = %s\n\tbind = 127.0.0.1\n\tport = %s\n' "$me" "$p"
+	printf '\tserver = %s\n}\n' "$echo"
+}
+
+# xinetd_run ROW: xinetd in the foreground on $work/ROW.conf.
+xinetd_run() {
+	bg "$work/$1.log" env LD_LIBRARY_PATH="$(libwrap)" "$PEER_BIN" \
+	    -dontfork -f "$work/$1.conf" -pidfile "$work/$1.pid" \
+	    -filelog "$work/$1.filelog"
+	SPID[$1]=$BG_PID FPID[$1]=$BG_PID
+}
+
 start_xinetd() {
-	local bin conf=$work/xinetd.conf p s
+	local p
 	fetch libwrap0
-	bin=$(peer_bin xinetd usr/sbin/xinetd) ||
-	    { STATUS[xinetd]="missing: $bin"; return; }
-	p=$(freeport) || { STATUS[xinetd]="no free port"; return; }
+	peer xinetd xinetd usr/sbin/xinetd || return
+	p=$(freeport) || { STATUS[xinetd]="missing: no free port"; return; }
 	{
-		printf 'defaults\n{\n\tlog_type = FILE %s\n' "$work/xinetd.svc"
-		printf '\tlog_on_success =\n\tlog_on_failure =\n'
-		printf '\tcps = 1000000 1\n\tinstances = UNLIMITED\n'
-		printf '\tper_source = UNLIMITED\n}\n'
-		for s in stream dgram; do
-			printf 'service bench-echo\n{\n\ttype = UNLISTED\n'
-			printf '\tid = echo-%s\n\tsocket_type = %s\n' "$s" "$s"
-			if [ "$s" = stream ]; then
-				printf '\tprotocol = tcp\n\twait = no\n'
-			else
-				printf '\tprotocol = udp\n\twait = yes\n'
-				printf '\tserver_args = -t 3\n'
-			fi
-			printf '\tuser = %s\n\tbind = 127.0.0.1\n\tport = %s\n' \
-			    "$me" "$p"
-			printf '\tserver = %s\n}\n' "$echo"
-		done
-	} >"$conf"
-	bg "$work/xinetd.log" env LD_LIBRARY_PATH="$(libwrap)" "$bin" \
-	    -dontfork -f "$conf" -pidfile "$work/xinetd.pid" \
-	    -filelog "$work/xinetd.filelog"
-	SPID[xinetd]=$BG_PID
+		xinetd_defaults xinetd
+		xinetd_service stream "$p"
+		xinetd_service dgram "$p" $once
+	} >"$work/xinetd.conf"
+	xinetd_run xinetd
 	TCP[xinetd]=$p UDP[xinetd]=$p
 }
 
-# openbsd-inetd: nowait.N and -R far above any rate reached here.
-start_openbsd_inetd() {
-	local bin conf=$work/inetd.conf p
+start_xinetd_ll() {
+	local p
 	fetch libwrap0
-	bin=$(peer_bin openbsd-inetd usr/sbin/inetd) ||
-	    { STATUS[openbsd-inetd]="missing: $bin"; return; }
-	p=$(freeport) || { STATUS[openbsd-inetd]="no free port"; return; }
-	cat >"$conf" <<-EOF
+	peer xinetd-ll xinetd usr/sbin/xinetd || return
+	p=$(freeport) || { STATUS[xinetd-ll]="missing: no free port"; return; }
+	{
+		xinetd_defaults xinetd-ll
+		xinetd_service dgram "$p" $long
+	} >"$work/xinetd-ll.conf"
+	xinetd_run xinetd-ll
+	UDP[xinetd-ll]=$p
+}
+
+# inetd_run ROW: openbsd-inetd in the foreground on $work/ROW.conf; -R
+# lifts the spawns a minute far above any rate reached here, for `wait`
+# lines too.
+inetd_run() {
+	bg "$work/$1.log" env LD_LIBRARY_PATH="$(libwrap)" "$PEER_BIN" -i \
+	    -q 4096 -R 100000000 "$work/$1.conf"
+	SPID[$1]=$BG_PID FPID[$1]=$BG_PID
+}
+
+start_openbsd_inetd() {
+	local p
+	fetch libwrap0
+	peer openbsd-inetd openbsd-inetd usr/sbin/inetd || return
+	p=$(freeport) ||
+	    { STATUS[openbsd-inetd]="missing: no free port"; return; }
+	cat >"$work/openbsd-inetd.conf" <<-EOF
 	127.0.0.1:$p	stream	tcp	nowait.100000000	$me	$echo	echo
-	127.0.0.1:$p	dgram	udp	wait	$me	$echo	echo -t 3
+	127.0.0.1:$p	dgram	udp	wait	$me	$echo	echo $once
 	EOF
-	bg "$work/inetd.log" env LD_LIBRARY_PATH="$(libwrap)" "$bin" -i \
-	    -q 4096 -R 100000000 "$conf"
-	SPID[openbsd-inetd]=$BG_PID
+	inetd_run openbsd-inetd
 	TCP[openbsd-inetd]=$p UDP[openbsd-inetd]=$p
+}
+
+start_openbsd_inetd_ll() {
+	local p
+	fetch libwrap0
+	peer openbsd-inetd-ll openbsd-inetd usr/sbin/inetd || return
+	p=$(freeport) ||
+	    { STATUS[openbsd-inetd-ll]="missing: no free port"; return; }
+	cat >"$work/openbsd-inetd-ll.conf" <<-EOF
+	127.0.0.1:$p	dgram	udp	wait	$me	$echo	echo $long
+	EOF
+	inetd_run openbsd-inetd-ll
+	UDP[openbsd-inetd-ll]=$p
 }
 
 # tcpserver: -c and -b lifted; -H -R -l0: no DNS or ident lookups.  TCP only.
 start_tcpserver() {
-	local bin
-	bin=$(peer_bin ucspi-tcp usr/bin/tcpserver) ||
-	    { STATUS[tcpserver]="missing: $bin"; return; }
-	bg "$work/tcpserver.log" "$bin" -1 -HRl0 -c 100000 -b 4096 \
+	peer tcpserver ucspi-tcp usr/bin/tcpserver || return
+	bg "$work/tcpserver.log" "$PEER_BIN" -1 -HRl0 -c 100000 -b 4096 \
 	    127.0.0.1 0 "$echo"
 	SPID[tcpserver]=$BG_PID
 	wait_for "$work/tcpserver.log" '^[0-9]+$' ||
 	    { STATUS[tcpserver]="tcpserver did not start"; return; }
 	TCP[tcpserver]=$(head -n 1 "$work/tcpserver.log")
-	UDP[tcpserver]=-
 }
 
-# ipsvd: tcpsvd with -c and -b lifted; udpsvd runs echo as `dgram wait`.
+# ipsvd: tcpsvd with -c and -b lifted; udpsvd, always `dgram wait`-like,
+# runs the echo that answers one datagram.
 start_ipsvd() {
-	local tbin ubin p
-	tbin=$(peer_bin ipsvd usr/bin/tcpsvd) ||
-	    { STATUS[ipsvd]="missing: $tbin"; return; }
-	ubin=$(peer_bin ipsvd usr/bin/udpsvd) ||
-	    { STATUS[ipsvd]="missing: $ubin"; return; }
-	p=$(freeport) || { STATUS[ipsvd]="no free port"; return; }
+	local tbin p
+	peer ipsvd ipsvd usr/bin/tcpsvd || return
+	tbin=$PEER_BIN
+	peer ipsvd ipsvd usr/bin/udpsvd || return
+	p=$(freeport) || { STATUS[ipsvd]="missing: no free port"; return; }
 	bg "$work/tcpsvd.log" "$tbin" -l0 -c 100000 -b 4096 127.0.0.1 "$p" \
 	    "$echo"
 	SPID[ipsvd]=$BG_PID
-	bg "$work/udpsvd.log" "$ubin" -l0 127.0.0.1 "$p" "$echo" -t 3
-	SPID[ipsvd]="${SPID[ipsvd]} $BG_PID"
+	bg "$work/udpsvd.log" "$PEER_BIN" -l0 127.0.0.1 "$p" "$echo" $once
+	SPID[ipsvd]="${SPID[ipsvd]} $BG_PID" FPID[ipsvd]=$BG_PID
 	TCP[ipsvd]=$p UDP[ipsvd]=$p
+}
+
+start_udpsvd_ll() {
+	local p
+	peer udpsvd-ll ipsvd usr/bin/udpsvd || return
+	p=$(freeport) || { STATUS[udpsvd-ll]="missing: no free port"; return; }
+	bg "$work/udpsvd-ll.log" "$PEER_BIN" -l0 127.0.0.1 "$p" "$echo" \
+	    $long
+	SPID[udpsvd-ll]=$BG_PID FPID[udpsvd-ll]=$BG_PID
+	UDP[udpsvd-ll]=$p
 }
 
 # Debian builds busybox without its inetd applet, and this machine has no
@@ -263,41 +403,57 @@ listening() {
 	    "/proc/net/$1" 2>/dev/null
 }
 
+# answers tcp|udp PORT: waits up to 5 s for the port to be bound, then for
+# one echo (3 s at most); else prints how it failed (loadgen's error
+# classes, or its message) and fails.
+answers() {
+	local u= out why
+	[ "$1" = udp ] && u=-u
+	for _ in $(seq 50); do
+		listening "$1" "$2" && break
+		sleep 0.1
+	done
+	out=$("$loadgen" $u -n 1 -t 3000 127.0.0.1 "$2" 2>&1) &&
+	    grep -q ' conns=1 ' <<<"$out" && return 0
+	why=$(grep -Eo '(refused|reset|timeout|short|wrong|other)=[1-9][0-9]*' \
+	    <<<"$out" | tr '\n' ' ')
+	[ -n "$why" ] || why=$(tr '\n' ' ' <<<"$out" | head -c 200)
+	why=${why% }
+	listening "$1" "$2" || why="nothing bound to port $2${why:+; $why}"
+	printf '%s' "$why"
+	return 1
+}
+
 say "$(date -u '+%F %T') UTC: starting servers (handler: $echo, $echo_kind)"
 for r in $rows; do
 	STATUS[$r]=
-	TCP[$r]=- UDP[$r]=- SPID[$r]=
+	TCP[$r]=- UDP[$r]=- UWHY[$r]= SPID[$r]= FPID[$r]=
 	start_"${r//-/_}"
 done
 
-# Every server must answer once on each port before it is measured.
+# Every server must answer once on each port before it is measured.  A row
+# whose TCP does not answer is missing; one whose UDP does not answer loses
+# its UDP cells (the whole row when it has no TCP), and says why.
 for r in $rows; do
 	[ -z "${STATUS[$r]}" ] || continue
 	case ${TCP[$r]} in
-	-|spawn) ;;
+	-|spawn|spawnP) ;;
 	*)
-		for _ in $(seq 50); do
-			listening tcp "${TCP[$r]}" && break
-			sleep 0.1
-		done
-		if ! out=$("$loadgen" -n 1 -t 3000 127.0.0.1 "${TCP[$r]}" \
-		    2>&1) || ! grep -q ' conns=1 ' <<<"$out"; then
-			STATUS[$r]="does not answer TCP: $out"
+		if ! out=$(answers tcp "${TCP[$r]}"); then
+			STATUS[$r]="missing: does not answer TCP: $out"
 			continue
 		fi
 		;;
 	esac
 	case ${UDP[$r]} in
-	-|spawn) ;;
+	-|spawn|spawnP) ;;
 	*)
-		for _ in $(seq 50); do
-			listening udp "${UDP[$r]}" && break
-			sleep 0.1
-		done
-		if ! out=$("$loadgen" -u -n 1 -t 3000 127.0.0.1 \
-		    "${UDP[$r]}" 2>&1) || ! grep -q ' conns=1 ' <<<"$out"; then
+		out=$(answers udp "${UDP[$r]}") && continue
+		if [ "${TCP[$r]}" = - ]; then
+			STATUS[$r]="missing: does not answer UDP: $out"
+		else
+			UDP[$r]=x UWHY[$r]="does not answer: $out"
 			say "${LABEL[$r]}: UDP does not answer: $out"
-			UDP[$r]=x
 		fi
 		;;
 	esac
@@ -306,38 +462,80 @@ for r in $rows; do
 	[ -n "${STATUS[$r]}" ] && say "${LABEL[$r]}: ${STATUS[$r]}"
 done
 
-# measure ROW CELL: one run, one loadgen line on stdout (or nothing).
+# Handler processes per UDP reply: perf counts the forks of the process
+# that starts the handlers.  A tracepoint counter, not ptrace: the server
+# runs at full speed.  Without perf the table says why they are not counted.
+fork_event=sched:sched_process_fork
+
+# forks_in FILE: the count in perf stat -x, output; "<not counted>" is a
+# server that did not run during the cell, so forked nothing; else "-".
+forks_in() {
+	[ -s "$1" ] || { echo -; return; }
+	awk -F, -v ev="$fork_event" '
+	    $3 == ev { n = $1 ~ /^[0-9]+$/ ? $1 : $1 == "<not counted>" ? 0 : "-" }
+	    END { print n == "" ? "-" : n }' "$1"
+}
+
+perf_why=
+if ! command -v perf >/dev/null 2>&1; then
+	perf_why="no perf(1) here"
+elif ! timeout -k 2 10 perf stat -x, -e "$fork_event" -p $$ \
+    -o "$work/perf" -- true >/dev/null 2>&1 ||
+    [ "$(forks_in "$work/perf")" = - ]; then
+	perf_why="perf stat cannot count $fork_event here (root, or\
+ kernel.perf_event_paranoid -1)"
+fi
+[ -z "$perf_why" ] || say "handler forks not counted: $perf_why"
+
+# measure ROW CELL PORT: one run, one loadgen line on stdout (or nothing);
+# UDP lines end with forks=N when perf counted them.
 measure() {
-	local r=$1 cell=$2 u='' c port lim=$((secs + 20))
-	case $cell in
-	u*) u=-u port=${UDP[$r]} ;;
-	*) port=${TCP[$r]} ;;
-	esac
+	local r=$1 cell=$2 port=$3 u='' c lim=$((secs + 20)) out
+	case $cell in u*) u=-u ;; esac
 	c=${cell#?}
-	case $port in
-	-|x) return 0 ;;
-	spawn)
+	if [ "$port" = spawn ] || [ "$port" = spawnP ]; then
+		[ "$port" = spawn ] || u="$u -P"
 		timeout -k 2 "$lim" "$ceiling" spawn $u -c "$c" -d "$secs" \
-		    -t "$tmo" -s "$size" "$echo" ;;
-	*)
+		    -t "$tmo" -s "$size" "$echo"
+		return
+	fi
+	if [ -z "$u" ] || [ -z "${FPID[$r]}" ] || [ -n "$perf_why" ]; then
 		timeout -k 2 "$lim" "$loadgen" $u -c "$c" -d "$secs" \
-		    -t "$tmo" -s "$size" 127.0.0.1 "$port" ;;
-	esac
+		    -t "$tmo" -s "$size" 127.0.0.1 "$port"
+		return
+	fi
+	rm -f "$work/perf"
+	out=$(timeout -k 2 "$lim" perf stat -x, -e "$fork_event" \
+	    -p "${FPID[$r]}" -o "$work/perf" -- "$loadgen" -u -c "$c" \
+	    -d "$secs" -t "$tmo" -s "$size" 127.0.0.1 "$port") || return 1
+	[ -n "$out" ] || return 1
+	printf '%s forks=%s\n' "$out" "$(forks_in "$work/perf")"
 }
 
 cells="t1 t16 u1 u16"
 raw=$work/raw
 : >"$raw"
 active=
+ncells=0
 for r in $rows; do
-	[ -z "${STATUS[$r]}" ] && active="$active $r"
+	[ -z "${STATUS[$r]}" ] || continue
+	active="$active $r"
+	for p in "${TCP[$r]}" "${TCP[$r]}" "${UDP[$r]}" "${UDP[$r]}"; do
+		case $p in -|x) ;; *) ncells=$((ncells + 1)) ;; esac
+	done
 done
-n=$(wc -w <<<"$active")
-say "$rounds rounds x 4 cells x $n rows, ${secs} s each, interleaved"
+say "$rounds rounds of $ncells cells ($(wc -w <<<"$active") rows), ${secs} s\
+ each, interleaved"
 for round in $(seq "$rounds"); do
 	for cell in $cells; do
 		for r in $active; do
-			line=$(measure "$r" "$cell" 2>"$work/err") ||
+			case $cell in
+			u*) port=${UDP[$r]} ;;
+			*) port=${TCP[$r]} ;;
+			esac
+			# A cell the row does not serve starts nothing: no time.
+			case $port in -|x) continue ;; esac
+			line=$(measure "$r" "$cell" "$port" 2>"$work/err") ||
 			    say "${LABEL[$r]} $cell: failed: $(head -c 200 "$work/err")"
 			[ -n "$line" ] && echo "$round $r $cell $line" >>"$raw"
 		done
@@ -346,12 +544,22 @@ for round in $(seq "$rounds"); do
 done
 
 # What superd said while under load, beyond its start-up lines.
-for r in superd-ext superd-int; do
+for r in superd-ext superd-int superd-ll; do
 	[ -e "$work/$r.log" ] || continue
 	n=$(grep -Evc ': listening on |: serving, pid ' "$work/$r.log")
 	[ "$n" -eq 0 ] && continue
 	say "${LABEL[$r]} logged $n lines under load, first ones:"
 	grep -Ev ': listening on |: serving, pid ' "$work/$r.log" | head -n 3 >&2
+done
+
+# The RSS target is with 64 handlers running: one burst at concurrency 64
+# against every server that spawns per TCP connection, then the peaks.
+for r in $active; do
+	[ "${KIND[$r]}" = spawn ] && [ -n "${SPID[$r]}" ] || continue
+	case ${TCP[$r]} in -|x) continue ;; esac
+	timeout -k 2 20 "$loadgen" -c 64 -d 1 -t "$tmo" -s "$size" 127.0.0.1 \
+	    "${TCP[$r]}" >/dev/null 2>&1 ||
+	    say "${LABEL[$r]}: the c64 burst for its peak RSS failed"
 done
 
 # Peak RSS (VmHWM) of each row's server processes, the largest of them.
@@ -372,15 +580,16 @@ stamp=$(date -u +%Y%m%d-%H%M%S)
 tsv=$bench/results/bench-$stamp.tsv
 meta=$work/meta
 for r in $rows; do
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${LABEL[$r]}" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${LABEL[$r]}" \
 	    "${KIND[$r]}" "${RSS[$r]}" "${TCP[$r]}" "${UDP[$r]}" \
-	    "${STATUS[$r]:-ok}"
+	    "${STATUS[$r]:-ok}" "${UWHY[$r]}"
 done >"$meta"
 
 # The medians, the ratios, the table and the TSV, from the raw lines.
 awk -v meta="$meta" -v tsv="$tsv" -v peers="$peers" -v rounds="$rounds" \
     -v secs="$secs" -v size="$size" -v when="$(date -u '+%F %T UTC')" \
     -v handler="$echo_kind" -v host="$(uname -srm), $(nproc) cpus" \
+    -v once="$once" -v long="$long" -v forknote="$perf_why" \
     -f "$bench/report.awk" "$raw" || exit 1
 echo
 echo "TSV: ${tsv#"$top"/}"
