@@ -81,23 +81,31 @@ static unsigned char changed[NSIG];
  * superd catches or ignores, and those it was started with ignored (exec
  * keeps an ignored signal ignored).  Call it after superd's own handlers
  * are set.  glibc's sigaction() cannot read the two signals it reserves
- * for its threads (32 and 33), so those are always reset.
+ * for its threads (32 and 33), so those are read with the system call.
  */
 int
 spawn_init(void)
 {
+	unsigned long k[8];
 	struct sigaction sa;
+	size_t j;
 	int i;
 
 	for (i = 1; i < NSIG; i++) {
 		if (i == SIGKILL || i == SIGSTOP)
 			continue;
-		if (sigaction(i, NULL, &sa) == -1) {
-			if (errno != EINVAL)
-				return -1;
-			changed[i] = 1;
-		} else
+		if (sigaction(i, NULL, &sa) == 0) {
 			changed[i] = sa.sa_handler != SIG_DFL;
+			continue;
+		}
+		if (errno != EINVAL)
+			return -1;
+		/* glibc's own two, read raw: all zero is SIG_DFL, no flags. */
+		memset(k, 0, sizeof(k));
+		if (syscall(SYS_rt_sigaction, i, NULL, k, (NSIG - 1) / 8) == -1)
+			return -1;
+		for (j = 0; j < sizeof(k) / sizeof(k[0]); j++)
+			changed[i] |= k[j] != 0;
 	}
 	return 0;
 }
@@ -233,13 +241,13 @@ spawn_child(const struct service *sv, const int fds[3],
 	    sigprocmask(SIG_SETMASK, &all, &old) == -1)
 		pid = -1;
 	else {
-		pid = vfork();
+		/* The child never returns: only superd unblocks here. */
+		if ((pid = vfork()) == 0)
+			child(sv, fds, env);
 		e = errno;
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		errno = e;
 	}
-	if (pid == 0)
-		child(sv, fds, env);
 	*f = failure;
 	return pid;
 }
