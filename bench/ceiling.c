@@ -153,6 +153,28 @@ struct flight {
 };
 
 /*
+ * Ends f, whose reading came to r: closes its end, reaps it (a timed-out
+ * one is killed first) and returns the outcome.
+ */
+static enum result
+spawnend(struct flight *f, enum result r)
+{
+	int st;
+
+	if (r == RES_TIMEOUT && kill(f->f_pid, SIGKILL) == -1)
+		err(1, "kill");
+	if (close(f->f_fd) == -1)
+		err(1, "close");
+	while (waitpid(f->f_pid, &st, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	f->f_pid = 0;
+	if (r == RES_OK && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
+		r = RES_OTHER;
+	return r;
+}
+
+/*
  * Starts one handler over a socketpair (stream, as superd's `stream
  * nowait` gives fd 0, 1 and 2) or two pipes (as its `dgram nowait` relay
  * does) and sends it the payload; posix_spawn is glibc's clone(CLONE_VM |
@@ -165,7 +187,7 @@ spawnstart(char **argv, const char *payload, size_t size, int pipes,
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	int sv[2], in[2], out[2], st, e, wfd;
+	int sv[2], in[2], out[2], e, wfd;
 	enum result r = RES_OK;
 	sigset_t none, dfl;
 
@@ -221,37 +243,7 @@ spawnstart(char **argv, const char *payload, size_t size, int pipes,
 		r = errno == ENOTCONN ? RES_RESET : RES_OTHER;
 	if (pipes && close(wfd) == -1)
 		err(1, "close");
-	if (r == RES_OK)
-		return r;
-	if (close(f->f_fd) == -1)
-		err(1, "close");
-	while (waitpid(f->f_pid, &st, 0) == -1)
-		if (errno != EINTR)
-			err(1, "waitpid");
-	f->f_pid = 0;
-	return r;
-}
-
-/*
- * Ends f, whose reading came to r: closes its end, reaps it (a timed-out
- * one is killed first) and returns the outcome.
- */
-static enum result
-spawnend(struct flight *f, enum result r)
-{
-	int st;
-
-	if (r == RES_TIMEOUT && kill(f->f_pid, SIGKILL) == -1)
-		err(1, "kill");
-	if (close(f->f_fd) == -1)
-		err(1, "close");
-	while (waitpid(f->f_pid, &st, 0) == -1)
-		if (errno != EINTR)
-			err(1, "waitpid");
-	f->f_pid = 0;
-	if (r == RES_OK && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
-		r = RES_OTHER;
-	return r;
+	return r == RES_OK ? r : spawnend(f, r);
 }
 
 /* What the reply in f comes to, compared with the payload. */
