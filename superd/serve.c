@@ -64,6 +64,7 @@ limitof(const struct service *sv)
 	return -1;
 }
 
+/* -l: a connection and the pid serving it (0: served in-process). */
 static void
 logconn(const struct service *sv, const struct sockaddr *peer, pid_t pid)
 {
@@ -72,14 +73,15 @@ logconn(const struct service *sv, const struct sockaddr *peer, pid_t pid)
 
 	if (!lflag)
 		return;
-	if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0 &&
-	    pid == 0)
-		logmsg(LOG_INFO, "%s/%s: connection from %s port %d, "
-		    "in-process", sv->sv_name, sv->sv_proto, a, port);
-	else if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0)
-		logmsg(LOG_INFO, "%s/%s: connection from %s port %d, pid %ld",
-		    sv->sv_name, sv->sv_proto, a, port, (long)pid);
-	else
+	if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0) {
+		if (pid == 0)
+			logmsg(LOG_INFO, "%s/%s: connection from %s port %d, "
+			    "in-process", sv->sv_name, sv->sv_proto, a, port);
+		else
+			logmsg(LOG_INFO, "%s/%s: connection from %s port %d, "
+			    "pid %ld", sv->sv_name, sv->sv_proto, a, port,
+			    (long)pid);
+	} else
 		logmsg(LOG_INFO, "%s/%s: started pid %ld", sv->sv_name,
 		    sv->sv_proto, (long)pid);
 }
