@@ -29,14 +29,14 @@ all: $(PROGS) $(TESTPROGS)
 # --- superd ---------------------------------------------------------------
 SUPERD_OBJ = superd/main.o superd/serve.o superd/table.o superd/conf.o \
     superd/sock.o superd/spawn.o superd/relay.o superd/child.o \
-    superd/limit.o superd/access.o superd/builtin.o superd/conn.o \
-    superd/log.o superd/util.o
+    superd/limit.o superd/access.o superd/aclpat.o superd/aclmatch.o \
+    superd/builtin.o superd/conn.o superd/log.o superd/util.o
 SUPERD_BUILTINS = handlers/util.o handlers/echo-builtin.o \
     handlers/discard-builtin.o handlers/chargen-builtin.o \
     handlers/daytime-builtin.o handlers/time-builtin.o
 SUPERD_HDR = superd/conf.h superd/sock.h superd/spawn.h superd/relay.h \
     superd/child.h superd/limit.h superd/serve.h superd/table.h \
-    superd/access.h superd/conn.h \
+    superd/access.h superd/acl.h superd/conn.h \
     superd/builtin.h superd/log.h superd/util.h superd/pathnames.h \
     handlers/util.h
 
@@ -168,19 +168,25 @@ fuzz-httpget: clients/fuzz-url clients/fuzz-resp
 # --- end httpget ----------------------------------------------------------
 
 # --- access ---
+ACL_OBJ = superd/access.o superd/aclpat.o superd/aclmatch.o
+ACL_SRC = superd/access.c superd/aclpat.c superd/aclmatch.c
 superd/access.o: superd/access.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/access.c
-tests/helpers/acltest: tests/helpers/acltest.c superd/access.o superd/log.o \
+superd/aclpat.o: superd/aclpat.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/aclpat.c
+superd/aclmatch.o: superd/aclmatch.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/aclmatch.c
+tests/helpers/acltest: tests/helpers/acltest.c $(ACL_OBJ) superd/log.o \
     superd/util.o superd/access.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/acltest.c \
-	    superd/access.o superd/log.o superd/util.o $(LDLIBS)
+	    $(ACL_OBJ) superd/log.o superd/util.o $(LDLIBS)
 
 # The parsers under libFuzzer: access.c and conf.c are built instrumented;
 # the internal services conf.c looks names up in are linked as they are.
-superd/fuzz-access: superd/fuzz_access.c superd/access.c superd/access.h \
-    superd/log.c superd/log.h superd/util.c superd/util.h
+superd/fuzz-access: superd/fuzz_access.c $(ACL_SRC) superd/access.h \
+    superd/acl.h superd/log.c superd/log.h superd/util.c superd/util.h
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_access.c \
-	    superd/access.c superd/log.c superd/util.c
+	    $(ACL_SRC) superd/log.c superd/util.c
 superd/fuzz-conf: superd/fuzz_conf.c superd/conf.c $(SUPERD_HDR) \
     superd/limit.c superd/limit.h superd/log.c superd/util.c \
     superd/builtin.o $(SUPERD_BUILTINS)
