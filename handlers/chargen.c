@@ -41,22 +41,6 @@ chargen_pattern(char *p, size_t n)
 	}
 }
 
-/*
- * RFC 864, TCP: the pattern until the peer goes away, which is the normal
- * end (EPIPE or ECONNRESET).  What the peer sends is left unread.
- */
-int
-chargen_stream(int in, int out)
-{
-	static char buf[9 * CYCLE];	/* whole cycles: writes join up */
-
-	(void)in;
-	chargen_pattern(buf, sizeof(buf));
-	for (;;)
-		if (hu_writeall(out, buf, sizeof(buf)) == -1)
-			return hu_gone(errno) ? 0 : -1;
-}
-
 /* RFC 864, UDP: the pattern's first min(reqlen, 512) bytes. */
 ssize_t
 chargen_reply(const char *req, size_t reqlen, char *reply, size_t size)
@@ -71,6 +55,22 @@ chargen_reply(const char *req, size_t reqlen, char *reply, size_t size)
 }
 
 #ifndef SUPERD_BUILTIN
+/*
+ * RFC 864, TCP: the pattern until the peer goes away, which is the normal
+ * end (EPIPE or ECONNRESET).  What the peer sends is left unread.
+ */
+static int
+chargen_stream(int in, int out)
+{
+	static char buf[9 * CYCLE];	/* whole cycles: writes join up */
+
+	(void)in;
+	chargen_pattern(buf, sizeof(buf));
+	for (;;)
+		if (hu_writeall(out, buf, sizeof(buf)) == -1)
+			return hu_gone(errno) ? 0 : -1;
+}
+
 /*
  * superd's `dgram nowait` relay (PROTO=UDP, stdin not a socket): the
  * datagram is on stdin and stdout becomes the reply, so send one reply

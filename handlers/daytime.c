@@ -46,22 +46,10 @@ line(char *buf, size_t size)
 	return (ssize_t)n + 2;
 }
 
-/* RFC 867: send the line and close; whatever the peer sends is ignored. */
-int
-daytime_stream(int in, int out)
-{
-	char buf[LINEMAX];
-	ssize_t n;
-
-	(void)in;
-	if ((n = line(buf, sizeof(buf))) == -1)
-		return -1;
-	if (hu_writeall(out, buf, (size_t)n) == -1)
-		return hu_gone(errno) ? 0 : -1;
-	return 0;
-}
-
-/* RFC 867, UDP: the same line whatever the request. */
+/*
+ * RFC 867: the line, whatever the request; over TCP it is sent once and
+ * the connection closed (hu_serve()).
+ */
 ssize_t
 daytime_reply(const char *req, size_t reqlen, char *reply, size_t size)
 {
@@ -118,6 +106,6 @@ main(int argc, char *argv[])
 			errx(2, "-f: line longer than %d bytes", LINEMAX - 3);
 		err(1, "%s", errno == EOVERFLOW ? "time" : hu_errop());
 	}
-	return hu_serve((int)idle, once, daytime_stream, daytime_reply);
+	return hu_serve((int)idle, once, NULL, daytime_reply);
 }
 #endif

@@ -13,20 +13,6 @@
 
 #include "util.h"
 
-/* RFC 863: throw away whatever is received, until the peer closes. */
-int
-discard_stream(int in, int out)
-{
-	static char buf[64 * 1024];
-	ssize_t n;
-
-	(void)out;
-	while ((n = hu_read(in, buf, sizeof(buf))) != 0)
-		if (n == -1)
-			return hu_gone(errno) ? 0 : -1;
-	return 0;
-}
-
 /* RFC 863, UDP: no reply. */
 ssize_t
 discard_reply(const char *req, size_t reqlen, char *reply, size_t size)
@@ -39,6 +25,20 @@ discard_reply(const char *req, size_t reqlen, char *reply, size_t size)
 }
 
 #ifndef SUPERD_BUILTIN
+/* RFC 863: throw away whatever is received, until the peer closes. */
+static int
+discard_stream(int in, int out)
+{
+	static char buf[64 * 1024];
+	ssize_t n;
+
+	(void)out;
+	while ((n = hu_read(in, buf, sizeof(buf))) != 0)
+		if (n == -1)
+			return hu_gone(errno) ? 0 : -1;
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {

@@ -18,8 +18,19 @@
 /* 128 KiB, like cat: large copies cost few system calls. */
 #define BUFSIZE	(128 * 1024)
 
+/* RFC 862, UDP: the reply is the request. */
+ssize_t
+echo_reply(const char *req, size_t reqlen, char *reply, size_t size)
+{
+	if (reqlen > size)
+		reqlen = size;
+	memcpy(reply, req, reqlen);
+	return (ssize_t)reqlen;
+}
+
+#ifndef SUPERD_BUILTIN
 /* RFC 862: send back whatever is received, until the peer closes. */
-int
+static int
 echo_stream(int in, int out)
 {
 	static char buf[BUFSIZE];
@@ -34,17 +45,6 @@ echo_stream(int in, int out)
 	return 0;
 }
 
-/* RFC 862, UDP: the reply is the request. */
-ssize_t
-echo_reply(const char *req, size_t reqlen, char *reply, size_t size)
-{
-	if (reqlen > size)
-		reqlen = size;
-	memcpy(reply, req, reqlen);
-	return (ssize_t)reqlen;
-}
-
-#ifndef SUPERD_BUILTIN
 int
 main(int argc, char *argv[])
 {

@@ -48,21 +48,10 @@ pick(char *buf, size_t size)
 	return n;
 }
 
-/* RFC 865, TCP: one quote, then close; the peer's input is ignored. */
-int
-qotd_stream(int in, int out)
-{
-	char buf[QUOTEMAX];
-	size_t n;
-
-	(void)in;
-	n = pick(buf, sizeof(buf));
-	if (hu_writeall(out, buf, n) == -1)
-		return hu_gone(errno) ? 0 : -1;
-	return 0;
-}
-
-/* RFC 865, UDP: one quote per datagram. */
+/*
+ * RFC 865: one quote, whatever the request; over TCP it is sent once and
+ * the connection closed (hu_serve()).
+ */
 ssize_t
 qotd_reply(const char *req, size_t reqlen, char *reply, size_t size)
 {
@@ -176,6 +165,6 @@ main(int argc, char *argv[])
 	if (file != NULL)
 		load(file);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	return hu_serve((int)idle, once, qotd_stream, qotd_reply);
+	return hu_serve((int)idle, once, NULL, qotd_reply);
 }
 #endif

@@ -40,21 +40,10 @@ stamp(unsigned char b[4])
 	return 0;
 }
 
-/* RFC 868, TCP: send the time and close; the peer sends nothing. */
-int
-time_stream(int in, int out)
-{
-	unsigned char b[4];
-
-	(void)in;
-	if (stamp(b) == -1)
-		return -1;
-	if (hu_writeall(out, b, sizeof(b)) == -1)
-		return hu_gone(errno) ? 0 : -1;
-	return 0;
-}
-
-/* RFC 868, UDP: any datagram gets the 4 bytes. */
+/*
+ * RFC 868: the 4 bytes, whatever the request; over TCP they are sent once
+ * and the connection closed (hu_serve()).
+ */
 ssize_t
 time_reply(const char *req, size_t reqlen, char *reply, size_t size)
 {
@@ -83,6 +72,6 @@ ready(void)
 int
 main(int argc, char *argv[])
 {
-	return hu_main(argc, argv, "time", ready, time_stream, time_reply);
+	return hu_main(argc, argv, "time", ready, NULL, time_reply);
 }
 #endif

@@ -292,10 +292,27 @@ hu_main(int argc, char *argv[], const char *name, int (*ready)(void),
 }
 
 /*
+ * A byte-stream service that sends reply's answer (to no request) once
+ * and ends: daytime, time and qotd.  0, or -1 on error (hu_errop()).
+ */
+static int
+replyonce(int out, hu_replyfn reply)
+{
+	char buf[512];	/* RFC 865 and 867 stay under 512 bytes */
+	ssize_t n;
+
+	if ((n = reply(NULL, 0, buf, sizeof(buf))) == -1)
+		return -1;
+	if (hu_writeall(out, buf, (size_t)n) == -1)
+		return hu_gone(errno) ? 0 : -1;
+	return 0;
+}
+
+/*
  * Serves fd 0: as datagrams with reply (leaving after idle seconds without
  * one, or after one with once) when it is a datagram socket, else as a
- * byte stream with stream.
- * Returns the exit status; exits 1 with a message on an error.
+ * byte stream with stream, or with reply's answer sent once when stream
+ * is NULL.  Returns the exit status; exits 1 with a message on an error.
  */
 int
 hu_serve(int idle, int once, int (*stream)(int, int), hu_replyfn reply)
@@ -303,7 +320,7 @@ hu_serve(int idle, int once, int (*stream)(int, int), hu_replyfn reply)
 	if (hu_isdgram(0)) {
 		if (hu_dgram_serve(0, idle, once, reply) == -1)
 			err(1, "%s", hu_errop());
-	} else if (stream(0, 1) == -1)
+	} else if ((stream != NULL ? stream(0, 1) : replyonce(1, reply)) == -1)
 		err(1, "%s", hu_errop());
 	return 0;
 }

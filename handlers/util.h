@@ -37,14 +37,6 @@ int		 hu_main(int argc, char *argv[], const char *name,
 		    int (*ready)(void), int (*stream)(int, int),
 		    hu_replyfn reply);
 
-/* Byte-stream service: 0 on a normal end, -1 on error (see hu_errop()). */
-int		 echo_stream(int in, int out);
-int		 discard_stream(int in, int out);
-int		 chargen_stream(int in, int out);
-int		 daytime_stream(int in, int out);
-int		 time_stream(int in, int out);
-int		 qotd_stream(int in, int out);
-
 /* chargen's pattern, which repeats every CHARGEN_CYCLE bytes. */
 #define CHARGEN_CYCLE	(95 * 74)
 void		 chargen_pattern(char *p, size_t n);
