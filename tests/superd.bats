@@ -819,7 +819,7 @@ EOF
 	exec 5<>"/dev/tcp/127.0.0.1/$e"
 	exec 6<>"/dev/tcp/127.0.0.1/$e"
 	exec 7<>"/dev/tcp/127.0.0.1/$d"
-	head -c 33554432 /dev/zero >&5 &
+	timeout 30 head -c 33554432 /dev/zero >&5 &
 	flood=$!
 	# superd holds what the non-readers will not take
 	wait_until 5 eval '[ "$(sendq "$c")" -gt 65536 ]'
@@ -858,7 +858,7 @@ EOF
 EOF
 	head -c 8388608 /dev/urandom >big
 	exec 8<>"/dev/tcp/127.0.0.1/$(superd_port 1)"
-	cat big >&8 &
+	timeout 20 cat big >&8 &
 	writer=$!
 	timeout 20 head -c 8388608 <&8 >back
 	wait "$writer"
