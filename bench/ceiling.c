@@ -27,8 +27,7 @@
 #include "util.h"
 
 #define MAXCONC		256
-#define MAXSIZE		8192
-#define MAXCOUNT	100000000L
+#define MAXSIZE		BENCH_MAXSIZE
 
 /* Same classes and names as loadgen, so one parser reads both. */
 enum result {
@@ -383,54 +382,32 @@ spawnloop(char **argv, const char *payload, size_t size, int pipes,
 static int
 spawnmain(int argc, char *argv[])
 {
-	const char *errstr;
+	struct loadopts o;
 	struct tally *tl;
 	uint32_t *lat, *all = NULL;
 	char payload[MAXSIZE];
-	long conc = 1, count = 1000000, secs = 10, share, i, j, n;
+	long conc, count, secs, share, i, j, n;
 	long res[RES_NRESULT];
-	int64_t t0, end, tmo = 2000000000LL, t;
-	size_t size = 16, mapsize;
-	int ch, pipes = 0, parallel = 0, st;
+	int64_t t0, end, tmo, t;
+	size_t size, mapsize;
+	int ch, pipes, parallel = 0, st;
 	enum result r;
 	double el;
 	pid_t pid;
 
+	loadopts_init(&o, MAXCONC);
 	while ((ch = getopt(argc, argv, "+c:d:n:Ps:t:u")) != -1) {
-		switch (ch) {
-		case 'c':
-			if ((conc = number(optarg, 1, MAXCONC, &errstr)) == -1)
-				errx(2, "-c %s: %s", optarg, errstr);
-			break;
-		case 'd':
-			if ((secs = number(optarg, 1, 86400, &errstr)) == -1)
-				errx(2, "-d %s: %s", optarg, errstr);
-			break;
-		case 'n':
-			count = number(optarg, 1, MAXCOUNT, &errstr);
-			if (count == -1)
-				errx(2, "-n %s: %s", optarg, errstr);
-			break;
-		case 's':
-			if ((i = number(optarg, 1, MAXSIZE, &errstr)) == -1)
-				errx(2, "-s %s: %s", optarg, errstr);
-			size = (size_t)i;
-			break;
-		case 't':
-			if ((i = number(optarg, 1, 600000, &errstr)) == -1)
-				errx(2, "-t %s: %s", optarg, errstr);
-			tmo = (int64_t)i * 1000000;
-			break;
-		case 'u':
-			pipes = 1;
-			break;
-		case 'P':
+		if (ch == 'P')
 			parallel = 1;
-			break;
-		default:
+		else if (!loadopt(&o, ch, optarg))
 			usage();
-		}
 	}
+	conc = o.lo_conc;
+	count = o.lo_count;
+	secs = o.lo_secs;
+	size = o.lo_size;
+	tmo = o.lo_tmo;
+	pipes = o.lo_udp;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)

@@ -25,8 +25,7 @@
 #include "util.h"
 
 #define MAXCONC		1024
-#define MAXSIZE		8192		/* payload limit, below UDP's */
-#define MAXCOUNT	100000000L	/* 400 MB of latencies at most */
+#define MAXSIZE		BENCH_MAXSIZE
 
 /* How an attempt ended; RES_PENDING means it is still under way. */
 enum result {
@@ -314,46 +313,24 @@ main(int argc, char *argv[])
 {
 	static struct client cls[MAXCONC];
 	struct epoll_event evs[MAXCONC];
-	const char *errstr;
+	struct loadopts o;
 	struct client *cl;
 	int64_t t0, t, tmo, soonest;
-	long secs = 10, conc = 1, busy, i, ok;
+	long secs, conc, busy, i, ok;
 	int ch, n, j;
 	enum result r;
 	double el;
 
-	while ((ch = getopt(argc, argv, "c:d:n:s:t:u")) != -1) {
-		switch (ch) {
-		case 'c':
-			if ((conc = number(optarg, 1, MAXCONC, &errstr)) == -1)
-				errx(2, "-c %s: %s", optarg, errstr);
-			break;
-		case 'd':
-			if ((secs = number(optarg, 1, 86400, &errstr)) == -1)
-				errx(2, "-d %s: %s", optarg, errstr);
-			break;
-		case 'n':
-			count = number(optarg, 1, MAXCOUNT, &errstr);
-			if (count == -1)
-				errx(2, "-n %s: %s", optarg, errstr);
-			break;
-		case 's':
-			if ((i = number(optarg, 1, MAXSIZE, &errstr)) == -1)
-				errx(2, "-s %s: %s", optarg, errstr);
-			size = (size_t)i;
-			break;
-		case 't':
-			if ((i = number(optarg, 1, 600000, &errstr)) == -1)
-				errx(2, "-t %s: %s", optarg, errstr);
-			timeout_ns = (int64_t)i * 1000000;
-			break;
-		case 'u':
-			uflag = 1;
-			break;
-		default:
+	loadopts_init(&o, MAXCONC);
+	while ((ch = getopt(argc, argv, "c:d:n:s:t:u")) != -1)
+		if (!loadopt(&o, ch, optarg))
 			usage();
-		}
-	}
+	conc = o.lo_conc;
+	secs = o.lo_secs;
+	count = o.lo_count;
+	size = o.lo_size;
+	timeout_ns = o.lo_tmo;
+	uflag = o.lo_udp;
 	argc -= optind;
 	argv += optind;
 	if (argc != 2)

@@ -1,6 +1,7 @@
 /*
- * Shared by loadgen and ceiling: a bounded number parser, the monotonic
- * clock in nanoseconds, and percentiles of sorted latencies.
+ * Shared by loadgen and ceiling: their common options, a bounded number
+ * parser, the monotonic clock in nanoseconds, and percentiles of sorted
+ * latencies.
  */
 #include <err.h>
 #include <errno.h>
@@ -65,4 +66,61 @@ pct(const uint32_t *lat, long n, int p)
 		return 0;
 	i = (n * p + 99) / 100 - 1;
 	return lat[i < 0 ? 0 : i];
+}
+
+/* The defaults, with maxconc the most -c may ask for. */
+void
+loadopts_init(struct loadopts *o, long maxconc)
+{
+	o->lo_maxconc = maxconc;
+	o->lo_conc = 1;
+	o->lo_secs = 10;
+	o->lo_count = 1000000;
+	o->lo_size = 16;
+	o->lo_tmo = 2000000000LL;
+	o->lo_udp = 0;
+}
+
+/*
+ * Takes option ch with argument arg into o: 1, or 0 when ch is none of
+ * -c, -d, -n, -s, -t and -u.  A bad value exits 2 with a message.
+ */
+int
+loadopt(struct loadopts *o, int ch, const char *arg)
+{
+	const char *errstr;
+	long v;
+
+	switch (ch) {
+	case 'c':
+		v = number(arg, 1, o->lo_maxconc, &errstr);
+		break;
+	case 'd':
+		v = number(arg, 1, 86400, &errstr);
+		break;
+	case 'n':
+		v = number(arg, 1, BENCH_MAXCOUNT, &errstr);
+		break;
+	case 's':
+		v = number(arg, 1, BENCH_MAXSIZE, &errstr);
+		break;
+	case 't':
+		v = number(arg, 1, 600000, &errstr);
+		break;
+	case 'u':
+		o->lo_udp = 1;
+		return 1;
+	default:
+		return 0;
+	}
+	if (v == -1)
+		errx(2, "-%c %s: %s", ch, arg, errstr);
+	switch (ch) {
+	case 'c': o->lo_conc = v; break;
+	case 'd': o->lo_secs = v; break;
+	case 'n': o->lo_count = v; break;
+	case 's': o->lo_size = (size_t)v; break;
+	default: o->lo_tmo = (int64_t)v * 1000000; break;
+	}
+	return 1;
 }

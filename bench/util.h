@@ -1,8 +1,26 @@
-/* Shared by the bench tools: numbers, the clock, percentiles. */
+/* Shared by the bench tools: options, numbers, the clock, percentiles. */
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#define BENCH_MAXSIZE	8192		/* payload limit, below UDP's */
+#define BENCH_MAXCOUNT	100000000L	/* 400 MB of latencies at most */
+
+/* The options loadgen and ceiling share. */
+struct loadopts {
+	long	 lo_maxconc;	/* the tool's limit for -c */
+	long	 lo_conc;	/* -c: clients at once */
+	long	 lo_secs;	/* -d: seconds at most */
+	long	 lo_count;	/* -n: attempts at most */
+	size_t	 lo_size;	/* -s: payload bytes */
+	int64_t	 lo_tmo;	/* -t: a reply's timeout, in nanoseconds */
+	int	 lo_udp;	/* -u */
+};
+
+void		loadopts_init(struct loadopts *, long);
+int		loadopt(struct loadopts *, int, const char *);
 
 long		number(const char *, long, long, const char **);
 int64_t		now(void);
