@@ -29,23 +29,6 @@ static char buf[ACL_MAXENT * 8];
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-/* Points the log at /dev/null (log_init() copies fd 2). */
-static void
-quietlog(void)
-{
-	int saved, null;
-
-	if (getenv("FUZZ_LOG") != NULL)
-		return;
-	if ((saved = dup(2)) == -1 ||
-	    (null = open("/dev/null", O_WRONLY)) == -1)
-		abort();
-	if (dup2(null, 2) == -1 || log_init() == -1 || dup2(saved, 2) == -1)
-		abort();
-	(void)close(null);
-	(void)close(saved);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -55,7 +38,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	quietlog();
+	log_quiet();
 	for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
 		s4 = (void *)&addrs[i];
 		s6 = (void *)&addrs[i];

@@ -44,23 +44,6 @@ getaddrinfo(const char *host, const char *serv, const struct addrinfo *hints,
 	return real(host, serv, &h, res);
 }
 
-/* Points the log at /dev/null (log_init() copies fd 2). */
-static void
-quietlog(void)
-{
-	int saved, null;
-
-	if (getenv("FUZZ_LOG") != NULL)
-		return;
-	if ((saved = dup(2)) == -1 ||
-	    (null = open("/dev/null", O_WRONLY)) == -1)
-		abort();
-	if (dup2(null, 2) == -1 || log_init() == -1 || dup2(saved, 2) == -1)
-		abort();
-	(void)close(null);
-	(void)close(saved);
-}
-
 static void
 cleanup(void)
 {
@@ -73,7 +56,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	quietlog();
+	log_quiet();
 	if (mkdtemp(dir) == NULL)
 		abort();
 	(void)snprintf(path, sizeof(path), "%s/superd.conf", dir);

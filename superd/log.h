@@ -6,6 +6,7 @@
 
 int	log_init(void);
 void	log_syslog(void);
+void	log_quiet(void);
 struct service;
 
 void	logmsg(int, const char *, ...)
