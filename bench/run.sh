@@ -101,24 +101,18 @@ wait_for() {
 	return 1
 }
 
-# fetch PKG: extracts Debian's PKG into .cache/peers/PKG once, as
-# tests/helpers/deps does (apt-get download + dpkg -x: no script, no daemon).
+# fetch PKG: Debian's PKG into .cache/peers/PKG once, by tests/helpers/deps
+# (apt-get download + dpkg -x: no script, no daemon); else why says why.
 fetch() {
-	local pkg=$1 dir=$peers_dir/$1
-	[ -e "$dir/.done" ] && return 0
-	command -v apt-get >/dev/null 2>&1 || { why="no apt-get here"; return 1; }
-	mkdir -p "$cache/debs" || return 1
-	say "fetching $pkg from Debian's packages into .cache/peers/$pkg"
-	rm -f "$cache/debs/${pkg}_"*.deb
-	if ! (cd "$cache/debs" && apt-get download "$pkg" >/dev/null 2>&1); then
-		why="apt-get download $pkg failed (try apt-get update)"
-		return 1
+	[ -e "$peers_dir/$1/.done" ] && return 0
+	if "$top/tests/helpers/deps" fetch "$1" 2>"$work/fetch.err"; then
+		cat "$work/fetch.err" >&2
+		return 0
 	fi
-	if ! { rm -rf "$dir" && mkdir -p "$dir" &&
-	    dpkg -x "$cache/debs/${pkg}_"*.deb "$dir" && : >"$dir/.done"; }; then
-		why="dpkg -x $pkg failed"
-		return 1
-	fi
+	cat "$work/fetch.err" >&2
+	why=$(tail -n 1 "$work/fetch.err")
+	why=${why#deps: }
+	return 1
 }
 
 # libwrap: the folder of the fetched libwrap.so.0, for LD_LIBRARY_PATH.
