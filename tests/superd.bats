@@ -1155,7 +1155,10 @@ EOF
 	[[ "$output" == *" refused=0 reset=0 timeout=0 short=0 wrong=0 other=0"* ]]
 	wait_until 5 eval '[ "$(superd_fds)" = "$fds" ]'
 	echo "VmRSS before $rss kB, after $(vmrss "$SUPERD_PID") kB"
-	[ "$(vmrss "$SUPERD_PID")" -le $((rss + 8)) ]
+	# The fd-indexed table may still double once, when more connections
+	# than ever are open at one moment: 64 kB over 50,000 connections is
+	# under 1.4 bytes each, so anything a connection left behind fails it.
+	[ "$(vmrss "$SUPERD_PID")" -le $((rss + 64)) ]
 	[ -z "$(superd_children)" ]
 	kill -USR1 "$SUPERD_PID"
 	wait_for "$SUPERD_LOG" 'served 55000, running 0, failed 0, refused 0'
