@@ -29,21 +29,6 @@
 #define MAXCONC		256
 #define MAXSIZE		BENCH_MAXSIZE
 
-/* Same classes and names as loadgen, so one parser reads both. */
-enum result {
-	RES_OK, RES_REFUSED, RES_RESET, RES_TIMEOUT, RES_SHORT, RES_WRONG,
-	RES_OTHER, RES_NRESULT
-};
-
-static const char *resname[RES_NRESULT] = {
-	[RES_OK] = "conns",
-	[RES_REFUSED] = "refused",
-	[RES_RESET] = "reset",
-	[RES_TIMEOUT] = "timeout",
-	[RES_SHORT] = "short",
-	[RES_WRONG] = "wrong",
-	[RES_OTHER] = "other",
-};
 
 /* One spawn worker's share of the shared results. */
 struct tally {
@@ -469,17 +454,7 @@ spawnmain(int argc, char *argv[])
 			all[n++] = lat[i * share + j];
 report:
 	el = (double)(now() - t0) / 1e9;
-	qsort(all, (size_t)n, sizeof(*all), cmp32);
-	printf("proto=%s conc=%ld size=%zu secs=%.3f rate=%.1f "
-	    "p50_us=%u p90_us=%u p99_us=%u max_us=%u",
-	    pipes ? "pipe" : "socketpair", conc, size, el, n / el,
-	    pct(all, n, 50), pct(all, n, 90), pct(all, n, 99),
-	    pct(all, n, 100));
-	for (j = 0; j < RES_NRESULT; j++)
-		printf(" %s=%ld", resname[j], res[j]);
-	printf("\n");
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
+	report(pipes ? "pipe" : "socketpair", conc, size, el, all, n, res);
 	free(all);
 	return 0;
 }

@@ -27,21 +27,6 @@
 #define MAXCONC		1024
 #define MAXSIZE		BENCH_MAXSIZE
 
-/* How an attempt ended; RES_PENDING means it is still under way. */
-enum result {
-	RES_OK, RES_REFUSED, RES_RESET, RES_TIMEOUT, RES_SHORT, RES_WRONG,
-	RES_OTHER, RES_NRESULT, RES_PENDING = RES_NRESULT
-};
-
-static const char *resname[RES_NRESULT] = {
-	[RES_OK] = "conns",
-	[RES_REFUSED] = "refused",
-	[RES_RESET] = "reset",
-	[RES_TIMEOUT] = "timeout",
-	[RES_SHORT] = "short",
-	[RES_WRONG] = "wrong",
-	[RES_OTHER] = "other",
-};
 
 enum state { S_IDLE, S_CONNECT, S_RECV };
 
@@ -316,7 +301,7 @@ main(int argc, char *argv[])
 	struct loadopts o;
 	struct client *cl;
 	int64_t t0, t, tmo, soonest;
-	long secs, conc, busy, i, ok;
+	long secs, conc, busy, i;
 	int ch, n, j;
 	enum result r;
 	double el;
@@ -381,17 +366,7 @@ main(int argc, char *argv[])
 	}
 	el = (double)(now() - t0) / 1e9;
 
-	ok = results[RES_OK];
-	qsort(lat, (size_t)ok, sizeof(*lat), cmp32);
-	printf("proto=%s conc=%ld size=%zu secs=%.3f rate=%.1f "
-	    "p50_us=%u p90_us=%u p99_us=%u max_us=%u",
-	    uflag ? "udp" : "tcp", conc, size, el, ok / el,
-	    pct(lat, ok, 50), pct(lat, ok, 90), pct(lat, ok, 99),
-	    pct(lat, ok, 100));
-	for (j = 0; j < RES_NRESULT; j++)
-		printf(" %s=%ld", resname[j], results[j]);
-	printf("\n");
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
+	report(uflag ? "udp" : "tcp", conc, size, el, lat, results[RES_OK],
+	    results);
 	return 0;
 }

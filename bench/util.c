@@ -1,15 +1,26 @@
 /*
  * Shared by loadgen and ceiling: their common options, a bounded number
- * parser, the monotonic clock in nanoseconds, and percentiles of sorted
- * latencies.
+ * parser, the monotonic clock in nanoseconds, and the result line both
+ * print (one parser, bench/report.awk, reads either).
  */
 #include <err.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "util.h"
+
+static const char *resname[RES_NRESULT] = {
+	[RES_OK] = "conns",
+	[RES_REFUSED] = "refused",
+	[RES_RESET] = "reset",
+	[RES_TIMEOUT] = "timeout",
+	[RES_SHORT] = "short",
+	[RES_WRONG] = "wrong",
+	[RES_OTHER] = "other",
+};
 
 /* strtonum(3) for glibc: min..max, or -1 with *errstr set. */
 long
@@ -123,4 +134,26 @@ loadopt(struct loadopts *o, int ch, const char *arg)
 	default: o->lo_tmo = (int64_t)v * 1000000; break;
 	}
 	return 1;
+}
+
+/*
+ * Prints the result line: the rate and latency percentiles of the n
+ * latencies in lat (sorted here), then every result class's count.
+ */
+void
+report(const char *proto, long conc, size_t size, double secs, uint32_t *lat,
+    long n, const long res[RES_NRESULT])
+{
+	int j;
+
+	qsort(lat, (size_t)n, sizeof(*lat), cmp32);
+	printf("proto=%s conc=%ld size=%zu secs=%.3f rate=%.1f "
+	    "p50_us=%u p90_us=%u p99_us=%u max_us=%u", proto, conc, size,
+	    secs, n / secs, pct(lat, n, 50), pct(lat, n, 90), pct(lat, n, 99),
+	    pct(lat, n, 100));
+	for (j = 0; j < RES_NRESULT; j++)
+		printf(" %s=%ld", resname[j], res[j]);
+	printf("\n");
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(1, "stdout");
 }
