@@ -21,7 +21,9 @@
  * Client patterns: ALL, n.n.n.n, a prefix n. n.n. n.n.n., n.n.n.n/m.m.m.m,
  * n.n.n.n/len, [v6], [v6]/len.  Host bits set outside the mask are an
  * error (tcpd warns and then never matches).  An IPv4 peer, v4-mapped or
- * not, is compared as ::ffff:a.b.c.d, so IPv4 patterns match both forms.
+ * not, is compared as ::ffff:a.b.c.d, so IPv4 patterns match both forms;
+ * an IPv6 pattern matches IPv6 peers, v4-mapped ones included, but never
+ * the IPv4 peer of an IPv4 socket ([::]/0 is not ALL).
  * LOCAL matches the loopback addresses 127.0.0.0/8 and ::1: tcpd matches a
  * host name without a dot, and in practice that is "localhost".  What would
  * need a resolver or another lookup is an error, never a silent non-match:

@@ -12,6 +12,7 @@ enum { P_EXCEPT, P_ALL, P_LOCAL, P_NAME, P_PREFIX, P_SUFFIX, P_ADDR };
 
 struct pat {
 	int		 p_kind;
+	int		 p_v6;		/* P_ADDR beyond ::ffff:0:0/96 */
 	unsigned char	 p_net[16];	/* P_ADDR; IPv4 as ::ffff:a.b.c.d */
 	unsigned char	 p_mask[16];
 	char		 p_name[ACL_NAMEMAX];	/* P_NAME, P_PREFIX, P_SUFFIX */

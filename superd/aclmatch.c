@@ -15,6 +15,7 @@ struct query {
 	const char	*q_argv0;
 	const char	*q_service;
 	int		 q_haveaddr;
+	int		 q_v4;		/* an AF_INET peer (a tcp4 socket) */
 	unsigned char	 q_addr[16];	/* IPv4 as ::ffff:a.b.c.d */
 };
 
@@ -53,7 +54,11 @@ matchone(const struct pat *p, const struct query *q)
 		    ((memcmp(a, acl_v4mapped, 12) == 0 && a[12] == 127) ||
 		    memcmp(a, &in6addr_loopback, 16) == 0);
 	case P_ADDR:
-		if (!q->q_haveaddr)
+		/*
+		 * An IPv6 pattern matches IPv6 peers, and IPv4 ones only as a
+		 * dual-stack socket shows them (v4-mapped): [::]/0 is not ALL.
+		 */
+		if (!q->q_haveaddr || (p->p_v6 && q->q_v4))
 			return 0;
 		for (i = 0; i < 16; i++)
 			if ((a[i] & p->p_mask[i]) != p->p_net[i])
@@ -130,6 +135,7 @@ access_check(const struct acl *allow, const struct acl *deny,
 		memcpy(q.q_addr, acl_v4mapped, sizeof(acl_v4mapped));
 		memcpy(q.q_addr + 12, &s4->sin_addr.s_addr, 4);
 		q.q_haveaddr = 1;
+		q.q_v4 = 1;
 	} else if (peer != NULL && peer->sa_family == AF_INET6) {
 		s6 = (const void *)peer;
 		memcpy(q.q_addr, &s6->sin6_addr, 16);

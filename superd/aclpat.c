@@ -76,6 +76,8 @@ parse6(const struct ctx *c, struct pat *p, const char *tok)
 	p->p_kind = P_ADDR;
 	memcpy(p->p_net, &in6, 16);
 	setmask(p, len);
+	/* [::ffff:10.0.0.0]/104 is IPv4 written as IPv6; [::]/0 is not. */
+	p->p_v6 = len < 96 || memcmp(p->p_net, acl_v4mapped, 12) != 0;
 	return hostbits(c, p, tok);
 }
 

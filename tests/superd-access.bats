@@ -167,6 +167,16 @@ deny_only() {
 	deny_only 'ALL: [::ffff:10.0.0.0]/104' 11.9.9.9 allow
 }
 
+@test "access: an IPv6 pattern never matches the IPv4 peer of an IPv4 socket" {
+	# [::]/0 covers v4-mapped peers of a dual-stack socket, not AF_INET ones
+	deny_only 'ALL: [::]/0' 10.9.9.9 allow
+	deny_only 'ALL: [::]/0' ::ffff:10.9.9.9 deny
+	deny_only 'ALL: [::]/0' 2001:db8::1 deny
+	deny_only 'ALL: [::fffe:0:0]/95' 10.9.9.9 allow
+	deny_only 'ALL: [::fffe:0:0]/95' ::ffff:10.9.9.9 deny
+	deny_only 'ALL: [::ffff:0.0.0.0]/96' 10.9.9.9 deny
+}
+
 @test "access: LOCAL is the loopback addresses" {
 	printf 'ALL: LOCAL\n' >deny
 	verdict deny - deny echo 7 127.0.0.1
