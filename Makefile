@@ -30,7 +30,8 @@ all: $(PROGS) $(TESTPROGS)
 SUPERD_OBJ = superd/main.o superd/serve.o superd/table.o superd/conf.o \
     superd/sock.o superd/spawn.o superd/relay.o superd/child.o \
     superd/limit.o superd/access.o superd/aclpat.o superd/aclmatch.o \
-    superd/builtin.o superd/conn.o superd/log.o superd/util.o
+    superd/builtin.o superd/conn.o superd/log.o superd/util.o \
+    superd/user.o superd/ev.o
 SUPERD_BUILTINS = handlers/util.o handlers/echo-builtin.o \
     handlers/discard-builtin.o handlers/chargen-builtin.o \
     handlers/daytime-builtin.o handlers/time-builtin.o
@@ -38,6 +39,7 @@ SUPERD_HDR = superd/conf.h superd/sock.h superd/spawn.h superd/relay.h \
     superd/child.h superd/limit.h superd/serve.h superd/table.h \
     superd/access.h superd/acl.h superd/conn.h \
     superd/builtin.h superd/log.h superd/util.h superd/pathnames.h \
+    superd/user.h superd/ev.h \
     handlers/util.h
 
 superd/superd: $(SUPERD_OBJ) $(SUPERD_BUILTINS)
@@ -68,6 +70,10 @@ superd/log.o: superd/log.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/log.c
 superd/util.o: superd/util.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/util.c
+superd/user.o: superd/user.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/user.c
+superd/ev.o: superd/ev.c $(SUPERD_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/ev.c
 # --- end superd -----------------------------------------------------------
 
 # --- handlers -------------------------------------------------------------
@@ -188,11 +194,11 @@ superd/fuzz-access: superd/fuzz_access.c $(ACL_SRC) superd/access.h \
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_access.c \
 	    $(ACL_SRC) superd/log.c superd/util.c
 superd/fuzz-conf: superd/fuzz_conf.c superd/conf.c $(SUPERD_HDR) \
-    superd/limit.c superd/limit.h superd/log.c superd/util.c \
+    superd/limit.c superd/limit.h superd/log.c superd/util.c superd/user.c \
     superd/builtin.o $(SUPERD_BUILTINS)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_conf.c \
 	    superd/conf.c superd/limit.c superd/log.c superd/util.c \
-	    superd/builtin.o $(SUPERD_BUILTINS)
+	    superd/user.c superd/builtin.o $(SUPERD_BUILTINS)
 
 # Each runs FUZZTIME seconds on a corpus in $(FUZZDIR), seeded with a few
 # valid files; a crash fails the make.

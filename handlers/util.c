@@ -50,11 +50,12 @@ hu_gone(int e)
 }
 
 static int
-badport(in_port_t nport)
+badport(in_port_t nport, int privok)
 {
 	/*
 	 * Ports of the services that answer anything: a reply to one of
-	 * them starts a loop between two servers (CVE-1999-0103).
+	 * them starts a loop between two servers (CVE-1999-0103).  Below
+	 * 1024 are the servers' ports, not clients' (OpenBSD's rule).
 	 */
 	static const in_port_t bad[] = { 0, 7, 9, 13, 17, 19, 37 };
 	size_t i;
@@ -62,7 +63,7 @@ badport(in_port_t nport)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (ntohs(nport) == bad[i])
 			return 1;
-	return 0;
+	return !privok && ntohs(nport) < 1024;
 }
 
 static int
@@ -77,12 +78,13 @@ badv4(const unsigned char *a)
 
 /*
  * The UDP reflection guard (SPEC section 2): 1 when a datagram from sa must
- * be dropped unanswered, 0 when it may be answered.  Loopback is answered.
- * Local broadcast addresses need no check here: without SO_BROADCAST the
- * kernel refuses to send to them (EACCES).
+ * be dropped unanswered, 0 when it may be answered.  Loopback is answered;
+ * a privileged source port only with privok.  Local broadcast addresses
+ * need no check here: without SO_BROADCAST the kernel refuses to send to
+ * them (EACCES).
  */
 int
-hu_badsource(const struct sockaddr *sa)
+hu_badsource(const struct sockaddr *sa, int privok)
 {
 	const struct sockaddr_in *s4;
 	const struct sockaddr_in6 *s6;
@@ -91,12 +93,12 @@ hu_badsource(const struct sockaddr *sa)
 	switch (sa->sa_family) {
 	case AF_INET:
 		s4 = (const struct sockaddr_in *)(const void *)sa;
-		return badport(s4->sin_port) ||
+		return badport(s4->sin_port, privok) ||
 		    badv4((const unsigned char *)&s4->sin_addr);
 	case AF_INET6:
 		s6 = (const struct sockaddr_in6 *)(const void *)sa;
 		a = s6->sin6_addr.s6_addr;
-		if (badport(s6->sin6_port) ||
+		if (badport(s6->sin6_port, privok) ||
 		    IN6_IS_ADDR_MULTICAST(&s6->sin6_addr) ||
 		    IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr))
 			return 1;
@@ -183,7 +185,7 @@ hu_dgram_serve(int fd, int idle_secs, int once, hu_replyfn fn)
 			return -1;
 		}
 		if (sslen < sizeof(sa_family_t) ||
-		    hu_badsource((struct sockaddr *)&ss))
+		    hu_badsource((struct sockaddr *)&ss, 0))
 			continue;
 		if ((r = fn(req, (size_t)n, reply, sizeof(reply))) == -1)
 			continue;

@@ -22,7 +22,7 @@ typedef ssize_t (*hu_replyfn)(const char *req, size_t reqlen, char *reply,
     size_t size);
 
 int		 hu_isdgram(int fd);
-int		 hu_badsource(const struct sockaddr *sa);
+int		 hu_badsource(const struct sockaddr *sa, int privok);
 int		 hu_writeall(int fd, const void *buf, size_t n);
 ssize_t		 hu_read(int fd, void *buf, size_t size);
 int		 hu_gone(int e);

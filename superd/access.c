@@ -242,36 +242,6 @@ fail:
 }
 
 /*
- * Reads one physical line into buf (size bytes) without its newline, and
- * sets *len.  Returns 0, 1 when the line did not fit (the rest is read and
- * dropped), 2 when it holds a NUL byte, or -1 at the end of the file or on
- * an error.  *cont tells whether the whole line ends in a backslash.
- */
-static int
-physline(FILE *fp, char *buf, size_t size, size_t *len, int *cont)
-{
-	int ch, r = 0, got = 0, last = '\n';
-
-	*len = 0;
-	while ((ch = getc(fp)) != EOF && ch != '\n') {
-		got = 1;
-		if (ch == '\0')
-			r = r ? r : 2;
-		if (ch != '\r')
-			last = ch;
-		if (*len + 1 < size)
-			buf[(*len)++] = (char)ch;
-		else
-			r = 1;
-	}
-	buf[*len] = '\0';
-	*cont = last == '\\';
-	if (ch == EOF && !got)
-		return -1;
-	return r;
-}
-
-/*
  * Parses an open hosts_access file; name is used in messages.  Returns the
  * table and sets *nerr to 0, or returns NULL with *nerr set to the number
  * of bad entries (each logged as NAME:LINE: reason), or to -1 on a read
@@ -311,7 +281,7 @@ access_parse_fp(FILE *fp, const char *name, int *nerr)
 				continue;
 			while (plen > 0 && phys[plen - 1] == '\r')
 				plen--;
-			if (cont)
+			if (cont && plen > 0)
 				phys[plen - 1] = ' ';
 			if (len + plen > ACL_LINEMAX)
 				status = 1;
@@ -357,11 +327,12 @@ access_parse_fp(FILE *fp, const char *name, int *nerr)
 struct acl *
 access_load(const char *path, int *nerr)
 {
+	const char *why;
 	struct acl *a;
 	FILE *fp;
 
-	if ((fp = fopen(path, "re")) == NULL) {
-		logmsg(LOG_ERR, "%s: %s", path, strerror(errno));
+	if ((fp = fopenreg(path, &why)) == NULL) {
+		logmsg(LOG_ERR, "%s: %s", path, why);
 		*nerr = -1;
 		return NULL;
 	}

@@ -21,11 +21,13 @@ static struct child *children;
 static size_t nchildren, capchildren;
 
 /*
- * Records child pid of sv, with a time limit of secs seconds (none when
- * not positive).  Returns the entry, or NULL when out of memory.
+ * Records child pid of sv, started at start, with a time limit of secs
+ * seconds (none when not positive).  Returns the entry, or NULL when out
+ * of memory.
  */
 struct child *
-child_add(struct service *sv, pid_t pid, int secs)
+child_add(struct service *sv, pid_t pid, const struct timespec *start,
+    int secs)
 {
 	struct child *c;
 	size_t cap;
@@ -41,7 +43,7 @@ child_add(struct service *sv, pid_t pid, int secs)
 	memset(c, 0, sizeof(*c));
 	c->ch_pid = pid;
 	c->ch_sv = sv;
-	tnow(&c->ch_start);
+	c->ch_start = *start;
 	if (secs > 0) {
 		c->ch_deadline = c->ch_start;
 		c->ch_deadline.tv_sec += secs;
@@ -68,15 +70,18 @@ child_del(struct child *c)
 	*c = children[--nchildren];
 }
 
-/* On reload: the children of from now belong to to (NULL: removed). */
+/*
+ * On reload: each child now belongs to what replaced its service
+ * (sv_movedto; NULL when it was removed).
+ */
 void
-child_remap(const struct service *from, struct service *to)
+child_remap(void)
 {
 	size_t i;
 
 	for (i = 0; i < nchildren; i++)
-		if (children[i].ch_sv == from)
-			children[i].ch_sv = to;
+		if (children[i].ch_sv != NULL)
+			children[i].ch_sv = children[i].ch_sv->sv_movedto;
 }
 
 /* Handlers past their time limit get SIGTERM, then SIGKILL. */

@@ -9,21 +9,34 @@
 struct relay;
 struct service;
 
+struct source;
+
+/* The datagram at the head of a dgram wait socket's queue. */
+struct dghead {
+	int			 dh_have;
+	ssize_t			 dh_len;
+	struct timespec		 dh_stamp;	/* when it arrived */
+	struct sockaddr_storage	 dh_peer;
+};
+
 struct child {
 	pid_t			 ch_pid;
 	struct service		*ch_sv;	/* NULL once its service is removed */
 	struct timespec		 ch_start;
 	struct timespec		 ch_deadline;	/* tv_sec 0: no time limit */
 	int			 ch_termed;
+	int			 ch_holder;	/* a wait handler: has the socket */
+	int			 ch_prefailed;	/* failed before its exec */
 	struct relay		*ch_relay;	/* dgram nowait: the reply */
-	int			 ch_counted;	/* held by a per-source limit */
-	struct sockaddr_storage	 ch_peer;
+	struct source		*ch_src;	/* holds a per-source place */
+	struct dghead		 ch_head;	/* dgram wait: what woke it */
 };
 
-struct child	*child_add(struct service *, pid_t, int);
+struct child	*child_add(struct service *, pid_t, const struct timespec *,
+		    int);
 struct child	*child_find(pid_t);
 void		 child_del(struct child *);
-void		 child_remap(const struct service *, struct service *);
+void		 child_remap(void);
 void		 child_timeouts(const struct timespec *, int);
 long long	 child_nextdeadline(const struct timespec *);
 void		 child_freeall(void);

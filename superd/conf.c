@@ -8,16 +8,12 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <libgen.h>
 #include <limits.h>
 #include <netdb.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,19 +24,24 @@
 #include "conf.h"
 #include "limit.h"
 #include "log.h"
+#include "user.h"
 #include "util.h"
 
-#define MAXFIELDS	64
 
 /* superd-wide defaults for the limits a WAIT field leaves at 0. */
 static int defspawnmax, defmaxchild, defmaxcpm, defmaxperip;
+static int deffailpause = 1;
 
 struct line {
 	const char	*file;
 	int		 lineno;
 	const char	*dir;		/* the file's folder */
 	int		*warned;	/* the not-root warning was given */
+	struct userdb	*db;		/* the users of this load */
 };
+
+/* Set by a signal that must be acted on now: the load is given up. */
+static const volatile sig_atomic_t *stopflag;
 
 static int bad(const struct line *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
@@ -264,114 +265,29 @@ waitfield(struct service *sv, const struct line *l, char *f)
 	return 0;
 }
 
-/*
- * The groups USER is in, with its group, as initgroups(3) would set them:
- * looked up once here, so that no child reads the group database.  The
- * lookup runs in a child of its own and sends the list back on a pipe:
- * the NSS modules getgrouplist(3) loads (libnss_systemd and what it pulls
- * in, 650 kB of resident pages here) would otherwise stay in superd.
- */
-static int
-grouplist(struct service *sv)
-{
-	long max = sysconf(_SC_NGROUPS_MAX);
-	int p[2], n, st, e = 0;
-	size_t len = 0, want;
-	ssize_t r;
-	gid_t *g;
-	pid_t pid;
-
-	if (max <= 0 || max > 65536)
-		max = 65536;
-	if ((g = calloc((size_t)max + 1, sizeof(*g))) == NULL)
-		return -1;
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		free(g);
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		e = errno;
-		goto out;
-	}
-	if (pid == 0) {
-		/*
-		 * Only the pipe: a connection superd closes meanwhile must not
-		 * stay open (and in its epoll set) through this child.  Should
-		 * close_range fail, that is all that is lost.
-		 */
-		if (p[1] != 3 && dup2(p[1], 3) == -1)
-			_exit(1);
-		p[1] = 3;
-		(void)close_range(4, ~0U, 0);
-		n = (int)max;
-		if (getgrouplist(sv->sv_user, sv->sv_gid, g + 1, &n) == -1)
-			_exit(1);
-		g[0] = (gid_t)n;
-		want = ((size_t)n + 1) * sizeof(*g);
-		_exit(write(p[1], g, want) == (ssize_t)want ? 0 : 1);
-	}
-	(void)close(p[1]);
-	p[1] = -1;
-	want = sizeof(*g);
-	while (len < want) {
-		r = read(p[0], (char *)g + len, want - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (len == sizeof(*g) && g[0] <= (gid_t)max)
-			want = ((size_t)g[0] + 1) * sizeof(*g);
-	}
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	if (len != want || len < sizeof(*g) * 2)
-		e = EINVAL;
-out:
-	(void)close(p[0]);
-	if (p[1] != -1)
-		(void)close(p[1]);
-	if (e != 0) {
-		free(g);
-		errno = e;
-		return -1;
-	}
-	sv->sv_ngroups = (int)g[0];
-	memmove(g, g + 1, (size_t)sv->sv_ngroups * sizeof(*g));
-	free(sv->sv_groups);
-	sv->sv_groups = g;
-	return 0;
-}
-
-/* USER[:GROUP] or USER.GROUP. */
+/* USER[:GROUP] or USER.GROUP (a user name may hold a dot). */
 static int
 userfield(struct service *sv, const struct line *l, char *f)
 {
-	struct passwd *pw;
-	struct group *gr;
-	char *grp = NULL;
+	const char *err = NULL;
+	char *grp;
 
 	if ((grp = strchr(f, ':')) != NULL)
 		*grp++ = '\0';
-	else if (getpwnam(f) == NULL && (grp = strchr(f, '.')) != NULL)
+	sv->sv_usr = userdb_get(l->db, f, grp, &err);
+	if (sv->sv_usr == NULL && grp == NULL && (grp = strchr(f, '.')) != NULL) {
 		*grp++ = '\0';
-	if ((pw = getpwnam(f)) == NULL)
-		return bad(l, "unknown user '%s'", f);
-	sv->sv_uid = pw->pw_uid;
-	sv->sv_gid = pw->pw_gid;
-	if ((sv->sv_user = strdup(f)) == NULL)
-		return bad(l, "%s", strerror(errno));
-	if (grp != NULL) {
-		if ((gr = getgrnam(grp)) == NULL)
-			return bad(l, "unknown group '%s'", grp);
-		sv->sv_gid = gr->gr_gid;
+		sv->sv_usr = userdb_get(l->db, f, grp, &err);
 	}
+	if (sv->sv_usr == NULL)
+		return bad(l, "%s '%s'", err, strcmp(err, "unknown group") == 0 ?
+		    grp : f);
 	if (geteuid() == 0)
 		sv->sv_setid = 1;
-	else if (sv->sv_uid != geteuid() && !*l->warned) {
+	else if (sv->sv_usr->u_uid != geteuid() && !*l->warned) {
 		logmsg(LOG_WARNING, "%s:%d: not running as root: handlers "
 		    "run as the current user, not as '%s' (said once)",
-		    l->file, l->lineno, sv->sv_user);
+		    l->file, l->lineno, sv->sv_usr->u_name);
 		*l->warned = 1;
 	}
 	return 0;
@@ -440,6 +356,7 @@ parseline(const struct line *l, char **f, int n)
 	sv->sv_fd = -1;
 	sv->sv_port = -1;
 	sv->sv_timelimit = -1;
+	sv->sv_failpause = deffailpause;
 	if ((sv->sv_proto = strdup(f[2])) == NULL ||
 	    protocol(sv, l, f[1], f[2], &family) == -1 ||
 	    address(sv, l, f[0], family) == -1 ||
@@ -468,114 +385,189 @@ strlcat_dir(char *dir, const char *rel, size_t size)
 }
 
 /*
+ * Splits the line in buf into fields and parses them.  Returns 1 for a
+ * service (*svp), 0 for a blank or comment line, -1 for a bad line
+ * (logged).
+ */
+static int
+oneline(const struct line *l, char *buf, struct service **svp)
+{
+	char *f[CONF_MAXFIELDS], *p;
+	int n = 0;
+
+	if ((p = strchr(buf, '#')) != NULL)
+		*p = '\0';
+	for (p = strtok(buf, " \t\r\n"); p != NULL; p = strtok(NULL, " \t\r\n")) {
+		if (n == CONF_MAXFIELDS)
+			return bad(l, "more than %d fields", CONF_MAXFIELDS);
+		f[n++] = p;
+	}
+	if (n == 0)
+		return 0;
+	return (*svp = parseline(l, f, n)) == NULL ? -1 : 1;
+}
+
+/*
+ * As root, the users' groups, then whether each line's user can run its
+ * program (user.c); the lines that fail are dropped and counted.  Runs
+ * once the file is closed: the group look-up forks.
+ */
+static struct service *
+checkusers(struct service *head, struct userdb *db, const char *path,
+    int *nerr)
+{
+	struct service *sv, **tail, *prev = NULL;
+	const char *err;
+	char why[PATH_MAX + 128];
+	int bad;
+
+	if (geteuid() != 0)
+		return head;
+	if (userdb_groups(db, &err) == -1)
+		logmsg(LOG_ERR, "%s: %s: %s", path, err, strerror(errno));
+	for (tail = &head; (sv = *tail) != NULL; ) {
+		bad = 0;
+		if (sv->sv_usr->u_ngroups == -1) {
+			logmsg(LOG_ERR, "%s:%d: groups of '%s' could not be "
+			    "looked up", path, sv->sv_line, sv->sv_usr->u_name);
+			bad = 1;
+		} else if (sv->sv_prog == NULL)
+			;
+		else if (prev != NULL && prev->sv_usr == sv->sv_usr &&
+		    strcmp(prev->sv_prog, sv->sv_prog) == 0)
+			sv->sv_byfd = prev->sv_byfd;	/* the same verdict */
+		else if (user_canexec(sv->sv_usr, sv->sv_prog, &sv->sv_byfd,
+		    why, sizeof(why)) == -1) {
+			logmsg(LOG_ERR, "%s:%d: program '%s': %s", path,
+			    sv->sv_line, sv->sv_prog, why);
+			bad = 1;
+		} else
+			prev = sv;
+		if (!bad) {
+			tail = &sv->sv_next;
+			continue;
+		}
+		(*nerr)++;
+		*tail = sv->sv_next;
+		sv->sv_next = NULL;
+		conf_free(sv);
+	}
+	return head;
+}
+
+/* The folder of path, made absolute, into dir: 0, or -1 with errno. */
+static int
+folderof(const char *path, char *dir, size_t size)
+{
+	char *dcopy, *p;
+	int r = 0;
+
+	if ((dcopy = strdup(path)) == NULL)
+		return -1;
+	p = dirname(dcopy);
+	if (*p == '/')
+		(void)snprintf(dir, size, "%s", p);
+	else if (getcwd(dir, size) == NULL || strlcat_dir(dir, p, size) == -1)
+		r = -1;
+	free(dcopy);
+	return r;
+}
+
+/*
  * Parses the file at path.  Returns the services of its good lines, in file
  * order (NULL when there are none) and sets *nerr to the number of bad
- * lines, or to -1 when the file cannot be read (the reason is logged).
+ * lines, or to -1 when the file cannot be read whole (the reason is
+ * logged): a read error, or a signal that stopped the load.
  */
 struct service *
 conf_parse(const char *path, int *nerr)
 {
-	struct service *head = NULL, **tail = &head, *sv;
-	char *buf = NULL, *f[MAXFIELDS], *p, *dcopy, dir[PATH_MAX];
-	size_t cap = 0;
-	ssize_t len;
+	struct service *head = NULL, **tail = &head, *sv = NULL;
+	char buf[CONF_LINEMAX], dir[PATH_MAX];
+	const char *why;
 	struct line l;
+	size_t len;
 	FILE *fp;
-	int n, warned = 0;
+	int r, cont, warned = 0;
 
 	*nerr = 0;
-	if ((fp = fopen(path, "re")) == NULL) {
-		logmsg(LOG_ERR, "%s: %s", path, strerror(errno));
-		*nerr = -1;
-		return NULL;
-	}
-	if ((dcopy = strdup(path)) == NULL) {
-		logmsg(LOG_ERR, "%s: %s", path, strerror(errno));
-		(void)fclose(fp);
+	memset(&l, 0, sizeof(l));
+	if ((fp = fopenreg(path, &why)) == NULL) {
+		logmsg(LOG_ERR, "%s: %s", path, why);
 		*nerr = -1;
 		return NULL;
 	}
 	/* Relative PROGRAMs are relative to the file's folder, made absolute. */
-	p = dirname(dcopy);
-	if (*p == '/')
-		(void)snprintf(dir, sizeof(dir), "%s", p);
-	else if (getcwd(dir, sizeof(dir)) == NULL ||
-	    strlcat_dir(dir, p, sizeof(dir)) == -1) {
-		logmsg(LOG_ERR, "%s: folder: %s", path, strerror(errno));
-		free(dcopy);
+	if (folderof(path, dir, sizeof(dir)) == -1 ||
+	    (l.db = userdb_new()) == NULL) {
+		logmsg(LOG_ERR, "%s: %s", path, strerror(errno));
 		(void)fclose(fp);
 		*nerr = -1;
 		return NULL;
 	}
 	l.file = path;
-	l.lineno = 0;
 	l.dir = dir;
 	l.warned = &warned;
-	while ((len = getline(&buf, &cap, fp)) != -1) {
+	setservent(1);
+	while ((r = physline(fp, buf, sizeof(buf), &len, &cont)) != -1) {
 		l.lineno++;
-		if ((p = strchr(buf, '#')) != NULL)
-			*p = '\0';
-		n = 0;
-		for (p = strtok(buf, " \t\r\n"); p != NULL;
-		    p = strtok(NULL, " \t\r\n")) {
-			if (n == MAXFIELDS) {
-				bad(&l, "%s", "too many fields");
-				n = -1;
-				break;
-			}
-			f[n++] = p;
+		if (stopflag != NULL && *stopflag) {
+			logmsg(LOG_ERR, "%s:%d: load stopped by a signal", path,
+			    l.lineno);
+			*nerr = -1;
+			break;
 		}
-		if (n == 0)
-			continue;
-		if (n == -1 || (sv = parseline(&l, f, n)) == NULL) {
+		if (r == 1)
+			r = bad(&l, "line too long (limit %d bytes)",
+			    CONF_LINEMAX - 1);
+		else if (r == 2)
+			r = bad(&l, "NUL byte in line");
+		else
+			r = oneline(&l, buf, &sv);
+		if (r == -1)
 			(*nerr)++;
+		if (r != 1)
 			continue;
-		}
 		*tail = sv;
 		tail = &sv->sv_next;
 	}
-	if (ferror(fp)) {
-		logmsg(LOG_ERR, "%s: %s", path, strerror(errno));
+	endservent();
+	if (*nerr != -1 && ferror(fp)) {
+		logmsg(LOG_ERR, "%s: read: %s", path, strerror(errno));
 		*nerr = -1;
 	}
-	free(buf);
-	free(dcopy);
 	(void)fclose(fp);
+	if (*nerr != -1)
+		head = checkusers(head, l.db, path, nerr);
+	userdb_free(l.db);
 	if (*nerr == -1) {
 		conf_free(head);
 		return NULL;
 	}
-	/*
-	 * Groups are looked up once the file is closed: the lookup forks,
-	 * and a child must not share the offset of a file being read.
-	 */
-	for (tail = &head; (sv = *tail) != NULL; ) {
-		if (sv->sv_setid && grouplist(sv) == -1) {
-			logmsg(LOG_ERR, "%s:%d: groups of '%s': %s", path,
-			    sv->sv_line, sv->sv_user, strerror(errno));
-			(*nerr)++;
-			*tail = sv->sv_next;
-			sv->sv_next = NULL;
-			conf_free(sv);
-			continue;
-		}
-		tail = &sv->sv_next;
-	}
 	return head;
+}
+
+/* A signal handler sets *flag when a load must be given up. */
+void
+conf_stopflag(const volatile sig_atomic_t *flag)
+{
+	stopflag = flag;
 }
 
 /*
  * Sets the limits every service gets where its WAIT field leaves them at
  * 0: spawns a minute, children, connections per source a minute, children
- * per source (0: none).
+ * per source (0: none); and whether failing handlers pause.
  */
 void
-conf_defaults(int spawnmax, int maxchild, int maxcpm, int maxperip)
+conf_defaults(int spawnmax, int maxchild, int maxcpm, int maxperip,
+    int failpause)
 {
 	defspawnmax = spawnmax;
 	defmaxchild = maxchild;
 	defmaxcpm = maxcpm;
 	defmaxperip = maxperip;
+	deffailpause = failpause;
 }
 
 /* Frees a list of services; their sockets must be closed or moved first. */
@@ -591,8 +583,7 @@ conf_free(struct service *sv)
 		free(sv->sv_envsvc);
 		free(sv->sv_host);
 		free(sv->sv_proto);
-		free(sv->sv_user);
-		free(sv->sv_groups);
+		user_release(sv->sv_usr);
 		free(sv->sv_prog);
 		if (sv->sv_argv != NULL)
 			for (a = sv->sv_argv; *a != NULL; a++)

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <time.h>
 
 struct service {
@@ -25,12 +26,11 @@ struct service {
 	int		 sv_maxcpm;	/* per source per minute */
 	int		 sv_maxperip;	/* children per source */
 	int		 sv_timelimit;	/* @SECONDS, -1 when not set */
-	char		*sv_user;
-	uid_t		 sv_uid;
-	gid_t		 sv_gid;
+	int		 sv_failpause;	/* pause when handlers fail at once */
+	int		 sv_privok;	/* UDP: answer privileged ports too */
+	struct user	*sv_usr;	/* USER[:GROUP], shared, counted */
 	int		 sv_setid;	/* switch user in the child */
-	gid_t		*sv_groups;	/* USER's groups, looked up at load */
-	int		 sv_ngroups;
+	int		 sv_byfd;	/* open sv_prog before the switch */
 	char		*sv_prog;	/* absolute path, or NULL for internal */
 	char		**sv_argv;	/* NULL-terminated */
 	char		*sv_builtin;	/* internal service name */
@@ -39,27 +39,27 @@ struct service {
 	int		 sv_port;	/* the port really bound */
 	int		 sv_nchild;
 	int		 sv_busy;	/* a wait handler holds the socket */
+	int		 sv_sockmode;	/* sock_setmode(): 1 wait, 0 not, -1 */
 	int		 sv_moved;	/* reload: socket moves across */
+	struct service	*sv_movedto;	/* reload: what replaces it, or NULL */
 	struct timespec	 sv_pause;	/* not polled before this */
 	int		 sv_pausewhy;	/* enum pausewhy, limit.h */
 	unsigned long	 sv_served;
 	unsigned long	 sv_failed;
 	unsigned long	 sv_refused;	/* by a per-source limit */
-	/* the limits' state, owned by limit.c */
-	struct timespec	*sv_spawnts;	/* ring of the last spawns */
-	int		 sv_nspawn;
-	int		 sv_spawnhead;
-	struct source	*sv_sources;
-	int		 sv_quickfail;	/* handlers in a row failed at once */
-	int		 sv_backoff;	/* seconds of the last pause */
+	struct limits	*sv_lim;	/* the limits' state, limit.c's */
 	/* rate-limited fault lines, log.c */
 	struct timespec	 sv_lastfault;
 	unsigned long	 sv_faults;	/* not logged since */
 };
 
+#define CONF_LINEMAX	8192	/* bytes in a line, with its newline */
+#define CONF_MAXFIELDS	64
+
 struct service	*conf_parse(const char *, int *);
+void		 conf_stopflag(const volatile sig_atomic_t *);
 void		 conf_free(struct service *);
-void		 conf_defaults(int, int, int, int);
+void		 conf_defaults(int, int, int, int, int);
 int		 conf_samesocket(const struct service *,
 		    const struct service *);
 

@@ -1,9 +1,16 @@
 /*
  * Stream builtins served inside superd, without a fork: each connection is
  * a non-blocking socket, served at once when it is accepted and from then
- * on whenever one epoll set, itself an fd in the main poll set, says it is
- * ready.  A wake-up serves a bounded amount, so a greedy client cannot hold
- * up another, and a slow one only waits in its own socket buffer.
+ * on whenever the epoll set of ev.c says it is ready.  A wake-up serves a
+ * bounded amount, so a greedy client cannot hold up another, and a slow one
+ * only waits in its own socket buffer, which is kept small (CONN_SNDBUF).
+ *
+ * Connections are capped at half of RLIMIT_NOFILE (CONN_MAX at most), so
+ * the listeners, relays and children's pipes always find an fd; of that
+ * budget each in-process service may hold its equal share, and one source
+ * half of its service's share, so that no service and no client can take
+ * the others' (the listener of a service at its share waits, the kernel's
+ * backlog queueing; a source over its half is refused).
  *
  * The table is indexed by fd and grows by doubling; a connection allocates
  * only when the peer reads slower than it sends (the echo it owes).
@@ -24,63 +31,71 @@
 #include "builtin.h"
 #include "conf.h"
 #include "conn.h"
+#include "ev.h"
 #include "limit.h"
 #include "log.h"
 #include "util.h"
 
-#define NEVENTS		64	/* epoll events taken per wake-up */
 #define ROUNDS		8	/* reads or writes per connection per wake-up */
 #define IOBUF		65536	/* one read's worth */
-#define MAXCONNS	65536	/* however high RLIMIT_NOFILE is */
 
 struct conn {
 	const struct builtin	*c_bi;	/* NULL: the slot is free */
 	struct service		*c_sv;	/* NULL once a reload removed it */
 	uint32_t		 c_events;	/* what epoll watches, 0 none */
-	int			 c_counted;	/* holds a per-source place */
+	struct source		*c_src;		/* holds a per-source place */
 	int			 c_done;	/* close once c_pend is out */
 	size_t			 c_pos;		/* chargen: offset in the cycle */
 	char			*c_pend;	/* owed to the peer, unsent */
 	size_t			 c_plen;
 	size_t			 c_poff;
 	struct timespec		 c_deadline;	/* tv_sec 0: no time limit */
-	struct sockaddr_storage	 c_peer;
 };
 
 static struct conn *conns;
 static size_t capconns;
-static int ep = -1;
-static int nconns, maxconns, nlimited;
+static int nconns, maxconns, share, nlimited;
 static struct timespec earliest;	/* no deadline comes sooner */
 
-/*
- * Opens the epoll set.  Connections are capped at half of RLIMIT_NOFILE,
- * so the listeners, relays and children's pipes always find an fd; at the
- * cap the builtins' listeners wait and the kernel's backlog queues.
- */
+/* Sets the connection budget from RLIMIT_NOFILE: 0, or -1 with errno. */
 int
 conn_init(void)
 {
 	struct rlimit rl;
 
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		return -1;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return -1;
-	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > MAXCONNS)
-		maxconns = MAXCONNS;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > CONN_MAX)
+		maxconns = CONN_MAX;
 	else
 		maxconns = (int)(rl.rlim_cur / 2);
 	if (maxconns < 1)
 		maxconns = 1;
+	share = maxconns;
 	return 0;
 }
 
-/* The epoll set's fd, for the main poll set, or -1 when nothing is in it. */
-int
-conn_fd(void)
+/* n in-process stream services share the budget from now on. */
+void
+conn_setservices(int n)
 {
-	return nconns > 0 ? ep : -1;
+	share = n > 1 ? maxconns / n : maxconns;
+	if (share < 1)
+		share = 1;
+}
+
+/* The connections one in-process service may hold. */
+int
+conn_share(void)
+{
+	return share;
+}
+
+/* The connections one source may hold in one in-process service. */
+int
+conn_srcshare(void)
+{
+	return share > 1 ? share / 2 : 1;
 }
 
 /* 1 when no more connections may be taken in for now. */
@@ -116,12 +131,12 @@ finish(int fd, struct conn *c)
 {
 	struct service *sv = c->c_sv;
 
-	(void)close(fd);	/* also leaves the epoll set */
+	ev_del(fd);
+	(void)close(fd);
 	free(c->c_pend);
 	if (sv != NULL) {
 		sv->sv_nchild--;
-		if (c->c_counted)
-			limit_release(sv, (struct sockaddr *)&c->c_peer);
+		limit_release(sv, c->c_src);
 	}
 	if (c->c_deadline.tv_sec != 0)
 		nlimited--;
@@ -271,11 +286,12 @@ once(int fd, struct conn *c)
 	return put(fd, c, buf, (size_t)n) == 0;
 }
 
+static void	ready(int, uint32_t, void *);
+
 /* Serves fd as far as it goes now; closes it when it is over. */
 static void
 step(int fd, struct conn *c)
 {
-	struct epoll_event ev;
 	uint32_t want;
 	int k;
 
@@ -302,11 +318,8 @@ out:
 	    EPOLLOUT : EPOLLIN;
 	if (want == c->c_events)
 		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = want;
-	ev.data.fd = fd;
-	if (epoll_ctl(ep, c->c_events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd,
-	    &ev) == -1) {
+	if ((c->c_events ? ev_mod(fd, want) : ev_add(fd, want, ready, NULL)) ==
+	    -1) {
 		failed(c, "epoll_ctl");
 		finish(fd, c);
 		return;
@@ -314,19 +327,28 @@ out:
 	c->c_events = want;
 }
 
+/* ev.c: the connection on fd is ready (the table may have moved since). */
+static void
+ready(int fd, uint32_t events, void *arg)
+{
+	(void)events;
+	(void)arg;
+	if ((size_t)fd < capconns && conns[fd].c_bi != NULL)
+		step(fd, &conns[fd]);
+}
+
 /*
- * Takes in fd, a non-blocking connection to sv's builtin from peer
- * (counted: a per-source limit holds a place for it), with a time limit of
- * secs seconds (none when not positive), and serves what it already sent.
- * Returns 0, or -1 (logged) when it cannot be taken in; fd is then the
- * caller's to close.
+ * Takes in fd, a non-blocking connection to sv's builtin (src: the source
+ * holding a place for it, or NULL), with a time limit of secs seconds (none
+ * when not positive), and serves what it already sent.  Returns 0, or -1
+ * (logged) when it cannot be taken in; fd is then the caller's to close.
  */
 int
-conn_add(struct service *sv, int fd, const struct sockaddr *peer,
-    int counted, int secs)
+conn_add(struct service *sv, int fd, struct source *src, int secs)
 {
 	const struct builtin *b;
 	struct conn *c;
+	int sndbuf = CONN_SNDBUF;
 
 	if ((b = builtin_find(sv->sv_builtin, SOCK_STREAM)) == NULL) {
 		errno = ENOENT;
@@ -337,14 +359,14 @@ conn_add(struct service *sv, int fd, const struct sockaddr *peer,
 		logfault(sv, "connection table", strerror(errno));
 		return -1;
 	}
+	/* What a client does not read waits in a small buffer of its own. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) ==
+	    -1)
+		logfault(sv, "SO_SNDBUF", strerror(errno));
 	c = &conns[fd];
 	c->c_bi = b;
 	c->c_sv = sv;
-	if (counted) {
-		c->c_counted = 1;
-		memcpy(&c->c_peer, peer, peer->sa_family == AF_INET ?
-		    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
-	}
+	c->c_src = src;
 	if (secs > 0) {
 		tnow(&c->c_deadline);
 		c->c_deadline.tv_sec += secs;
@@ -357,34 +379,18 @@ conn_add(struct service *sv, int fd, const struct sockaddr *peer,
 	return 0;
 }
 
-/* Serves the connections that are ready. */
+/*
+ * On reload: each connection now belongs to what replaced its service
+ * (sv_movedto; NULL when it was removed).
+ */
 void
-conn_run(void)
-{
-	static struct epoll_event evs[NEVENTS];
-	int i, n, fd;
-
-	if ((n = epoll_wait(ep, evs, NEVENTS, 0)) == -1) {
-		if (errno != EINTR)
-			logmsg(LOG_ERR, "epoll_wait: %s", strerror(errno));
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		fd = evs[i].data.fd;
-		if (fd >= 0 && (size_t)fd < capconns && conns[fd].c_bi != NULL)
-			step(fd, &conns[fd]);
-	}
-}
-
-/* On reload: the connections of from now belong to to (NULL: removed). */
-void
-conn_remap(const struct service *from, struct service *to)
+conn_remap(void)
 {
 	size_t i;
 
 	for (i = 0; i < capconns && nconns > 0; i++)
-		if (conns[i].c_bi != NULL && conns[i].c_sv == from)
-			conns[i].c_sv = to;
+		if (conns[i].c_bi != NULL && conns[i].c_sv != NULL)
+			conns[i].c_sv = conns[i].c_sv->sv_movedto;
 }
 
 /* Connections past their time limit are closed. */
@@ -438,7 +444,4 @@ conn_closeall(void)
 	free(conns);
 	conns = NULL;
 	capconns = 0;
-	if (ep != -1)
-		(void)close(ep);
-	ep = -1;
 }

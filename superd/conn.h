@@ -7,13 +7,18 @@
 
 struct service;
 
+#define CONN_MAX	65536	/* however high RLIMIT_NOFILE is */
+#define CONN_SNDBUF	65536	/* SO_SNDBUF asked (Linux doubles it) */
+
+struct source;
+
 int		 conn_init(void);
-int		 conn_fd(void);
+void		 conn_setservices(int);
+int		 conn_share(void);
+int		 conn_srcshare(void);
 int		 conn_full(void);
-int		 conn_add(struct service *, int, const struct sockaddr *, int,
-		    int);
-void		 conn_run(void);
-void		 conn_remap(const struct service *, struct service *);
+int		 conn_add(struct service *, int, struct source *, int);
+void		 conn_remap(void);
 void		 conn_timeouts(const struct timespec *, int);
 long long	 conn_nextdeadline(const struct timespec *);
 void		 conn_closeall(void);

@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (sv = head; sv != NULL; sv = sv->sv_next)
 		if (sv->sv_name == NULL || sv->sv_proto == NULL ||
-		    sv->sv_user == NULL ||
+		    sv->sv_usr == NULL ||
 		    (sv->sv_socktype != SOCK_STREAM &&
 		    sv->sv_socktype != SOCK_DGRAM) ||
 		    (sv->sv_prog == NULL) == (sv->sv_builtin == NULL) ||

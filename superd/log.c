@@ -2,8 +2,17 @@
  * superd's one log.  Lines go to a close-on-exec copy of the stderr superd
  * started with, so that a line never goes to a client; under -D they go to
  * syslog(3).  Faults of a service are rate-limited: one line a second.
+ *
+ * Logging never blocks serving: a pipe or a terminal is opened anew
+ * (/proc/self/fd/2) non-blocking, without touching the flags of the
+ * stderr superd shares with whoever started it, and a socket is written
+ * with MSG_DONTWAIT.  A line the reader has no room for is dropped, and the
+ * next line that gets through is preceded by how many were.
  */
 #define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -17,18 +26,44 @@
 #include "util.h"
 
 static int logfd = 2;
-static int usesyslog;
+static int usesyslog, logsock;
+static unsigned long dropped;
 
 /* Takes the close-on-exec copy of stderr; returns 0, or -1 with errno. */
 int
 log_init(void)
 {
+	struct stat st;
 	int fd;
 
+	if (fstat(2, &st) == -1)
+		return -1;
+	if ((S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) &&
+	    (fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) != -1) {
+		logfd = fd;
+		return 0;
+	}
 	if ((fd = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1)
 		return -1;
 	logfd = fd;
+	logsock = S_ISSOCK(st.st_mode);
 	return 0;
+}
+
+/* One whole line out, or -1 when the reader has no room for it now. */
+static int
+put(const char *buf, size_t len)
+{
+	ssize_t w;
+
+	do {
+		if (logsock)
+			w = send(logfd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			w = write(logfd, buf, len);
+	} while (w == -1 && errno == EINTR);
+	return w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) ? -1 : 0;
 }
 
 /*
@@ -69,7 +104,7 @@ log_syslog(void)
 void
 logmsg(int prio, const char *fmt, ...)
 {
-	char buf[1024];
+	char buf[1024], note[96];
 	va_list ap;
 	int n, saved = errno;
 	size_t len;
@@ -85,7 +120,15 @@ logmsg(int prio, const char *fmt, ...)
 		if (len > sizeof(buf) - 2)
 			len = sizeof(buf) - 2;
 		buf[len++] = '\n';
-		(void)!write(logfd, buf, len);
+		if (dropped > 0) {
+			(void)snprintf(note, sizeof(note), "superd: %lu log "
+			    "lines dropped: the log's reader did not keep up\n",
+			    dropped);
+			if (put(note, strlen(note)) == 0)
+				dropped = 0;
+		}
+		if (dropped > 0 || put(buf, len) == -1)
+			dropped++;
 	}
 	va_end(ap);
 	errno = saved;

@@ -23,6 +23,7 @@
 #include "child.h"
 #include "conf.h"
 #include "conn.h"
+#include "ev.h"
 #include "limit.h"
 #include "log.h"
 #include "pathnames.h"
@@ -52,11 +53,13 @@ enum {
 	OPT_MAXCPM,
 	OPT_SPAWNMAX,
 	OPT_ALLOW,
-	OPT_DENY
+	OPT_DENY,
+	OPT_NOFAILPAUSE
 };
 
+/* The usage line; with help, one line per option after it. */
 static void
-usage(FILE *fp, int status)
+usage(FILE *fp, int status, int help)
 {
 	fprintf(fp, "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] "
 	    "[-T SECONDS] [--hosts-allow FILE]\n"
@@ -64,6 +67,24 @@ usage(FILE *fp, int status)
 	    "[--max-per-source N]\n"
 	    "              [--max-rate-per-source N] [--max-spawn-rate N] "
 	    "[CONFIG]\n");
+	if (help)
+		fprintf(fp,
+"Runs the services of CONFIG (default " SUPERD_CONF "), inetd style.\n"
+"  -d, --debug                log more: each handler killed at its time limit\n"
+"  -t, --check                print the services of CONFIG and exit (1 on errors)\n"
+"  -D, --daemon               detach, and log to syslog\n"
+"  -l, --log-connections      log each connection, and each handler's exit\n"
+"  -p, --pidfile PIDFILE      write superd's pid into PIDFILE\n"
+"  -T, --time-limit SECONDS   stop each handler after SECONDS (TERM, then KILL)\n"
+"      --hosts-allow FILE     grant access by the hosts_access(5) rules of FILE\n"
+"      --hosts-deny FILE      refuse access by the hosts_access(5) rules of FILE\n"
+"      --max-children N       at most N handlers at once per service\n"
+"      --max-per-source N     at most N handlers at once per client\n"
+"      --max-rate-per-source N  at most N connections a minute per client\n"
+"      --max-spawn-rate N     at most N handlers started a minute per service\n"
+"      --no-failure-pause     never pause a service whose handlers fail at once\n"
+"  -h, --help                 print this help and exit\n"
+"  -V, --version              print the version and exit\n");
 	exit(status);
 }
 
@@ -106,7 +127,7 @@ reload(void)
 		logmsg(LOG_ERR, "access rules: errors; configuration unchanged");
 		return;
 	}
-	relay_loadbcast();
+	relay_loadaddrs();
 	sv = table_reload(services, confpath);
 	if (sv == services) {
 		if (a != allowacl)
@@ -116,6 +137,7 @@ reload(void)
 		return;
 	}
 	services = sv;
+	table_loaded(services);
 	access_free(allowacl);
 	access_free(denyacl);
 	allowacl = a;
@@ -220,17 +242,13 @@ loop(void)
 		pfd[0].fd = selfpipe[0];
 		pfd[0].events = POLLIN;
 		n = 1;
-		if ((pfd[n].fd = conn_fd()) != -1) {
+		if ((pfd[n].fd = ev_fd()) != -1) {
 			pfd[n].events = POLLIN;
 			pfdsv[n++] = NULL;
 		}
 		tnow(&t);
 		for (sv = services; sv != NULL; sv = sv->sv_next) {
-			if (sv->sv_fd == -1 || sv->sv_busy ||
-			    (sv->sv_maxchild && sv->sv_nchild >= sv->sv_maxchild))
-				continue;
-			if (sv->sv_builtin != NULL &&
-			    sv->sv_socktype == SOCK_STREAM && conn_full())
+			if (sv->sv_fd == -1 || sv->sv_busy || serve_full(sv))
 				continue;
 			if (sv->sv_pause.tv_sec != 0 &&
 			    tsdiff(&sv->sv_pause, &t) > 0)
@@ -270,7 +288,7 @@ loop(void)
 			if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)))
 				continue;
 			if (pfdsv[i] == NULL)
-				conn_run();
+				ev_run();
 			else
 				serve(pfdsv[i]);
 		}
@@ -323,6 +341,7 @@ main(int argc, char *argv[])
 		{ "max-spawn-rate",	required_argument,	NULL, OPT_SPAWNMAX },
 		{ "hosts-allow",	required_argument,	NULL, OPT_ALLOW },
 		{ "hosts-deny",		required_argument,	NULL, OPT_DENY },
+		{ "no-failure-pause",	no_argument,		NULL, OPT_NOFAILPAUSE },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'V' },
 		{ NULL,			0,			NULL, 0 }
@@ -330,9 +349,10 @@ main(int argc, char *argv[])
 	struct service *sv;
 	const char *errstr;
 	char *abspath = NULL;
-	int ch, nerr, nfail, lim[4] = { 0, 0, 0, 0 };
+	int ch, nerr, nfail, failpause = 1, lim[4] = { 0, 0, 0, 0 };
 
-	while ((ch = getopt_long(argc, argv, "dtDlp:T:h", longopts, NULL)) !=
+	argv[0] = program_invocation_short_name;	/* getopt's messages */
+	while ((ch = getopt_long(argc, argv, "dtDlp:T:hV", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'd': dflag = 1; break;
@@ -356,23 +376,24 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ALLOW: allowpath = optarg; break;
 		case OPT_DENY: denypath = optarg; break;
+		case OPT_NOFAILPAUSE: failpause = 0; break;
 		case 'h':
-			usage(stdout, 0);
+			usage(stdout, 0, 1);
 			break;
 		case 'V':
 			printf("superd %s\n", VERSION);
 			return 0;
 		default:
-			usage(stderr, 2);
+			usage(stderr, 2, 0);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage(stderr, 2);
+		usage(stderr, 2, 0);
 	if (argc == 1)
 		confpath = argv[0];
-	conf_defaults(lim[3], lim[0], lim[2], lim[1]);
+	conf_defaults(lim[3], lim[0], lim[2], lim[1], failpause);
 	stdfds();
 
 	if (tflag) {
@@ -385,8 +406,11 @@ main(int argc, char *argv[])
 		err(1, "log");
 	if (setsignals() == -1 || spawn_init() == -1)
 		err(1, "signals");
-	if (conn_init() == -1)
+	if (ev_init() == -1)
 		err(1, "epoll");
+	if (conn_init() == -1)
+		err(1, "RLIMIT_NOFILE");
+	conf_stopflag(&gotterm);
 	if (Dflag) {
 		/* After the chdir("/") of daemon(3), a relative path is lost. */
 		if ((abspath = realpath(confpath, NULL)) == NULL)
@@ -397,12 +421,13 @@ main(int argc, char *argv[])
 	if (loadacl(&allowacl, &denyacl) == -1)
 		errx(1, "access rules: errors; not starting");
 	serve_setacl(allowacl, denyacl);
-	relay_loadbcast();
+	relay_loadaddrs();
 	services = conf_parse(confpath, &nerr);
 	if (nerr == -1)
 		return 1;
 	nfail = table_open(services);
 	services = table_prune(services);
+	table_loaded(services);
 	if (services == NULL && (nerr > 0 || nfail > 0))
 		errx(1, "%s: no service could be started", confpath);
 	for (sv = services; sv != NULL; sv = sv->sv_next)
@@ -419,6 +444,7 @@ main(int argc, char *argv[])
 	loop();
 
 	conn_closeall();
+	ev_close();
 	table_close(services);
 	conf_free(services);
 	child_freeall();

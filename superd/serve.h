@@ -11,6 +11,7 @@ extern long long	Tflag;
 struct acl;
 
 void	serve(struct service *);
+int	serve_full(const struct service *);
 void	serve_reap(void);
 void	serve_setacl(const struct acl *, const struct acl *);
 

@@ -30,8 +30,13 @@ sock_open(struct service *sv, const char **what)
 	*what = "socket";
 	if ((fd = socket(family, sv->sv_socktype | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
+	/*
+	 * SO_REUSEADDR for TCP only: a restart must not wait for TIME_WAIT,
+	 * and no one else may bind a UDP port of superd's beside it.
+	 */
 	*what = "setsockopt";
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+	if (sv->sv_socktype == SOCK_STREAM && setsockopt(fd, SOL_SOCKET,
+	    SO_REUSEADDR, &on, sizeof(on)) == -1)
 		goto fail;
 	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
 	    sv->sv_v6only ? &on : &off, sizeof(on)) == -1)
@@ -57,6 +62,7 @@ sock_open(struct service *sv, const char **what)
 		goto fail;
 	(void)sock_ntop((struct sockaddr *)&ss, NULL, 0, &sv->sv_port);
 	sv->sv_fd = fd;
+	sv->sv_sockmode = -1;
 	*what = "fcntl";
 	if (sock_setmode(sv) == -1)
 		goto fail;
@@ -71,18 +77,26 @@ fail:
 
 /*
  * Makes sv's socket blocking when a handler gets it (wait), else
- * non-blocking: superd itself reads it until EAGAIN.
+ * non-blocking: superd itself reads it until EAGAIN.  A dgram wait socket
+ * also stamps its datagrams (SO_TIMESTAMPNS), so that superd can tell
+ * whether its handler took the one that woke it.
  */
 int
 sock_setmode(struct service *sv)
 {
-	int fl;
+	int fl, wait = sv->sv_wait && sv->sv_builtin == NULL;
 
-	if ((fl = fcntl(sv->sv_fd, F_GETFL)) == -1)
+	if (sv->sv_sockmode == wait)
+		return 0;
+	if ((fl = fcntl(sv->sv_fd, F_GETFL)) == -1 ||
+	    fcntl(sv->sv_fd, F_SETFL, wait ? fl & ~O_NONBLOCK :
+	    fl | O_NONBLOCK) == -1)
 		return -1;
-	fl = sv->sv_wait && sv->sv_builtin == NULL ? fl & ~O_NONBLOCK :
-	    fl | O_NONBLOCK;
-	return fcntl(sv->sv_fd, F_SETFL, fl);
+	if (sv->sv_socktype == SOCK_DGRAM && setsockopt(sv->sv_fd,
+	    SOL_SOCKET, SO_TIMESTAMPNS, &wait, sizeof(wait)) == -1)
+		return -1;
+	sv->sv_sockmode = wait;
+	return 0;
 }
 
 /*

@@ -1,7 +1,8 @@
 /*
  * The child hand-off, in the order that keeps it safe: the connection onto
  * fds 0-2, every other descriptor closed at exec, signal dispositions and
- * mask reset, user and groups switched (every result checked), a minimal
+ * mask reset, the program opened if its user could not reach it by its
+ * path, user and groups switched (every result checked), a minimal
  * environment, then exec.  A child that fails notes what failed in the
  * memory it shares with superd under vfork and exits 127; superd, which
  * resumes only once the child has exec'd or exited, finds the note and logs
@@ -24,6 +25,7 @@
 #include "conf.h"
 #include "sock.h"
 #include "spawn.h"
+#include "user.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
@@ -172,7 +174,8 @@ addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
 static void __attribute__((noreturn))
 child(const struct service *sv, const int fds[3], char *const env[])
 {
-	int i;
+	const struct user *u = sv->sv_usr;
+	int i, prog = -1;
 
 	for (i = 0; i < 3; i++)
 		if (fds[i] != i && dup2(fds[i], i) == -1)
@@ -181,20 +184,27 @@ child(const struct service *sv, const int fds[3], char *const env[])
 		die("close_range");
 	if (resetsignals() == -1)
 		die("signals");
+	/* A folder on the way is closed to the user: open it while root. */
+	if (sv->sv_byfd &&
+	    (prog = open(sv->sv_prog, O_PATH | O_CLOEXEC)) == -1)
+		die(sv->sv_prog);
 	if (sv->sv_setid) {
-		if (setgroups((size_t)sv->sv_ngroups, sv->sv_groups) == -1)
+		if (setgroups((size_t)u->u_ngroups, u->u_groups) == -1)
 			die("setgroups");
-		if (setgid(sv->sv_gid) == -1)
+		if (setgid(u->u_gid) == -1)
 			die("setgid");
-		if (setuid(sv->sv_uid) == -1)
+		if (setuid(u->u_uid) == -1)
 			die("setuid");
-		if (getuid() != sv->sv_uid || geteuid() != sv->sv_uid ||
-		    getegid() != sv->sv_gid) {
+		if (getuid() != u->u_uid || geteuid() != u->u_uid ||
+		    getegid() != u->u_gid) {
 			errno = EPERM;
 			die("user switch");
 		}
 	}
-	execve(sv->sv_prog, sv->sv_argv, env);
+	if (prog != -1)
+		(void)fexecve(prog, sv->sv_argv, env);
+	else
+		(void)execve(sv->sv_prog, sv->sv_argv, env);
 	die(sv->sv_prog);
 }
 

@@ -126,7 +126,10 @@ teardown() {
 	    2001:db8::1; do
 		run -0 "$UDPFD" -g "$a" 7777
 	done
-	run -0 "$UDPFD" -g 127.0.0.1 1
+	# below 1024 are servers' ports: a client never sends from one
+	run -1 "$UDPFD" -g 127.0.0.1 1
+	run -1 "$UDPFD" -g ::1 1023
+	run -0 "$UDPFD" -g 127.0.0.1 1024
 	run -0 "$UDPFD" -g 127.0.0.1 65535
 }
 

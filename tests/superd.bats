@@ -26,22 +26,31 @@ teardown() {
 	return "$st"
 }
 
-# script NAME BODY: an executable sh script in the test's folder.
-script() {
-	printf '#!/bin/sh\n%s\n' "$2" >"$BATS_TEST_TMPDIR/$1"
-	chmod 755 "$BATS_TEST_TMPDIR/$1"
-}
-
 # --- command line and configuration -------------------------------------
 
-@test "superd -h prints the usage and exits 0" {
+@test "superd -h prints the usage, then one line per option" {
 	run -0 "$SUPERD" -h
 	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
 	[ "${lines[1]}" = "              [--hosts-deny FILE] [--max-children N] [--max-per-source N]" ]
 	[ "${lines[2]}" = "              [--max-rate-per-source N] [--max-spawn-rate N] [CONFIG]" ]
-	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[3]}" = "Runs the services of CONFIG (default /etc/superd.conf), inetd style." ]
+	# every long option of the usage line, and the others, each once
+	for o in -d,\ --debug -t,\ --check -D,\ --daemon -l,\ --log-connections \
+	    "-p, --pidfile PIDFILE" "-T, --time-limit SECONDS" \
+	    "--hosts-allow FILE" "--hosts-deny FILE" "--max-children N" \
+	    "--max-per-source N" "--max-rate-per-source N" \
+	    "--max-spawn-rate N" --no-failure-pause -h,\ --help \
+	    -V,\ --version; do
+		[ "$(grep -c -- "^  *$o  " <<<"$output")" -eq 1 ] ||
+		    { echo "no line for $o" >&2; return 1; }
+	done
+	[ "${#lines[@]}" -eq 19 ]
 	run -0 "$SUPERD" --help
 	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
+	[ "${#lines[@]}" -eq 19 ]
+	# a usage error prints the usage alone
+	run -2 "$SUPERD" --no-such-option
+	[ "${#lines[@]}" -eq 4 ]
 }
 
 @test "superd rejects an unknown option with the usage and exit 2" {
@@ -196,9 +205,9 @@ EOF
 	run -0 "$NETC" 127.0.0.1 "$port" <<<"second"
 	[ "$output" = "second" ]
 	# and with nothing left to serve, it exits 1 with one more line
-	run -1 "$SUPERD" <(echo "127.0.0.1:$busy stream tcp4 nowait $ME $ECHO echo")
-	[ "${lines[0]}" = "superd: /dev/fd/63:1: $busy/tcp4: bind 127.0.0.1 port $busy: Address already in use" ] ||
-	    [[ "${lines[0]}" == *": bind 127.0.0.1 port $busy: Address already in use" ]]
+	echo "127.0.0.1:$busy stream tcp4 nowait $ME $ECHO echo" >busy.conf
+	run -1 "$SUPERD" busy.conf
+	[ "${lines[0]}" = "superd: busy.conf:1: $busy/tcp4: bind 127.0.0.1 port $busy: Address already in use" ]
 	[[ "${lines[1]}" == "superd: "*": no service could be started" ]]
 	kill -0 "$first"
 	: "$firstlog"
@@ -984,11 +993,6 @@ EOF
 
 # --- limits and failing services -----------------------------------------
 
-# cputicks PID: user + system CPU time of PID, in clock ticks.
-cputicks() {
-	awk '{print $14 + $15}' "/proc/$1/stat"
-}
-
 @test "nowait/0/0/1: a second child per source is refused, another source served" {
 	superd_start <<EOF
 0.0.0.0:0 stream tcp4 nowait/0/0/1 $ME /bin/sleep sleep 3
@@ -1072,8 +1076,10 @@ EOF
 EOF
 	port=$(superd_port 1)
 	before=$(cputicks "$SUPERD_PID")
+	# from three sources: one source alone would be paused alone
 	for i in $(seq 5); do
-		"$NETC" -w 2 -n 127.0.0.1 "$port" >/dev/null
+		"$NETC" -w 2 -n -s "127.0.0.$((i % 3 + 1))" 127.0.0.1 "$port" \
+		    >/dev/null
 	done
 	wait_for "$SUPERD_LOG" ":1: 0/tcp4: 5 handlers in a row failed at once; paused for 10 s"
 	[ "$(grep -c 'failed at once' "$SUPERD_LOG")" -eq 1 ]
@@ -1109,10 +1115,6 @@ EOF
 
 # --- load --------------------------------------------------------------------
 
-# vmrss PID: resident set size of PID, in kB.
-vmrss() {
-	awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
-}
 
 # SUPERD_LOAD: the count; make asan lowers it, a sanitized fork being slow.
 @test "20,000 connections at concurrency 64: no error, no zombie, no growth" {

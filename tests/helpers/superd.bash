@@ -16,9 +16,15 @@ SUPERD_WRAP=${SUPERD_WRAP:-}
 # starts `superd -l OPTIONS CONF` and waits until it serves.  Sets
 # SUPERD_PID, SUPERD_LOG and SUPERD_CONF.
 superd_start() {
-	SUPERD_CONF=$BATS_TEST_TMPDIR/superd.conf
+	cat >"$BATS_TEST_TMPDIR/superd.conf"
+	superd_start_file "$BATS_TEST_TMPDIR/superd.conf" "$@"
+}
+
+# superd_start_file CONF [OPTIONS...]: superd_start on the file CONF.
+superd_start_file() {
+	SUPERD_CONF=$1
 	SUPERD_LOG=$BATS_TEST_TMPDIR/superd.log
-	cat >"$SUPERD_CONF"
+	shift
 	# shellcheck disable=SC2086
 	bg_start "$SUPERD_LOG" $SUPERD_WRAP "$SUPERD" -l "$@" "$SUPERD_CONF"
 	SUPERD_PID=$BG_PID
@@ -65,4 +71,33 @@ superd_reload() {
 	kill -HUP "$SUPERD_PID"
 	wait_until "${SUPERD_WAIT:-5}" eval \
 	    '[ "$(grep -Ec "reloaded|configuration unchanged" "$SUPERD_LOG")" -gt '"$n"' ]'
+}
+
+# script NAME BODY: an executable sh script in the test's folder.
+script() {
+	printf '#!/bin/sh\n%s\n' "$2" >"$BATS_TEST_TMPDIR/$1"
+	chmod 755 "$BATS_TEST_TMPDIR/$1"
+}
+
+# cputicks PID: user + system clock ticks PID has used.
+cputicks() {
+	awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# vmrss PID: resident set size of PID, in kB.
+vmrss() {
+	awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+# need_root: skips the test unless it runs as root.
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+}
+
+# child_pid LINE-REGEX: the pid of the last handler whose connection
+# line in superd's log matches, after waiting for it.
+child_pid() {
+	wait_for "$SUPERD_LOG" "$1.*, pid [0-9]+\$" >&2 || return 1
+	grep -E "$1.*, pid [0-9]+\$" "$SUPERD_LOG" | tail -n 1 |
+	    sed 's/.*, pid //'
 }
