@@ -1,0 +1,257 @@
+#!/usr/bin/env bats
+# superd's limits and faults under hostile clients: failing handlers, the
+# in-process connection budget, clients that never read, a stalled log,
+# thousands of sources, per-source limits on dgram wait, mode changes on
+# reload.
+
+load helpers/superd
+
+ECHO=$ROOT/handlers/echo
+HOSTILE=$ROOT/tests/helpers/hostile
+LOADGEN=$ROOT/bench/loadgen
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	local st=0
+	if [ -n "${SUPERD_PID:-}" ] && [ -n "${SUPERD_LOG:-}" ]; then
+		echo "--- superd log ---"
+		tail -n 40 "$SUPERD_LOG"
+		superd_stop || st=$?
+	fi
+	bg_stop_all
+	return "$st"
+}
+
+# --- failing at once ---------------------------------------------------------
+
+@test "one client making its handlers fail at once is paused alone; others are served" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME /bin/cat cat
+EOF
+	port=$(superd_port 1)
+	# send and reset: cat's write fails, it exits 1 at once
+	for n in 1 2 3 4 5 6 7; do
+		head -c 300000 /dev/zero | "$NETC" -r -s 127.0.0.1 127.0.0.1 "$port" || true
+		sleep 0.1
+	done
+	wait_for "$SUPERD_LOG" "source: 5 handlers in a row failed at once; 127.0.0.1 paused alone for 10 s"
+	! grep -q "0/tcp4: 5 handlers in a row failed at once; paused" "$SUPERD_LOG"
+	# everyone else is served; the striker is closed at once, no handler
+	run -0 "$NETC" -s 127.0.0.2 127.0.0.1 "$port" <<<"another client"
+	[ "$output" = "another client" ]
+	n=$(grep -c 'connection from' "$SUPERD_LOG")
+	run -0 "$NETC" -n -s 127.0.0.1 127.0.0.1 "$port"
+	[ "$output" = "" ]
+	[ "$(grep -c 'connection from' "$SUPERD_LOG")" -eq "$n" ]
+	kill -USR1 "$SUPERD_PID"
+	wait_for "$SUPERD_LOG" ":1: 0/tcp4: served 6, running 0, failed 5, refused 3, disabled-until -$"
+}
+
+@test "--no-failure-pause: handlers failing at once pause nothing" {
+	superd_start --no-failure-pause <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME /bin/false false
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	port=$(superd_port 1)
+	for n in $(seq 12); do
+		"$NETC" -w 2 -n -s "127.0.0.$((n % 4 + 1))" 127.0.0.1 "$port" >/dev/null
+	done
+	wait_until 5 eval '[ "$(grep -c "pid [0-9]* exited 1" "$SUPERD_LOG")" -eq 12 ]'
+	! grep -q 'failed at once' "$SUPERD_LOG"
+}
+
+@test "dgram wait: a handler that answers one datagram and exits is served at full speed" {
+	superd_start <<EOF
+127.0.0.1:0 dgram udp4 wait $ME $ECHO echo -1
+EOF
+	# closed loop: each datagram is sent once the previous one is answered
+	run -0 "$LOADGEN" -u -c 1 -n 300 -d 60 127.0.0.1 "$(superd_port 1)"
+	echo "$output"
+	[[ "$output" == *" conns=300 "* ]]
+	[[ "$output" == *" refused=0 reset=0 timeout=0 short=0 wrong=0 other=0"* ]]
+	! grep -q 'failed at once' "$SUPERD_LOG"
+	[ "$(grep -c '0/udp4: started pid' "$SUPERD_LOG")" -ge 300 ]
+}
+
+# --- the in-process budget ---------------------------------------------------
+
+@test "idle clients of one builtin cannot starve the others (1,024 descriptors)" {
+	cat >c.conf <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME internal discard
+127.0.0.1:0 stream tcp4 nowait $ME internal echo
+127.0.0.1:0 stream tcp4 nowait $ME internal daytime
+EOF
+	SUPERD_CONF=$BATS_TEST_TMPDIR/c.conf
+	SUPERD_LOG=$BATS_TEST_TMPDIR/superd.log
+	bg_start "$SUPERD_LOG" prlimit --nofile=1024 "$SUPERD" -l "$SUPERD_CONF"
+	SUPERD_PID=$BG_PID
+	wait_for "$SUPERD_LOG" ': serving, pid '
+	discard=$(superd_port 1)
+	# 512 in-process connections shared by 3: 170 each, 85 per source
+	bg_start hold1.log "$HOSTILE" hold 127.0.0.1 "$discard" 600 127.0.0.1
+	wait_for hold1.log '^open ' 15
+	[ "$(cat hold1.log)" = "open 85" ]
+	wait_for "$SUPERD_LOG" "refused: 127.0.0.1 port [0-9]+ over a per-source limit \(its share of in-process connections\)"
+	bg_start hold2.log "$HOSTILE" hold 127.0.0.1 "$discard" 100 127.0.0.2
+	bg_start hold3.log "$HOSTILE" hold 127.0.0.1 "$discard" 100 127.0.0.3
+	wait_for hold2.log '^open ' 15
+	wait_for hold3.log '^open ' 15
+	# the service's share is full (170): the rest wait in the backlog
+	sleep 1
+	kill -USR1 "$SUPERD_PID"
+	wait_for "$SUPERD_LOG" ":1: 0/tcp4: served [0-9]+, running 170, "
+	run -0 "$NETC" -w 3 127.0.0.1 "$(superd_port 2)" <<<"echo still answers"
+	[ "$output" = "echo still answers" ]
+	run -0 "$NETC" -w 3 127.0.0.1 "$(superd_port 3)" </dev/null
+	[[ "$output" =~ [0-9]{2}:[0-9]{2}:[0-9]{2} ]]
+}
+
+@test "never-reading clients of internal chargen hold a small send buffer each" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME internal chargen
+EOF
+	port=$(superd_port 1)
+	bg_start hold.log "$HOSTILE" hold 127.0.0.1 "$port" 200
+	wait_for hold.log '^open 200$' 15
+	sleep 1
+	# superd's side of each: its send buffer (tb) and what waits in it
+	ss -tnmH state established "sport = :$port" >ss.out
+	[ "$(grep -c 'skmem:' ss.out)" -eq 200 ]
+	max=$(grep -o 'tb[0-9]*' ss.out | tr -d tb | sort -n | tail -n 1)
+	queued=$(awk '{print $2}' ss.out | sort -n | tail -n 1)
+	echo "largest send buffer $max, largest queue $queued bytes"
+	[ "$max" -le 262144 ]
+	[ "$queued" -le 262144 ]
+}
+
+# --- the log ---------------------------------------------------------------
+
+@test "a log reader that stalls never freezes superd; dropped lines are counted" {
+	mkfifo logpipe
+	exec 7<>logpipe		# a reader that never reads
+	cat >c.conf <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME internal echo
+EOF
+	(
+		for fd in /proc/self/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+		done
+		exec "$SUPERD" -l c.conf
+	) </dev/null >/dev/null 2>logpipe &
+	SUPERD_PID=$!
+	BG_PIDS+=("$SUPERD_PID")
+	: >start.log
+	while IFS= read -r -t 5 line <&7; do
+		echo "$line" >>start.log
+		[[ "$line" != *": serving, pid "* ]] || break
+	done
+	port=$(sed -n 's/.* listening on 127.0.0.1 port //p' start.log)
+	# 2,000 connections log far more than a pipe holds (64 KiB)
+	run -0 "$LOADGEN" -c 8 -n 2000 -d 30 127.0.0.1 "$port"
+	[[ "$output" == *" conns=2000 "* ]]
+	[[ "$output" == *" timeout=0 "* ]]
+	run -0 "$NETC" -w 2 127.0.0.1 "$port" <<<"not frozen"
+	[ "$output" = "not frozen" ]
+	# the reader comes back: the next line says how many were dropped
+	timeout 5 cat <&7 >/dev/null &
+	drainer=$!
+	sleep 1
+	kill "$drainer" 2>/dev/null || true
+	run -0 "$NETC" 127.0.0.1 "$port" <<<"x"
+	kill -USR1 "$SUPERD_PID"
+	got=$(timeout 3 head -n 2 <&7)
+	echo "$got"
+	[[ "$got" =~ superd:\ [0-9]+\ log\ lines\ dropped ]]
+	kill "$SUPERD_PID"
+	wait "$SUPERD_PID"
+	SUPERD_PID=
+	exec 7>&-
+}
+
+# --- many sources ------------------------------------------------------------
+
+@test "a per-source limit holds for the 5,000th source as for the first" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait/0/1/0 $ME internal echo
+EOF
+	port=$(superd_port 1)
+	run -0 "$HOSTILE" sources 127.0.0.1 "$port" 5000 127.1.0.1
+	[ "$output" = "echoed 5000 closed 0" ]
+	# a second connection within the minute, first and last source alike
+	run -0 "$HOSTILE" once 127.0.0.1 "$port" 127.1.0.1
+	[ "$output" = "closed" ]
+	run -0 "$HOSTILE" once 127.0.0.1 "$port" 127.1.19.136
+	[ "$output" = "closed" ]
+	run -0 "$HOSTILE" once 127.0.0.1 "$port" 127.1.19.137
+	[ "$output" = "echoed" ]
+}
+
+# --- dgram wait and per-source limits ----------------------------------------
+
+@test "dgram wait/0/3/0: a source's fourth datagram in a minute starts no handler" {
+	superd_start <<EOF
+127.0.0.1:0 dgram udp4 wait/0/3/0 $ME $ECHO echo -1
+EOF
+	port=$(superd_port 1)
+	for n in 1 2 3; do
+		run -0 "$NETC" -u -w 2 -s 127.0.0.1 127.0.0.1 "$port" <<<"ok $n"
+		[ "$output" = "ok $n" ]
+	done
+	run -3 "$NETC" -u -w 1 -s 127.0.0.1 127.0.0.1 "$port" <<<"over"
+	run -3 "$NETC" -u -w 1 -s 127.0.0.1 127.0.0.1 "$port" <<<"over"
+	run -0 "$NETC" -u -w 2 -s 127.0.0.2 127.0.0.1 "$port" <<<"another"
+	[ "$output" = "another" ]
+	[ "$(grep -c '0/udp4: started pid' "$SUPERD_LOG")" -eq 4 ]
+	[ "$(grep -c 'over a per-source limit' "$SUPERD_LOG")" -ge 1 ]
+}
+
+# --- mode changes on reload --------------------------------------------------
+
+@test "reloading dgram wait to nowait while its handler runs: served once it exits" {
+	cat >wait.conf <<EOF
+127.0.0.1:0 dgram udp4 wait $ME $ECHO echo -t 2
+EOF
+	cp wait.conf c.conf
+	superd_start_file "$BATS_TEST_TMPDIR/c.conf"
+	port=$(superd_port 1)
+	run -0 "$NETC" -u 127.0.0.1 "$port" <<<"by the wait handler"
+	[ "$output" = "by the wait handler" ]
+	sed 's/ wait / nowait /; s/ -t 2$//' wait.conf >c.conf
+	superd_reload
+	# the wait handler exits after 2 s idle; then one handler per datagram
+	wait_for "$SUPERD_LOG" "pid [0-9]+ exited 0 after 2\." 6
+	for n in 1 2 3; do
+		run -0 "$NETC" -u -w 2 127.0.0.1 "$port" <<<"nowait $n"
+		[ "$output" = "nowait $n" ]
+	done
+	[ "$(grep -c 'connection from' "$SUPERD_LOG")" -eq 3 ]
+}
+
+@test "reloading dgram nowait to wait under a running relay: one wait handler only" {
+	script slow 'sleep 2; cat'
+	cat >c.conf <<EOF
+127.0.0.1:0 dgram udp4 nowait $ME $BATS_TEST_TMPDIR/slow slow
+EOF
+	superd_start_file "$BATS_TEST_TMPDIR/c.conf"
+	port=$(superd_port 1)
+	"$NETC" -u -w 4 127.0.0.1 "$port" <<<"slow reply" >slow.out &
+	slow=$!
+	wait_for "$SUPERD_LOG" "connection from"
+	echo "127.0.0.1:0 dgram udp4 wait $ME $ECHO echo -t 5" >c.conf
+	superd_reload
+	run -0 "$NETC" -u 127.0.0.1 "$port" <<<"wait 1"
+	[ "$output" = "wait 1" ]
+	# the relay's handler ends; it must not give the socket to a second
+	wait_for "$SUPERD_LOG" "pid [0-9]+ exited 0 after 2\." 6
+	for n in 2 3 4 5; do
+		run -0 "$NETC" -u 127.0.0.1 "$port" <<<"wait $n"
+		[ "$output" = "wait $n" ]
+	done
+	[ "$(grep -c '0/udp4: started pid' "$SUPERD_LOG")" -eq 1 ]
+	wait "$slow"
+	[ "$(cat slow.out)" = "slow reply" ]
+}
