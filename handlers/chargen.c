@@ -112,6 +112,15 @@ stream(int in, int out)
 int
 main(int argc, char *argv[])
 {
-	return hu_main(argc, argv, "chargen", NULL, stream, chargen_reply);
+	static const struct hu_prog p = {
+		"chargen", "[-1h] [-t seconds]",
+		"The Character Generator Protocol (RFC 864): sends lines of 72\n"
+		"characters until the peer leaves; on a UDP socket, answers each\n"
+		"datagram with as many characters (512 at most).\n"
+		HU_HELP_1 HU_HELP_H HU_HELP_T,
+		NULL, NULL, NULL, stream, chargen_reply
+	};
+
+	return hu_main(argc, argv, &p);
 }
 #endif

@@ -59,53 +59,46 @@ daytime_reply(const char *req, size_t reqlen, char *reply, size_t size)
 }
 
 #ifndef SUPERD_BUILTIN
-static void
-usage(FILE *fp, int status)
+static int
+option(int ch, const char *arg)
 {
-	fprintf(fp, "usage: daytime [-1hu] [-f format] [-t seconds]\n");
-	exit(status);
+	if (ch == 'f')
+		format = arg;
+	else
+		uflag = 1;
+	return 0;
+}
+
+/* A bad clock or format fails now, not silently per datagram. */
+static int
+ready(void)
+{
+	char buf[LINEMAX];
+
+	if (line(buf, sizeof(buf)) != -1)
+		return 0;
+	if (errno == ERANGE)
+		errx(2, "-f: line longer than %d bytes", LINEMAX - 3);
+	if (errno == EOVERFLOW)
+		err(1, "time");
+	return -1;
 }
 
 int
 main(int argc, char *argv[])
 {
-	char buf[LINEMAX];
-	const char *errstr;
-	long idle = HU_IDLE;
-	int ch, once = 0;
+	static const struct hu_prog p = {
+		"daytime", "[-1hu] [-f format] [-t seconds]",
+		"The Daytime Protocol (RFC 867): sends the date and time as one\n"
+		"line and exits; on a UDP socket, answers each datagram with it.\n"
+		HU_HELP_1
+		"  -f FORMAT   the line as strftime(3) writes FORMAT\n"
+		"              (default \"%a %b %e %H:%M:%S %Y\", as ctime(3))\n"
+		HU_HELP_H HU_HELP_T
+		"  -u          the time in UTC, not local time\n",
+		"f:u", option, ready, NULL, daytime_reply
+	};
 
-	while ((ch = getopt(argc, argv, "1f:ht:u")) != -1) {
-		switch (ch) {
-		case '1':
-			once = 1;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'h':
-			usage(stdout, 0);
-			break;
-		case 't':
-			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
-				errx(2, "-t %s: %s", optarg, errstr);
-			break;
-		case 'u':
-			uflag = 1;
-			break;
-		default:
-			usage(stderr, 2);
-		}
-	}
-	if (optind != argc)
-		usage(stderr, 2);
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		err(1, "signal");
-	/* A bad clock or format fails now, not silently per datagram. */
-	if (line(buf, sizeof(buf)) == -1) {
-		if (errno == ERANGE)
-			errx(2, "-f: line longer than %d bytes", LINEMAX - 3);
-		err(1, "%s", errno == EOVERFLOW ? "time" : hu_errop());
-	}
-	return hu_serve((int)idle, once, NULL, daytime_reply);
+	return hu_main(argc, argv, &p);
 }
 #endif

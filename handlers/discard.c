@@ -42,7 +42,14 @@ discard_stream(int in, int out)
 int
 main(int argc, char *argv[])
 {
-	return hu_main(argc, argv, "discard", NULL, discard_stream,
-	    discard_reply);
+	static const struct hu_prog p = {
+		"discard", "[-1h] [-t seconds]",
+		"The Discard Protocol (RFC 863): reads and drops what it gets,\n"
+		"until EOF; on a UDP socket, answers no datagram.\n"
+		HU_HELP_1 HU_HELP_H HU_HELP_T,
+		NULL, NULL, NULL, discard_stream, discard_reply
+	};
+
+	return hu_main(argc, argv, &p);
 }
 #endif

@@ -48,6 +48,14 @@ echo_stream(int in, int out)
 int
 main(int argc, char *argv[])
 {
-	return hu_main(argc, argv, "echo", NULL, echo_stream, echo_reply);
+	static const struct hu_prog p = {
+		"echo", "[-1h] [-t seconds]",
+		"The Echo Protocol (RFC 862): sends back what it gets, until EOF;\n"
+		"on a UDP socket, answers each datagram with its payload.\n"
+		HU_HELP_1 HU_HELP_H HU_HELP_T,
+		NULL, NULL, NULL, echo_stream, echo_reply
+	};
+
+	return hu_main(argc, argv, &p);
 }
 #endif

@@ -125,46 +125,40 @@ load(const char *path)
 		    "every quote is 512 bytes or longer" : "no quote");
 }
 
-static void
-usage(FILE *fp, int status)
+static const char *file;
+
+static int
+option(int ch, const char *arg)
 {
-	fprintf(fp, "usage: qotd [-1h] [-f file] [-t seconds]\n");
-	exit(status);
+	(void)ch;
+	file = arg;
+	return 0;
+}
+
+/* The quotes are read before anything is served. */
+static int
+ready(void)
+{
+	if (file != NULL)
+		load(file);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	return 0;
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char *errstr, *file = NULL;
-	long idle = HU_IDLE;
-	int ch, once = 0;
+	static const struct hu_prog p = {
+		"qotd", "[-1h] [-f file] [-t seconds]",
+		"The Quote of the Day Protocol (RFC 865): sends one quote and\n"
+		"exits; on a UDP socket, answers each datagram with one.\n"
+		HU_HELP_1
+		"  -f FILE     the quotes of FILE, fortune(6) style (\"%\" lines\n"
+		"              between them), not the built-in ones\n"
+		HU_HELP_H HU_HELP_T,
+		"f:", option, ready, NULL, qotd_reply
+	};
 
-	while ((ch = getopt(argc, argv, "1f:ht:")) != -1) {
-		switch (ch) {
-		case '1':
-			once = 1;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'h':
-			usage(stdout, 0);
-			break;
-		case 't':
-			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
-				errx(2, "-t %s: %s", optarg, errstr);
-			break;
-		default:
-			usage(stderr, 2);
-		}
-	}
-	if (optind != argc)
-		usage(stderr, 2);
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		err(1, "signal");
-	if (file != NULL)
-		load(file);
-	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	return hu_serve((int)idle, once, NULL, qotd_reply);
+	return hu_main(argc, argv, &p);
 }
 #endif

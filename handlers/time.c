@@ -72,6 +72,15 @@ ready(void)
 int
 main(int argc, char *argv[])
 {
-	return hu_main(argc, argv, "time", ready, NULL, time_reply);
+	static const struct hu_prog p = {
+		"time", "[-1h] [-t seconds]",
+		"The Time Protocol (RFC 868): sends 4 bytes, the seconds since\n"
+		"1900-01-01 00:00 UTC, and exits; on a UDP socket, answers each\n"
+		"datagram with them.\n"
+		HU_HELP_1 HU_HELP_H HU_HELP_T,
+		NULL, NULL, ready, NULL, time_reply
+	};
+
+	return hu_main(argc, argv, &p);
 }
 #endif

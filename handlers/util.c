@@ -250,47 +250,62 @@ hu_number(const char *s, long max, const char **errstr)
 	return v;
 }
 
+/* The usage line; with help, what the handler is and each option. */
+static void
+usage(FILE *fp, const struct hu_prog *p, int help)
+{
+	fprintf(fp, "usage: %s %s\n", p->p_name, p->p_usage);
+	if (help)
+		fputs(p->p_help, fp);
+}
+
 /*
- * The main() of a handler whose options are -1 and -t: parses argv (name for
- * the usage line), runs ready (may be NULL) for a check before serving,
- * then serves fd 0 as datagrams with reply, else as a byte stream with
- * stream.  A peer that went away is a normal end: EPIPE, not SIGPIPE.
- * Returns the exit status; exits 2 on a usage error.
+ * The main() of every handler: parses argv (-1, -h, -t and p's own
+ * options), runs p's check before serving (may be NULL), then serves fd 0
+ * as datagrams with p's reply, else as a byte stream.  A peer that went
+ * away is a normal end: EPIPE, not SIGPIPE.  Returns the exit status;
+ * exits 2 on a usage error.
  */
 int
-hu_main(int argc, char *argv[], const char *name, int (*ready)(void),
-    int (*stream)(int, int), hu_replyfn reply)
+hu_main(int argc, char *argv[], const struct hu_prog *p)
 {
 	const char *errstr;
+	char opts[32];
 	long idle = HU_IDLE;
 	int ch, once = 0, bad = 0;
 
-	while ((ch = getopt(argc, argv, "1ht:")) != -1) {
+	(void)snprintf(opts, sizeof(opts), "1ht:%s", p->p_opts ? p->p_opts :
+	    "");
+	while ((ch = getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case '1':
 			once = 1;
 			break;
 		case 'h':
-			printf("usage: %s [-1h] [-t seconds]\n", name);
+			usage(stdout, p, 1);
 			return 0;
 		case 't':
 			if ((idle = hu_number(optarg, INT_MAX, &errstr)) == -1)
 				errx(2, "-t %s: %s", optarg, errstr);
 			break;
-		default:
+		case '?':
 			bad = 1;
+			break;
+		default:
+			if (p->p_option == NULL || p->p_option(ch, optarg) == -1)
+				bad = 1;
 			break;
 		}
 	}
 	if (bad || optind != argc) {
-		fprintf(stderr, "usage: %s [-1h] [-t seconds]\n", name);
+		usage(stderr, p, 0);
 		return 2;
 	}
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		err(1, "signal");
-	if (ready != NULL && ready() == -1)
+	if (p->p_ready != NULL && p->p_ready() == -1)
 		err(1, "%s", hu_errop());
-	return hu_serve((int)idle, once, stream, reply);
+	return hu_serve((int)idle, once, p->p_stream, p->p_reply);
 }
 
 /*

@@ -33,9 +33,32 @@ long		 hu_number(const char *s, long max, const char **errstr);
 const char	*hu_errop(void);
 int		 hu_serve(int idle, int once, int (*stream)(int, int),
 		    hu_replyfn reply);
-int		 hu_main(int argc, char *argv[], const char *name,
-		    int (*ready)(void), int (*stream)(int, int),
-		    hu_replyfn reply);
+/*
+ * A handler's main(): its name, usage and help, the options it has besides
+ * -1, -h and -t (getopt letters, and a function that takes each: 0, or -1
+ * for a usage error), a check before serving, and how it serves.
+ */
+struct hu_prog {
+	const char	*p_name;
+	const char	*p_usage;	/* after "usage: NAME " */
+	const char	*p_help;	/* a line per option, HU_HELP_* */
+	const char	*p_opts;	/* getopt letters beyond "1ht:" */
+	int		(*p_option)(int ch, const char *arg);
+	int		(*p_ready)(void);
+	int		(*p_stream)(int in, int out);
+	hu_replyfn	 p_reply;
+};
+
+/* The help lines of the options every handler has. */
+#define HU_HELP_1 \
+    "  -1          on a UDP socket: answer one datagram, then exit\n"
+#define HU_HELP_H \
+    "  -h          print this help and exit\n"
+#define HU_HELP_T \
+    "  -t SECONDS  on a UDP socket: exit after SECONDS without a datagram\n" \
+    "              (default 30)\n"
+
+int		 hu_main(int argc, char *argv[], const struct hu_prog *p);
 
 /* chargen's pattern, which repeats every CHARGEN_CYCLE bytes. */
 #define CHARGEN_CYCLE	(95 * 74)

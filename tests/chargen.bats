@@ -55,9 +55,8 @@ teardown() {
 	[ "$output" = "chargen: write: No space left on device" ]
 }
 
-@test "chargen -h prints the usage and a bad option exits 2" {
-	run -0 "$CHARGEN" -h
-	[ "$output" = "usage: chargen [-1h] [-t seconds]" ]
+@test "chargen -h prints the usage and a line per option; a bad option exits 2" {
+	help_lines "$CHARGEN" "usage: chargen [-1h] [-t seconds]" -1 -h "-t SECONDS"
 	run -2 "$CHARGEN" -t
 	[ "${lines[-1]}" = "usage: chargen [-1h] [-t seconds]" ]
 }

@@ -85,9 +85,9 @@ teardown() {
 	[ "$output" = "daytime: SUPERD_TEST_TIME: Invalid argument" ]
 }
 
-@test "daytime -h prints the usage on stdout and exits 0" {
-	run -0 "$DAYTIME" -h
-	[ "$output" = "usage: daytime [-1hu] [-f format] [-t seconds]" ]
+@test "daytime -h prints the usage, then a line per option" {
+	help_lines "$DAYTIME" "usage: daytime [-1hu] [-f format] [-t seconds]" \
+	    -1 "-f FORMAT" -h "-t SECONDS" -u
 }
 
 @test "daytime rejects a bad option with exit 2" {

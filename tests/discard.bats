@@ -39,9 +39,8 @@ teardown() {
 	[ "$output" = "discard: read: Is a directory" ]
 }
 
-@test "discard -h prints the usage and a bad option exits 2" {
-	run -0 "$DISCARD" -h
-	[ "$output" = "usage: discard [-1h] [-t seconds]" ]
+@test "discard -h prints the usage and a line per option; a bad option exits 2" {
+	help_lines "$DISCARD" "usage: discard [-1h] [-t seconds]" -1 -h "-t SECONDS"
 	run -2 "$DISCARD" -y </dev/null
 	[ "${lines[-1]}" = "usage: discard [-1h] [-t seconds]" ]
 }

@@ -94,9 +94,9 @@ teardown() {
 	[ "$output" = q ]
 }
 
-@test "qotd -h prints the usage and a bad option exits 2" {
-	run -0 "$QOTD" -h
-	[ "$output" = "usage: qotd [-1h] [-f file] [-t seconds]" ]
+@test "qotd -h prints the usage and a line per option; a bad option exits 2" {
+	help_lines "$QOTD" "usage: qotd [-1h] [-f file] [-t seconds]" \
+	    -1 "-f FILE" -h "-t SECONDS"
 	run -2 "$QOTD" -u
 	[ "${lines[-1]}" = "usage: qotd [-1h] [-f file] [-t seconds]" ]
 }

@@ -76,9 +76,8 @@ at() {
 	[ "$output" = "time: write: No space left on device" ]
 }
 
-@test "time -h prints the usage and a bad option exits 2" {
-	run -0 "$TIME" -h
-	[ "$output" = "usage: time [-1h] [-t seconds]" ]
+@test "time -h prints the usage and a line per option; a bad option exits 2" {
+	help_lines "$TIME" "usage: time [-1h] [-t seconds]" -1 -h "-t SECONDS"
 	run -2 "$TIME" -q
 	[ "${lines[-1]}" = "usage: time [-1h] [-t seconds]" ]
 }

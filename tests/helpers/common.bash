@@ -97,3 +97,16 @@ skip_or_fail() {
 	fi
 	skip "$1"
 }
+
+# help_lines PROG USAGE OPTION...: PROG -h exits 0 and prints USAGE, then
+# one line per OPTION (as "  -X ..."), each once.
+help_lines() {
+	local prog=$1 usage=$2 o
+	shift 2
+	run -0 "$prog" -h
+	[ "${lines[0]}" = "$usage" ] || { echo "usage line: ${lines[0]}" >&2; return 1; }
+	for o in "$@"; do
+		[ "$(grep -c -- "^  $o " <<<"$output")" -eq 1 ] ||
+		    { echo "no line for $o in: $output" >&2; return 1; }
+	done
+}
