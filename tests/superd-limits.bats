@@ -190,6 +190,40 @@ EOF
 	[ "$output" = "echoed" ]
 }
 
+@test "IPv6 sources count by /64" {
+	need_root
+	command -v unshare >/dev/null && command -v ip >/dev/null ||
+	    skip "needs unshare and ip"
+	echo "[2001:db8:1::1]:0 stream tcp6 nowait/0/1/0 $ME internal echo" >c.conf
+	# a network namespace of the test's own, with three addresses on lo
+	cat >inside.sh <<EOF
+set -e
+ip link set lo up
+for a in 2001:db8:1::1 2001:db8:1::2 2001:db8:2::1; do
+	ip -6 addr add \$a/64 dev lo nodad
+done
+"$SUPERD" -l c.conf 2>superd.log &
+pid=\$!
+for n in \$(seq 50); do
+	grep -q 'serving' superd.log && break
+	sleep 0.1
+done
+port=\$(sed -n 's/.* listening on .* port //p' superd.log)
+for a in 2001:db8:1::1 2001:db8:1::2 2001:db8:2::1; do
+	echo "\$a \$("$HOSTILE" once 2001:db8:1::1 "\$port" \$a)"
+done
+kill \$pid
+wait \$pid
+EOF
+	run -0 timeout 20 unshare -n bash inside.sh
+	echo "$output"
+	[ "${lines[0]}" = "2001:db8:1::1 echoed" ]
+	# the same /64: the same source, over its one connection a minute
+	[ "${lines[1]}" = "2001:db8:1::2 closed" ]
+	[ "${lines[2]}" = "2001:db8:2::1 echoed" ]
+	grep -q "refused: 2001:db8:1::2 port [0-9]* over a per-source limit" superd.log
+}
+
 # --- dgram wait and per-source limits ----------------------------------------
 
 @test "dgram wait/0/3/0: a source's fourth datagram in a minute starts no handler" {
