@@ -576,14 +576,19 @@ relay_builtin(struct service *sv, const struct builtin *b,
 	return 0;
 }
 
-/* At exit: frees the relays kept for reuse and the guard's lists. */
+/*
+ * At exit, once the services are gone: frees every relay, sending nothing,
+ * and the guard's lists.
+ */
 void
 relay_freeall(void)
 {
 	struct relay *r;
 
-	while (inflight != NULL)
-		relay_ended(inflight);
+	while ((r = inflight) != NULL) {
+		inflight = r->r_next;
+		relay_drop(r);
+	}
 	while ((r = freerelays) != NULL) {
 		freerelays = r->r_next;
 		free(r->r_buf);

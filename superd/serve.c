@@ -338,13 +338,21 @@ static int
 dgramhead(struct service *sv, struct dghead *h, struct source **src,
     const struct timespec *t)
 {
+	socklen_t elen = sizeof(int);
 	enum admit a;
 	char b;
-	int i;
+	int i, e;
 
 	*src = NULL;
 	for (i = 0; i < ACCEPTMAX; i++) {
 		peekhead(sv->sv_fd, h);
+		if (!h->dh_have && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR) {
+			/* A pending error keeps the socket readable: take it. */
+			(void)getsockopt(sv->sv_fd, SOL_SOCKET, SO_ERROR, &e,
+			    &elen);
+			continue;
+		}
 		if (!h->dh_have)
 			return 0;
 		if (sv->sv_maxcpm <= 0 && sv->sv_maxperip <= 0)
