@@ -42,8 +42,8 @@ clone() {
 	[ "$output" = "from a closed folder" ]
 	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 8)" <<<"udp too"
 	[ "$output" = "udp too" ]
-	run -0 "$NETC" -c 4 127.0.0.1 "$(superd_port 18)" </dev/null
-	[ "${#output}" -eq 4 ]
+	# time's 4 bytes may hold a NUL or end in a newline: counted, not read
+	[ "$("$NETC" -c 4 127.0.0.1 "$(superd_port 18)" </dev/null | wc -c)" -eq 4 ]
 	# and the handler is not root: hold a discard connection open
 	exec 5<>"/dev/tcp/127.0.0.1/$(superd_port 10)"
 	wait_until 5 eval '[ "$(grep -c "connection from" "$SUPERD_LOG")" -eq 4 ]'
@@ -120,7 +120,7 @@ ms() {
 	local user=$ME t0 t1 r rss2 rss n=10000
 	[ "$(id -u)" -ne 0 ] || user=nobody
 	# a sanitized superd is several times slower: a fifth of the lines
-	! ldd "$SUPERD" | grep -q libasan || n=2000
+	! sanitized || n=2000
 	[ "$(ulimit -n)" -gt 10100 ] || ulimit -n 10100 2>/dev/null ||
 	    skip "10,000 sockets need RLIMIT_NOFILE over 10,100"
 	bigconf "$n" "$user" >big.conf
@@ -142,7 +142,7 @@ ms() {
 	grep -q "reloaded: $n services, 0 new, 0 removed" "$SUPERD_LOG"
 	rss=$(vmrss "$SUPERD_PID")
 	echo "VmRSS after reload 2: $rss2 kB, after reload 10: $rss kB"
-	[ "$rss" -le $((rss2 + 512)) ]
+	sanitized || [ "$rss" -le $((rss2 + 512)) ]
 	[ -z "$(superd_children)" ]
 	run -0 "$NETC" "127.0.$(((n - 1) / 200)).$(((n - 1) % 200 + 1))" "$port" <<<"still served"
 	[ "$output" = "still served" ]
@@ -167,7 +167,7 @@ ms() {
 	done
 	rss=$(vmrss "$SUPERD_PID")
 	echo "VmRSS after reload 5: $rss5 kB, after 30: $rss kB; slowest echo $worst ms"
-	[ "$rss" -le $((rss5 + 256)) ]
+	sanitized || [ "$rss" -le $((rss5 + 256)) ]
 	[ "$(grep -c 'reloaded: 1000 services' "$SUPERD_LOG")" -eq 30 ]
 	[ -z "$(superd_children)" ]
 }
@@ -251,9 +251,7 @@ EOF
 }
 
 @test "under a small address-space limit a long line is an error, not the end of the file" {
-	if ldd "$SUPERD" | grep -q libasan; then
-		skip "AddressSanitizer needs a large address space"
-	fi
+	! sanitized || skip "AddressSanitizer needs a large address space"
 	{
 		echo "127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo"
 		head -c $((12 * 1024 * 1024)) /dev/zero | tr '\0' 'x'

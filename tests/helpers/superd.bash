@@ -89,6 +89,12 @@ vmrss() {
 	awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
 }
 
+# sanitized: true when superd is built with AddressSanitizer (make asan),
+# whose allocator keeps freed memory for a while: RSS grows.
+sanitized() {
+	ldd "$SUPERD" 2>/dev/null | grep -q libasan
+}
+
 # need_root: skips the test unless it runs as root.
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
