@@ -8,8 +8,13 @@ MANPREFIX = $(PREFIX)/share/man
 LIBEXECDIR = $(PREFIX)/libexec/superd
 
 CC = cc
-CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION=\"$(VERSION)\"
-CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -O2 -g $(WERROR)
+# Hardened by default: a stack canary in every function with a local
+# array, and glibc's checked string and memory calls (which need -O1 at
+# least; -U first so that a compiler that defines it does not warn).
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION=\"$(VERSION)\" \
+    -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -O2 -g -fstack-protector-strong \
+    $(WERROR)
 LDFLAGS =
 LDLIBS =
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \

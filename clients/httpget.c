@@ -132,12 +132,23 @@ cause(int e)
 	return buf;
 }
 
+/*
+ * Writes the N bytes at P to stderr, where a failure has nowhere to be
+ * reported; async-signal-safe.
+ */
+static void
+tostderr(const char *p, size_t n)
+{
+	if (write(STDERR_FILENO, p, n) == -1)
+		return;
+}
+
 /* Ends the progress bar's line, so that what follows starts a new one. */
 static void
 bar_end(void)
 {
 	if (bar.b_shown)
-		(void)write(STDERR_FILENO, "\n", 1);
+		tostderr("\n", 1);
 	bar.b_shown = 0;
 }
 
@@ -188,7 +199,7 @@ onalarm(int sig)
 	(void)sig;
 	if (tmppath[0] != '\0')
 		(void)unlink(tmppath);
-	(void)write(STDERR_FILENO, alrmmsg, alrmlen);
+	tostderr(alrmmsg, alrmlen);
 	_exit(HG_TIMEOUT);
 }
 
