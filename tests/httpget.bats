@@ -388,7 +388,8 @@ teardown() {
 @test "a full disk exits 23 with the cause" {
 	raw_start clen
 	status=0
-	"$HTTPGET" "http://127.0.0.1:$PORT/" >/dev/full 2>"$ERR" || status=$?
+	timeout 30 "$HTTPGET" "http://127.0.0.1:$PORT/" >/dev/full 2>"$ERR" ||
+	    status=$?
 	[ "$status" -eq 23 ]
 	same "$ERR" "httpget: 127.0.0.1:$PORT: writing stdout: no space left on device\n"
 }
@@ -397,7 +398,8 @@ teardown() {
 	mkdir "$T/www"
 	head -c 1048576 /dev/urandom >"$T/www/big"
 	pyserver_start "$T/www"
-	"$HTTPGET" "http://127.0.0.1:$PORT/big" 2>"$ERR" | head -c 5 >"$OUT"
+	timeout 30 "$HTTPGET" "http://127.0.0.1:$PORT/big" 2>"$ERR" |
+	    head -c 5 >"$OUT"
 	[ "${PIPESTATUS[0]}" -eq 23 ]
 	[ "$(wc -c <"$OUT")" -eq 5 ]
 	same "$ERR" ""
@@ -408,12 +410,12 @@ teardown() {
 	mkdir "$T/www"
 	head -c 3000000 /dev/urandom >"$T/www/big"
 	pyserver_start "$T/www"
-	script -qec "$HTTPGET -o $T/got http://127.0.0.1:$PORT/big" \
+	script -qec "timeout --foreground 30 $HTTPGET -o $T/got http://127.0.0.1:$PORT/big" \
 	    "$T/typescript" >/dev/null
 	cmp "$T/www/big" "$T/got"
 	grep -q $'\r100% \[==============================\]    2\.9 MiB / 2\.9 MiB ' "$T/typescript"
 	rm "$T/got"
-	script -qec "$HTTPGET -s -o $T/got http://127.0.0.1:$PORT/big" \
+	script -qec "timeout --foreground 30 $HTTPGET -s -o $T/got http://127.0.0.1:$PORT/big" \
 	    "$T/typescript2" >/dev/null
 	cmp "$T/www/big" "$T/got"
 	! grep -q '%' "$T/typescript2"
