@@ -618,11 +618,15 @@ fetch(const struct url *u, struct url *next, long redirs)
 
 redirect:
 	(void)close(fd);
-	memcpy(loc, rp.rp_hdr + rp.rp_loc, rp.rp_loclen);
-	loc[rp.rp_loclen] = '\0';
 	if (maxredirs >= 0 && redirs >= maxredirs)
 		die(HG_REDIRS, label, "too many redirects (%ld followed)",
 		    redirs);
+	/* A header block holds a Location longer than any URL we take. */
+	if (rp.rp_loclen >= sizeof(loc))
+		die(HG_URL, label, "redirect target over %zu bytes",
+		    sizeof(loc) - 1);
+	memcpy(loc, rp.rp_hdr + rp.rp_loc, rp.rp_loclen);
+	loc[rp.rp_loclen] = '\0';
 	if ((f = url_resolve(next, u, loc, &e)) != HG_OK)
 		die(f, label, "redirect to '%s': %s",
 		    safe(why, 64, loc, rp.rp_loclen), e);

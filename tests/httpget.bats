@@ -265,6 +265,15 @@ teardown() {
 	[ "$(nreq)" -eq 3 ]
 }
 
+@test "a Location too long to follow exits 3, and overflows nothing" {
+	printf 'HTTP/1.1 302 Found\\r\\n\nLocation: /\n@repeat 20000 a\n\\r\\n\nContent-Length: 0\\r\\n\n\\r\\n\n' \
+	    >"$T/long.txt"
+	raw_start "$T/long.txt" final
+	hg -L "http://127.0.0.1:$PORT/"
+	expect 3 "" "httpget: 127.0.0.1:$PORT: redirect target over 8191 bytes"
+	[ "$(nreq)" -eq 1 ]
+}
+
 # --- failures ------------------------------------------------------------
 
 @test "an empty reply exits 52" {
