@@ -83,11 +83,16 @@ isows(int c)
 	return c == ' ' || c == '\t';
 }
 
-/* Content-Length: digits, or a list of equal ones (RFC 9110 section 8.6). */
+/*
+ * Content-Length: digits, or a list of equal ones (RFC 9110 section 8.6).
+ * Each digit is checked before it is added, so no value can wrap into a
+ * small one, nor two different values compare equal.
+ */
 static enum resp_ev
 clength(struct resp *rp, const char *v, size_t n)
 {
 	unsigned long long x;
+	unsigned d;
 	size_t i = 0;
 
 	do {
@@ -96,10 +101,11 @@ clength(struct resp *rp, const char *v, size_t n)
 		if (i == n || !isdigit((unsigned char)v[i]))
 			return fail(rp, HG_WEIRD, "bad Content-Length");
 		for (x = 0; i < n && isdigit((unsigned char)v[i]); i++) {
-			x = x * 10 + (unsigned)(v[i] - '0');
-			if (x > CLEN_MAX)
+			d = (unsigned)(v[i] - '0');
+			if (x > (CLEN_MAX - d) / 10)
 				return fail(rp, HG_WEIRD,
 				    "Content-Length too large");
+			x = x * 10 + d;
 		}
 		while (i < n && isows(v[i]))
 			i++;
@@ -265,23 +271,26 @@ headbytes(struct resp *rp, const char *p, size_t n, size_t *k)
 	return nl != NULL ? line(rp) : RESP_MORE;
 }
 
-/* chunk = chunk-size [ chunk-ext ] CRLF (RFC 9112 section 7.1). */
+/*
+ * chunk = chunk-size [ chunk-ext ] CRLF (RFC 9112 section 7.1).  A size
+ * is checked before each digit is added, so none wraps into a small one.
+ */
 static enum resp_ev
 chunkline(struct resp *rp)
 {
 	const char *s = rp->rp_cline;
 	size_t n = rp->rp_clinelen - 1, i;
 	unsigned long long x = 0;
-	int d;
+	unsigned d;
 
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
 	for (i = 0; i < n && isxdigit((unsigned char)s[i]); i++) {
-		d = isdigit((unsigned char)s[i]) ? s[i] - '0' :
-		    tolower((unsigned char)s[i]) - 'a' + 10;
-		x = x * 16 + (unsigned)d;
-		if (x > CLEN_MAX)
+		d = isdigit((unsigned char)s[i]) ? (unsigned)(s[i] - '0') :
+		    (unsigned)(tolower((unsigned char)s[i]) - 'a' + 10);
+		if (x > (CLEN_MAX - d) / 16)
 			return fail(rp, HG_WEIRD, "chunk size too large");
+		x = x * 16 + d;
 	}
 	if (i == 0)
 		return fail(rp, HG_WEIRD, "bad chunk size");

@@ -171,6 +171,25 @@ teardown() {
 	expect 0 "until the server closes\nsecond line\n"
 }
 
+@test "a Content-Length or chunk size that would wrap exits 8 at once" {
+	local c t0 ms
+	for c in clen-wrap clen-wrap-pair clen-wrap-list; do
+		bg_stop_all
+		raw_start "$c"
+		hg "http://127.0.0.1:$PORT/"
+		expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: Content-Length too large"
+	done
+	for c in chunk-wrap chunk-huge; do
+		bg_stop_all
+		raw_start "$c"
+		t0=$(date +%s%N)
+		HG_TIMEOUT=20 hg "http://127.0.0.1:$PORT/"
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: chunk size too large"
+		[ "$ms" -lt 10000 ]	# chunk-huge's server stays open 30 s
+	done
+}
+
 @test "1xx responses are skipped; -i shows them as curl does" {
 	raw_start continue
 	hg "http://127.0.0.1:$PORT/"
