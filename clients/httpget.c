@@ -56,7 +56,8 @@ static const char *const failmsg[] = {
 	[HG_TIMEOUT] = "timed out",
 	[HG_REDIRS] = "too many redirects",
 	[HG_EMPTY] = "empty reply from server",
-	[HG_RECV] = "receive error"
+	[HG_RECV] = "receive error",
+	[HG_DECODE] = "unsupported transfer coding"
 };
 
 static int iflag, Iflag, sflag, vflag, Lflag, family = AF_UNSPEC;
@@ -519,7 +520,7 @@ static int
 fetch(const struct url *u, struct url *next, long redirs)
 {
 	static struct url px;
-	char label[URL_HOSTMAX + 16], why[128], loc[URL_MAX];
+	char label[URL_HOSTMAX + 16], why[128];
 	const char *data, *p, *e;
 	const struct url *peer;
 	size_t n, used, dlen;
@@ -622,17 +623,15 @@ redirect:
 		die(HG_REDIRS, label, "too many redirects (%ld followed)",
 		    redirs);
 	/* A header block holds a Location longer than any URL we take. */
-	if (rp.rp_loclen >= sizeof(loc))
-		die(HG_URL, label, "redirect target over %zu bytes",
-		    sizeof(loc) - 1);
-	memcpy(loc, rp.rp_hdr + rp.rp_loc, rp.rp_loclen);
-	loc[rp.rp_loclen] = '\0';
-	if ((f = url_resolve(next, u, loc, &e)) != HG_OK)
-		die(f, label, "redirect to '%s': %s",
-		    safe(why, 64, loc, rp.rp_loclen), e);
+	if (strlen(rp.rp_loc) >= URL_MAX)
+		die(HG_URL, label, "redirect target over %d bytes",
+		    URL_MAX - 1);
+	if ((f = url_resolve(next, u, rp.rp_loc, &e)) != HG_OK)
+		die(f, label, "redirect to '%s': %s", safe(why, 64, rp.rp_loc,
+		    strlen(rp.rp_loc)), e);
 	if (vflag)
 		fprintf(stderr, "* Following the redirect to '%s'\n",
-		    safe(why, sizeof(why), loc, rp.rp_loclen));
+		    safe(why, sizeof(why), rp.rp_loc, strlen(rp.rp_loc)));
 	return 1;
 
 done:

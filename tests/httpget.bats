@@ -190,6 +190,51 @@ teardown() {
 	done
 }
 
+@test "transfer codings httpget cannot decode exit 61" {
+	local c
+	for c in te-identity:identity te-another:another \
+	    te-chunked-another:another te-identityx:identityx \
+	    te-gzip-fold:gzip; do
+		bg_stop_all
+		raw_start "${c%%:*}"
+		hg "http://127.0.0.1:$PORT/"
+		expect 61 "" "httpget: 127.0.0.1:$PORT: unsupported transfer coding '${c#*:}'"
+	done
+	# -i still shows the headers that say so, as curl does
+	hg -i "http://127.0.0.1:$PORT/"
+	expect 61 "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n ,chunked\r\n\r\n" "httpget: 127.0.0.1:$PORT: unsupported transfer coding 'gzip'"
+}
+
+@test "an obs-fold continuation line is joined to its field" {
+	raw_start te-fold
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "hello"
+}
+
+@test "chunked twice, or an HTTP/1.0 Transfer-Encoding with a length, exits 8" {
+	raw_start te-twice
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: chunked coding applied twice"
+	bg_stop_all
+	raw_start te-http10
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: Transfer-Encoding and Content-Length in an HTTP/1.0 response"
+}
+
+@test "endless or oversized interim responses end with exit 8" {
+	local t0 ms
+	raw_start continue-forever
+	t0=$(date +%s%N)
+	HG_TIMEOUT=20 hg "http://127.0.0.1:$PORT/"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: more than 1000 interim responses"
+	[ "$ms" -lt 10000 ]
+	bg_stop_all
+	raw_start continue-big
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: headers with the interim responses over 307200 bytes"
+}
+
 @test "1xx responses are skipped; -i shows them as curl does" {
 	raw_start continue
 	hg "http://127.0.0.1:$PORT/"
@@ -328,7 +373,7 @@ teardown() {
 @test "an oversized header block exits 8 without crashing" {
 	raw_start bighead
 	hg "http://127.0.0.1:$PORT/"
-	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: header block over 65536 bytes"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: header block over 307200 bytes"
 }
 
 @test "a bad chunk size and conflicting lengths exit 8" {
@@ -373,7 +418,7 @@ teardown() {
 		raw_start "$(basename "$f" .txt)"
 		hg -m 2 "http://127.0.0.1:$PORT/"
 		case $status in
-		0 | 8 | 18 | 22 | 28 | 52 | 56) ;;
+		0 | 8 | 18 | 22 | 28 | 52 | 56 | 61) ;;
 		*)
 			echo "$f: exit $status"
 			return 1
