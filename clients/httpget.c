@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,6 @@
 #ifndef RBUFSZ
 #define RBUFSZ		(1024 * 1024)	/* one read(2): fewer calls, faster */
 #endif
-#define MAXHDRS		64		/* -H options */
 #define BAR_MS		200		/* progress bar refresh */
 
 /* The default cause of each failure; callers may say something sharper. */
@@ -62,7 +63,7 @@ static const char *const failmsg[] = {
 
 static int iflag, Iflag, sflag, vflag, Lflag, family = AF_UNSPEC;
 static const char *oflag;
-static const char *hflags[MAXHDRS];
+static const char **hflags;		/* -H, as many as argv holds */
 static int nhflags;
 static long long mflag_ms, ctimeout_ms = 30000;	/* 0: no limit */
 static const char *mflag_str = "0", *ctimeout_str = "30";
@@ -108,18 +109,31 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Copies LEN bytes of untrusted S into DST, non-printables as '?'. */
+/*
+ * Copies LEN bytes of S into DST of size N for a message, cut with "..."
+ * when longer: a server's text with non-printables as '?'; when TYPED,
+ * text the user typed, shown as typed but for control bytes.
+ */
 static const char *
-safe(char *dst, size_t n, const char *s, size_t len)
+shown(char *dst, size_t n, const char *s, size_t len, int typed)
 {
+	unsigned char c;
 	size_t i;
 
-	for (i = 0; i < len && i + 1 < n; i++)
-		dst[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	for (i = 0; i < len && i + 1 < n; i++) {
+		c = (unsigned char)s[i];
+		dst[i] = isprint(c) || (typed && c >= 0x80) ? s[i] : '?';
+	}
 	dst[i] = '\0';
 	if (len >= n && n > 4)
 		(void)strcpy(dst + n - 4, "...");
 	return dst;
+}
+
+static const char *
+safe(char *dst, size_t n, const char *s, size_t len)
+{
+	return shown(dst, n, s, len, 0);
 }
 
 /* strerror(E) with a lower-case first letter, as the SPEC writes causes. */
@@ -389,8 +403,10 @@ connect_to(const char *host, unsigned port, const char *label)
 {
 	struct addrinfo hints, *res, *ai;
 	struct itimerval it;
+	char name[URL_HOSTMAX], *zone, *end;
 	char portstr[8], addr[INET6_ADDRSTRLEN], sv[8];
 	long long deadline = 0, share;
+	unsigned long scope = 0;
 	int fd, gai, e = ECONNREFUSED, left, timedout = 0;
 	socklen_t len;
 
@@ -404,6 +420,22 @@ connect_to(const char *host, unsigned port, const char *label)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	(void)snprintf(portstr, sizeof(portstr), "%u", port);
+	/*
+	 * An IPv6 zone ("fe80::1%eth0") is set on the address here: glibc's
+	 * getaddrinfo takes one on link-local addresses only, curl on any.
+	 */
+	(void)snprintf(name, sizeof(name), "%s", host);
+	if ((zone = strchr(name, '%')) != NULL) {
+		*zone++ = '\0';
+		if ((scope = if_nametoindex(zone)) == 0) {
+			scope = strtoul(zone, &end, 10);
+			if (!isdigit((unsigned char)*zone) || *end != '\0' ||
+			    scope == 0 || (uint32_t)scope != scope)
+				die(HG_RESOLVE, host, "no network interface "
+				    "'%s'", zone);
+		}
+		hints.ai_flags |= AI_NUMERICHOST;
+	}
 	memset(&it, 0, sizeof(it));
 	if (deadline > 0) {
 		alrmlen = (size_t)snprintf(alrmmsg, sizeof(alrmmsg),
@@ -417,7 +449,7 @@ connect_to(const char *host, unsigned port, const char *label)
 		    setitimer(ITIMER_REAL, &it, NULL) == -1)
 			die(HG_CONNECT, label, "setitimer: %s", cause(errno));
 	}
-	gai = getaddrinfo(host, portstr, &hints, &res);
+	gai = getaddrinfo(name, portstr, &hints, &res);
 	if (deadline > 0) {
 		memset(&it, 0, sizeof(it));
 		if (setitimer(ITIMER_REAL, &it, NULL) == -1)
@@ -435,6 +467,9 @@ connect_to(const char *host, unsigned port, const char *label)
 	for (left = 0, ai = res; ai != NULL; ai = ai->ai_next)
 		left++;
 	for (ai = res; ai != NULL; ai = ai->ai_next, left--) {
+		if (scope != 0 && ai->ai_family == AF_INET6)
+			((struct sockaddr_in6 *)(void *)ai->ai_addr)->
+			    sin6_scope_id = (uint32_t)scope;
 		if (vflag && getnameinfo(ai->ai_addr, ai->ai_addrlen, addr,
 		    sizeof(addr), sv, sizeof(sv), NI_NUMERICHOST |
 		    NI_NUMERICSERV) == 0)
@@ -520,7 +555,7 @@ static int
 fetch(const struct url *u, struct url *next, long redirs)
 {
 	static struct url px;
-	char label[URL_HOSTMAX + 16], why[128];
+	char label[URL_HOSTMAX + 16], why[128], msg[128];
 	const char *data, *p, *e;
 	const struct url *peer;
 	size_t n, used, dlen;
@@ -622,13 +657,9 @@ redirect:
 	if (maxredirs >= 0 && redirs >= maxredirs)
 		die(HG_REDIRS, label, "too many redirects (%ld followed)",
 		    redirs);
-	/* A header block holds a Location longer than any URL we take. */
-	if (strlen(rp.rp_loc) >= URL_MAX)
-		die(HG_URL, label, "redirect target over %d bytes",
-		    URL_MAX - 1);
 	if ((f = url_resolve(next, u, rp.rp_loc, &e)) != HG_OK)
 		die(f, label, "redirect to '%s': %s", safe(why, 64, rp.rp_loc,
-		    strlen(rp.rp_loc)), e);
+		    strlen(rp.rp_loc)), safe(msg, sizeof(msg), e, strlen(e)));
 	if (vflag)
 		fprintf(stderr, "* Following the redirect to '%s'\n",
 		    safe(why, sizeof(why), rp.rp_loc, strlen(rp.rp_loc)));
@@ -715,12 +746,16 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char label[URL_MAX];
+	char label[160];
 	const char *why, *arg;
 	long redirs;
 	enum fail f;
 	int ch, cur = 0;
 
+	if ((hflags = calloc((size_t)argc, sizeof(*hflags))) == NULL) {
+		fprintf(stderr, "httpget: %s\n", cause(errno));
+		exit(HG_USAGE);
+	}
 	while ((ch = getopt_long(argc, argv, "iIsvL46o:H:m:hV", longopts,
 	    NULL)) != -1)
 		switch (ch) {
@@ -749,11 +784,6 @@ main(int argc, char *argv[])
 			oflag = optarg;
 			break;
 		case 'H':
-			if (nhflags == MAXHDRS) {
-				fprintf(stderr, "httpget: more than %d -H\n",
-				    MAXHDRS);
-				exit(HG_USAGE);
-			}
 			if (!req_header_ok(optarg)) {
 				fprintf(stderr, "httpget: -H '%.40s': not a "
 				    "'Name: value' header\n", optarg);
@@ -786,7 +816,7 @@ main(int argc, char *argv[])
 	arg = argv[optind];
 
 	if ((f = url_parse(&urls[0], arg, &why)) != HG_OK)
-		die(f, safe(label, 128, arg, strlen(arg)), "%s", why);
+		die(f, shown(label, 128, arg, strlen(arg), 1), "%s", why);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die(HG_WRITE, "stdout", "signal: %s", cause(errno));
 	start_ms = now_ms();

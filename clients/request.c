@@ -48,39 +48,6 @@ unhex(int c)
 	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
 }
 
-/* Basic credentials of RFC 7617 from the URL's %-encoded "user:pass". */
-static void
-basic(char *dst, size_t n, const char *userinfo)
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned char raw[URL_USERMAX];
-	size_t len = 0, i, o = 0;
-	unsigned v;
-	const char *p;
-
-	for (p = userinfo; *p != '\0' && len < sizeof(raw); p++)
-		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
-		    isxdigit((unsigned char)p[2])) {
-			raw[len++] = (unsigned char)(unhex((unsigned char)p[1])
-			    * 16 + unhex((unsigned char)p[2]));
-			p += 2;
-		} else
-			raw[len++] = (unsigned char)*p;
-	for (i = 0; i < len && o + 5 < n; i += 3) {
-		v = (unsigned)raw[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned)raw[i + 1] << 8;
-		if (i + 2 < len)
-			v |= raw[i + 2];
-		dst[o++] = b64[v >> 18 & 63];
-		dst[o++] = b64[v >> 12 & 63];
-		dst[o++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
-		dst[o++] = i + 2 < len ? b64[v & 63] : '=';
-	}
-	dst[o] = '\0';
-}
-
 struct buf {
 	char	*b_p;
 	size_t	 b_len, b_size;
@@ -104,6 +71,36 @@ add(struct buf *b, const char *fmt, ...)
 		b->b_len += (size_t)n;
 }
 
+/*
+ * Adds the Basic credentials of RFC 7617 for the URL's %-encoded
+ * "user:pass", decoded and base64-encoded straight into B.
+ */
+static void
+addbasic(struct buf *b, const char *userinfo)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = userinfo;
+	unsigned v;
+	int k;
+
+	add(b, "Authorization: Basic ");
+	while (*p != '\0' && !b->b_full) {
+		for (v = 0, k = 0; k < 3 && *p != '\0'; k++, p++)
+			if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
+			    isxdigit((unsigned char)p[2])) {
+				v = v << 8 | (unsigned)(unhex((unsigned char)
+				    p[1]) * 16 + unhex((unsigned char)p[2]));
+				p += 2;
+			} else
+				v = v << 8 | (unsigned char)*p;
+		v <<= 8 * (3 - k);
+		add(b, "%c%c%c%c", b64[v >> 18 & 63], b64[v >> 12 & 63],
+		    k > 1 ? b64[v >> 6 & 63] : '=', k > 2 ? b64[v & 63] : '=');
+	}
+	add(b, "\r\n");
+}
+
 /* True when one of the -H headers HDRS names NAME. */
 static int
 overridden(const char *name, const char *const *hdrs, int nhdrs)
@@ -125,7 +122,7 @@ req_format(char *buf, size_t n, const struct url *u, int proxied, int head,
 	static const char *const names[] = {
 		"Host", "Authorization", "User-Agent", "Accept", "Connection"
 	};
-	char auth[URL_HOSTMAX + 8], cred[URL_USERMAX * 2];
+	char auth[URL_HOSTMAX + 8];
 	const char *vals[5], *p;
 	struct buf b = { buf, 0, n, 0 };
 	size_t i;
@@ -133,19 +130,20 @@ req_format(char *buf, size_t n, const struct url *u, int proxied, int head,
 
 	if (url_authority(u, 0, auth, sizeof(auth)) == -1)
 		return -1;
-	add(&b, "%s %s%s%s%s%s HTTP/1.1\r\n", head ? "HEAD" : "GET",
-	    proxied ? "http://" : "", proxied ? auth : "", u->u_path,
-	    u->u_hasquery ? "?" : "", u->u_query);
-	basic(cred, sizeof(cred), u->u_user);
+	add(&b, "%s %s%s%s HTTP/1.1\r\n", head ? "HEAD" : "GET",
+	    proxied ? "http://" : "", proxied ? auth : "", u->u_target);
 	vals[0] = auth;
-	vals[1] = u->u_hasuser ? cred : NULL;
+	vals[1] = u->u_hasuser ? "" : NULL;
 	vals[2] = "httpget/" VERSION;
 	vals[3] = "*/*";
 	vals[4] = "close";
 	for (i = 0; i < 5; i++)
-		if (vals[i] != NULL && !overridden(names[i], hdrs, nhdrs))
-			add(&b, "%s: %s%s\r\n", names[i],
-			    i == 1 ? "Basic " : "", vals[i]);
+		if (vals[i] != NULL && !overridden(names[i], hdrs, nhdrs)) {
+			if (i == 1)
+				addbasic(&b, u->u_user);
+			else
+				add(&b, "%s: %s\r\n", names[i], vals[i]);
+		}
 	for (j = 0; j < nhdrs; j++) {
 		if ((p = strpbrk(hdrs[j], ":;")) == NULL)
 			continue;

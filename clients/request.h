@@ -11,7 +11,8 @@
 
 #include "url.h"
 
-#define REQ_MAX		65536
+/* The request: a URL of URL_MAX, credentials and -H headers beside it. */
+#define REQ_MAX		(4 * 1024 * 1024)
 
 /* True when H is a -H argument: "Name: value", "Name:" or "Name;". */
 int	req_header_ok(const char *h);

@@ -34,8 +34,8 @@ teardown() {
 	expect 3 "" "httpget: http://127.0.0.1:0/: port 0: too small"
 	hg http://127.0.0.1:8o/
 	expect 3 "" "httpget: http://127.0.0.1:8o/: port '8o': not a number"
-	hg 'http://127.0.0.1/a b'
-	expect 3 "" "httpget: http://127.0.0.1/a b: space or control character in the URL"
+	hg $'http://127.0.0.1/a\tb'
+	expect 3 "" "httpget: http://127.0.0.1/a?b: control character in the URL"
 	hg http:///path
 	expect 3 "" "httpget: http:///path: no host name"
 	hg 'http://[::1/'
@@ -56,6 +56,87 @@ teardown() {
 @test "an unknown host exits 6" {
 	hg http://no-such-host.invalid/
 	expect 6 "" "httpget: no-such-host.invalid: unknown host"
+}
+
+@test "dot segments are removed from a URL, as curl does" {
+	local u
+	raw_start clen
+	for u in "http://127.0.0.1:$PORT/please/../gimme" \
+	    "http://127.0.0.1:$PORT/a/./b/../../c/" \
+	    "http://127.0.0.1:$PORT/../../x/." "127.0.0.1:$PORT/x/../y?z=/../" \
+	    "http://127.0.0.1:$PORT/a/b/..?q#f/.." \
+	    "http://127.0.0.1:$PORT/a/%2e%2E/b"; do
+		hg "$u"
+		expect 0 "hello, world\n"
+	done
+	[ "$(reqline 1)" = "GET /gimme HTTP/1.1" ]
+	[ "$(reqline 2)" = "GET /c/ HTTP/1.1" ]
+	[ "$(reqline 3)" = "GET /x/ HTTP/1.1" ]
+	[ "$(reqline 4)" = "GET /y?z=/../ HTTP/1.1" ]
+	[ "$(reqline 5)" = "GET /a/?q HTTP/1.1" ]
+	[ "$(reqline 6)" = "GET /a/%2e%2E/b HTTP/1.1" ]
+	command -v curl >/dev/null || return 0
+	for u in "http://127.0.0.1:$PORT/please/../gimme" \
+	    "http://127.0.0.1:$PORT/a/./b/../../c/" \
+	    "http://127.0.0.1:$PORT/../../x/." "http://127.0.0.1:$PORT/a/b/..?q" \
+	    "http://127.0.0.1:$PORT/a/%2e%2E/b"; do
+		timeout 30 curl -s --noproxy '*' -o /dev/null "$u"
+	done
+	[ "$(reqline 7)" = "$(reqline 1)" ]
+	[ "$(reqline 8)" = "$(reqline 2)" ]
+	[ "$(reqline 9)" = "$(reqline 3)" ]
+	[ "$(reqline 10)" = "$(reqline 5)" ]
+	[ "$(reqline 11)" = "$(reqline 6)" ]
+}
+
+@test "spaces and non-ASCII bytes in path and query go out %-encoded" {
+	raw_start clen
+	hg "http://127.0.0.1:$PORT/a b/bü?q=x yü#frag ment"
+	expect 0 "hello, world\n"
+	[ "$(reqline 1)" = "GET /a%20b/b%C3%BC?q=x%20y%C3%BC HTTP/1.1" ]
+	hg "127.0.0.1:$PORT/bücher"
+	expect 0 "hello, world\n"
+	[ "$(reqline 2)" = "GET /b%C3%BCcher HTTP/1.1" ]
+}
+
+@test "an IPv6 zone id is accepted, and kept out of Host" {
+	have_ipv6 || skip "no ::1 here"
+	raw_start -6 clen
+	hg "http://[::1%25lo]:$PORT/zone"
+	expect 0 "hello, world\n"
+	same "$REQ/req.1" "GET /zone HTTP/1.1\r\nHost: [::1]:$PORT\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+	hg "http://[::1%lo]:$PORT/"
+	expect 0 "hello, world\n"
+	hg "http://[fe80::1%25nosuchif0]:$PORT/"
+	expect 6 "" "httpget: fe80::1%nosuchif0: no network interface 'nosuchif0'"
+}
+
+@test "a non-ASCII host name exits 3 naming IDN, the host as typed" {
+	hg http://bücher.example/
+	expect 3 "" "httpget: http://bücher.example/: host name 'bücher.example' is not ASCII: no IDN support in httpget (use its xn-- form)"
+	hg bücher.example:8080/x
+	expect 3 "" "httpget: bücher.example:8080/x: host name 'bücher.example' is not ASCII: no IDN support in httpget (use its xn-- form)"
+}
+
+@test "URLs, user names and header lines as long as curl takes are taken" {
+	local path user
+	path=$(head -c 100000 /dev/zero | tr '\0' a)
+	user=$(head -c 1000 /dev/zero | tr '\0' u)
+	raw_start clen
+	hg "http://127.0.0.1:$PORT/$path"
+	expect 0 "hello, world\n"
+	[ "$(reqline 1)" = "GET /$path HTTP/1.1" ]
+	hg "http://$user:pw@127.0.0.1:$PORT/"
+	expect 0 "hello, world\n"
+	grep -q "^Authorization: Basic $(printf '%s:pw' "$user" | base64 -w0)"$'\r$' \
+	    "$REQ/req.2"
+	# curl takes a header line of 100 KiB
+	printf 'HTTP/1.1 200 OK\\r\\n\nX-Big: \n@repeat 102400 a\n\\r\\n\nContent-Length: 3\\r\\n\n\\r\\nok\\n\n' \
+	    >"$T/bigline.txt"
+	bg_stop_all
+	raw_start "$T/bigline.txt"
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "ok\n"
 }
 
 @test "a refused port exits 7 naming host and port" {
@@ -329,13 +410,45 @@ teardown() {
 	[ "$(nreq)" -eq 3 ]
 }
 
-@test "a Location too long to follow exits 3, and overflows nothing" {
-	printf 'HTTP/1.1 302 Found\\r\\n\nLocation: /\n@repeat 20000 a\n\\r\\n\nContent-Length: 0\\r\\n\n\\r\\n\n' \
-	    >"$T/long.txt"
-	raw_start "$T/long.txt" final
-	hg -L "http://127.0.0.1:$PORT/"
-	expect 3 "" "httpget: 127.0.0.1:$PORT: redirect target over 8191 bytes"
+@test "a Location of 20,000 or 100,000 bytes is followed, nothing overflows" {
+	local n path
+	for n in 20000 100000; do
+		path=$(head -c "$n" /dev/zero | tr '\0' a)
+		printf 'HTTP/1.1 302 Found\\r\\n\nLocation: /\n@repeat %d a\n\\r\\n\nContent-Length: 0\\r\\n\n\\r\\n\n' \
+		    "$n" >"$T/long.txt"
+		bg_stop_all
+		rm -f "$REQ"/req.*
+		raw_start "$T/long.txt" final
+		hg -L "http://127.0.0.1:$PORT/"
+		expect 0 "the final page\n"
+		[ "$(reqline 2)" = "GET /$path HTTP/1.1" ]
+	done
+}
+
+@test "a redirect target too long to follow exits 3" {
+	local dir u
+	# 240 KB once encoded, and a Location of 840 KB: over the 1 MiB
+	dir=$(for i in $(seq 100); do printf 'ü%.0s' $(seq 400); done)
+	printf 'HTTP/1.1 302 Found\\r\\n\nLocation: x\n@repeat 140000 \\xc3\\xbc\n\\r\\n\nContent-Length: 0\\r\\n\n\\r\\n\n' \
+	    >"$T/toolong.txt"
+	raw_start "$T/toolong.txt" final
+	hg -L "http://127.0.0.1:$PORT/$dir/"
+	u="x$(printf '?%.0s' $(seq 59))..."
+	expect 3 "" "httpget: 127.0.0.1:$PORT: redirect to '$u': URL over 1048575 bytes"
 	[ "$(nreq)" -eq 1 ]
+}
+
+@test "absolute and relative Locations are normalised like URLs" {
+	raw_start moved-dots final
+	hg -L "http://127.0.0.1:$PORT/"
+	expect 0 "the final page\n"
+	[ "$(reqline 2)" = "GET /c/d%20e%C3%BC?q=x%20y%C3%BC HTTP/1.1" ]
+	bg_stop_all
+	rm -f "$REQ"/req.*
+	raw_start moved-sloppy final
+	hg -L "http://127.0.0.1:$PORT/p/q/r"
+	expect 0 "the final page\n"
+	[ "$(reqline 2)" = "GET /p/x%20y/%C3%BC?q=a%20b HTTP/1.1" ]
 }
 
 # --- failures ------------------------------------------------------------
