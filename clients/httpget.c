@@ -1,8 +1,9 @@
 /*
  * httpget: fetches one http:// URL the way curl users expect (SPEC section
  * 3): every resolved address tried in turn, one GET or HEAD with
- * Connection: close, the response through http.c's reader, the body to
- * stdout or to a file by way of a temporary one renamed at the end.
+ * Connection: close, the response through http.c's reader, redirects
+ * through request.c, the body to stdout or to a file by way of a
+ * temporary one renamed at the end.
  * Every failure is one line naming the host and exits with curl's number.
  */
 #include <sys/types.h>
@@ -88,7 +89,8 @@ static char rbuf[RBUFSZ];
 static char req[REQ_MAX];
 static size_t reqlen;
 static struct resp rp;
-static struct url urls[2];
+static struct url urls[3];		/* the first, then two in turn */
+static int trusted = 1;			/* still at the first URL's origin */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -573,7 +575,7 @@ fetch(const struct url *u, struct url *next, long redirs)
 		(void)snprintf(label + strlen(label),
 		    sizeof(label) - strlen(label), ":80");
 	if ((r = req_format(req, sizeof(req), u, proxied, Iflag, hflags,
-	    nhflags)) == -1)
+	    nhflags, trusted)) == -1)
 		die(HG_USAGE, label, "request over %d bytes", REQ_MAX);
 	reqlen = (size_t)r;
 	fd = connect_to(peer->u_host, peer->u_port, label);
@@ -619,8 +621,10 @@ fetch(const struct url *u, struct url *next, long redirs)
 				final = rp.rp_status;
 				(void)safe(why, sizeof(why), rp.rp_hdr +
 				    rp.rp_reason, rp.rp_reasonlen);
+				/* An empty Location is no target: the 3xx
+				 * is the result. */
 				if (Lflag && isredirect(final) &&
-				    rp.rp_hasloc)
+				    rp.rp_loc[0] != '\0')
 					goto redirect;
 				bar.b_total = rp.rp_hasclen &&
 				    !rp.rp_chunked ? rp.rp_clen : 0;
@@ -657,12 +661,14 @@ redirect:
 	if (maxredirs >= 0 && redirs >= maxredirs)
 		die(HG_REDIRS, label, "too many redirects (%ld followed)",
 		    redirs);
-	if ((f = url_resolve(next, u, rp.rp_loc, &e)) != HG_OK)
+	if ((f = req_redirect(next, u, &urls[0], rp.rp_loc, &trusted,
+	    &e)) != HG_OK)
 		die(f, label, "redirect to '%s': %s", safe(why, 64, rp.rp_loc,
 		    strlen(rp.rp_loc)), safe(msg, sizeof(msg), e, strlen(e)));
 	if (vflag)
-		fprintf(stderr, "* Following the redirect to '%s'\n",
-		    safe(why, sizeof(why), rp.rp_loc, strlen(rp.rp_loc)));
+		fprintf(stderr, "* Following the redirect to '%s'%s\n",
+		    safe(why, sizeof(why), rp.rp_loc, strlen(rp.rp_loc)),
+		    trusted ? "" : ", another origin: without credentials");
 	return 1;
 
 done:
@@ -750,7 +756,7 @@ main(int argc, char *argv[])
 	const char *why, *arg;
 	long redirs;
 	enum fail f;
-	int ch, cur = 0;
+	int ch, cur, next;
 
 	if ((hflags = calloc((size_t)argc, sizeof(*hflags))) == NULL) {
 		fprintf(stderr, "httpget: %s\n", cause(errno));
@@ -825,7 +831,12 @@ main(int argc, char *argv[])
 	if (oflag != NULL)
 		out_open();
 
-	for (redirs = 0; fetch(&urls[cur], &urls[!cur], redirs); redirs++)
-		cur = !cur;
+	/* urls[0] stays the first URL: redirects compare their origin with
+	 * it, and take its credentials while it is theirs. */
+	for (cur = 0, next = 1, redirs = 0; fetch(&urls[cur], &urls[next],
+	    redirs); redirs++) {
+		cur = next;
+		next = cur == 1 ? 2 : 1;
+	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
- * request.c: formats httpget's one request into a fixed buffer and picks
- * the proxy it goes through.  Nothing here does I/O or exits, so tests and
- * fuzzers can drive it alone; httpget.c reports what fails.
+ * request.c: formats httpget's request into a fixed buffer, decides what
+ * follows a redirect, and picks the proxy it goes through.  Nothing here
+ * does I/O or exits, so tests and fuzzers can drive it alone; httpget.c
+ * reports what fails.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -101,29 +102,64 @@ addbasic(struct buf *b, const char *userinfo)
 	add(b, "\r\n");
 }
 
-/* True when one of the -H headers HDRS names NAME. */
+/* The length of H's name, up to its ':' or ';'. */
+static size_t
+namelen(const char *h)
+{
+	return strcspn(h, ":;");
+}
+
 static int
-overridden(const char *name, const char *const *hdrs, int nhdrs)
+isname(const char *h, const char *name)
 {
 	size_t n = strlen(name);
+
+	return namelen(h) == n && strncasecmp(h, name, n) == 0;
+}
+
+/* True when the -H header H carries credentials or identity. */
+static int
+secret(const char *h)
+{
+	return isname(h, "Authorization") || isname(h, "Cookie") ||
+	    isname(h, "Proxy-Authorization") || isname(h, "Host");
+}
+
+/* The first of the NHDRS headers HDRS named NAME that goes out, or NULL. */
+static const char *
+given(const char *name, const char *const *hdrs, int nhdrs, int trusted)
+{
 	int i;
 
 	for (i = 0; i < nhdrs; i++)
-		if (strncasecmp(hdrs[i], name, n) == 0 &&
-		    (hdrs[i][n] == ':' || hdrs[i][n] == ';'))
-			return 1;
-	return 0;
+		if (isname(hdrs[i], name) && (trusted || !secret(hdrs[i])))
+			return hdrs[i];
+	return NULL;
+}
+
+/* Adds the -H header H: "Name: value" as it is, "Name;" empty, "Name:"
+ * nothing (it only removes one of ours). */
+static void
+addgiven(struct buf *b, const char *h)
+{
+	const char *p = h + namelen(h);
+
+	if (*p == ';')
+		add(b, "%.*s:\r\n", (int)(p - h), h);
+	else if (p[1 + strspn(p + 1, " \t")] != '\0')
+		add(b, "%s\r\n", h);
 }
 
 int
 req_format(char *buf, size_t n, const struct url *u, int proxied, int head,
-    const char *const *hdrs, int nhdrs)
+    const char *const *hdrs, int nhdrs, int trusted)
 {
 	static const char *const names[] = {
-		"Host", "Authorization", "User-Agent", "Accept", "Connection"
+		"User-Agent", "Accept", "Connection"
 	};
+	const char *vals[] = { ("httpget/" VERSION), "*/*", "close" };
 	char auth[URL_HOSTMAX + 8];
-	const char *vals[5], *p;
+	const char *host;
 	struct buf b = { buf, 0, n, 0 };
 	size_t i;
 	int j;
@@ -132,28 +168,42 @@ req_format(char *buf, size_t n, const struct url *u, int proxied, int head,
 		return -1;
 	add(&b, "%s %s%s%s HTTP/1.1\r\n", head ? "HEAD" : "GET",
 	    proxied ? "http://" : "", proxied ? auth : "", u->u_target);
-	vals[0] = auth;
-	vals[1] = u->u_hasuser ? "" : NULL;
-	vals[2] = "httpget/" VERSION;
-	vals[3] = "*/*";
-	vals[4] = "close";
-	for (i = 0; i < 5; i++)
-		if (vals[i] != NULL && !overridden(names[i], hdrs, nhdrs)) {
-			if (i == 1)
-				addbasic(&b, u->u_user);
-			else
-				add(&b, "%s: %s\r\n", names[i], vals[i]);
-		}
-	for (j = 0; j < nhdrs; j++) {
-		if ((p = strpbrk(hdrs[j], ":;")) == NULL)
-			continue;
-		if (*p == ';')
-			add(&b, "%.*s:\r\n", (int)(p - hdrs[j]), hdrs[j]);
-		else if (p[1 + strspn(p + 1, " \t")] != '\0')
-			add(&b, "%s\r\n", hdrs[j]);
-	}
+	/* Host first (RFC 9112 section 3.2); of several -H Host, the first. */
+	if ((host = given("Host", hdrs, nhdrs, trusted)) != NULL)
+		addgiven(&b, host);
+	else
+		add(&b, "Host: %s\r\n", auth);
+	if (u->u_hasuser && !given("Authorization", hdrs, nhdrs, trusted))
+		addbasic(&b, u->u_user);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!given(names[i], hdrs, nhdrs, trusted))
+			add(&b, "%s: %s\r\n", names[i], vals[i]);
+	for (j = 0; j < nhdrs; j++)
+		if (!isname(hdrs[j], "Host") && (trusted || !secret(hdrs[j])))
+			addgiven(&b, hdrs[j]);
 	add(&b, "\r\n");
 	return b.b_full ? -1 : (int)b.b_len;
+}
+
+enum fail
+req_redirect(struct url *next, const struct url *cur,
+    const struct url *first, const char *loc, int *trusted,
+    const char **why)
+{
+	enum fail f;
+
+	if ((f = url_resolve(next, cur, loc, why)) != HG_OK)
+		return f;
+	if (!url_sameorigin(next, first))
+		*trusted = 0;
+	if (!*trusted) {
+		next->u_hasuser = 0;
+		next->u_user[0] = '\0';
+	} else if (!next->u_hasuser && first->u_hasuser) {
+		(void)strcpy(next->u_user, first->u_user);
+		next->u_hasuser = 1;
+	}
+	return HG_OK;
 }
 
 /* True when ADDR/BITS (IPv4 or IPv6) holds the literal HOST. */

@@ -176,6 +176,14 @@ teardown() {
 	same "$REQ/req.1" "GET / HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nConnection: close\r\nX-Test: 1\r\nAccept: text/plain\r\nX-Empty:\r\n\r\n"
 }
 
+@test "of several -H Host, the first is sent, first" {
+	raw_start clen
+	hg -H 'X-A: 1' -H 'Host: first.example' -H 'Host: second.example' \
+	    "http://127.0.0.1:$PORT/"
+	expect 0 "hello, world\n"
+	same "$REQ/req.1" "GET / HTTP/1.1\r\nHost: first.example\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\nX-A: 1\r\n\r\n"
+}
+
 @test "user:password in the URL is sent as Basic credentials" {
 	raw_start clen
 	hg "http://user:p%40ss@127.0.0.1:$PORT/"
@@ -449,6 +457,74 @@ teardown() {
 	hg -L "http://127.0.0.1:$PORT/p/q/r"
 	expect 0 "the final page\n"
 	[ "$(reqline 2)" = "GET /p/x%20y/%C3%BC?q=a%20b HTTP/1.1" ]
+}
+
+@test "an empty Location is not followed: the 3xx is the result" {
+	raw_start moved-empty final
+	hg -L "http://127.0.0.1:$PORT/"
+	expect 0 "moved\n"
+	[ "$(nreq)" -eq 1 ]
+}
+
+@test "credentials and -H Host do not follow a redirect to another port" {
+	local b
+	RAW_REQ=$T/reqb raw_start final
+	b=$PORT
+	redirect_to "$T/to-b.txt" "302 Found" "http://127.0.0.1:$b/next"
+	raw_start "$T/to-b.txt"
+	hg -L -H 'Authorization: Bearer x' -H 'Cookie: a=b' \
+	    -H 'Proxy-Authorization: Basic zz' -H 'Host: myhost' \
+	    -H 'Host: second' -H 'X-Other: 1' "http://u:p@127.0.0.1:$PORT/start"
+	expect 0 "the final page\n"
+	same "$REQ/req.1" "GET /start HTTP/1.1\r\nHost: myhost\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\nAuthorization: Bearer x\r\nCookie: a=b\r\nProxy-Authorization: Basic zz\r\nX-Other: 1\r\n\r\n"
+	same "$T/reqb/req.1" "GET /next HTTP/1.1\r\nHost: 127.0.0.1:$b\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\nX-Other: 1\r\n\r\n"
+	# the URL's own credentials
+	hg -L "http://u:p@127.0.0.1:$PORT/start"
+	expect 0 "the final page\n"
+	grep -q $'^Authorization: Basic dTpw\r$' "$REQ/req.2"
+	same "$T/reqb/req.2" "GET /next HTTP/1.1\r\nHost: 127.0.0.1:$b\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+}
+
+@test "credentials and -H Host do not follow a redirect to another host" {
+	# localhost may be ::1 first, where nothing listens: then 127.0.0.1
+	raw_start seeother final
+	hg -L -H 'Cookie: a=b' -H 'Host: myhost' "http://u:p@127.0.0.1:$PORT/"
+	expect 0 "the final page\n"
+	grep -q $'^Cookie: a=b\r$' "$REQ/req.1"
+	same "$REQ/req.2" "GET /other HTTP/1.1\r\nHost: localhost:$PORT\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+}
+
+@test "credentials and -H Host follow a redirect within the origin" {
+	raw_start moved final
+	hg -L -H 'Cookie: a=b' -H 'Host: myhost' "http://u:p@127.0.0.1:$PORT/a/b/c"
+	expect 0 "the final page\n"
+	same "$REQ/req.2" "GET /a/final?x=1 HTTP/1.1\r\nHost: myhost\r\nAuthorization: Basic dTpw\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\nCookie: a=b\r\n\r\n"
+	# an absolute Location to the same origin keeps the URL's credentials
+	bg_stop_all
+	rm -f "$REQ"/req.*
+	redirect_to "$T/self.txt" "307 Temporary Redirect" \
+	    "http://127.0.0.1:@PORT@/again"
+	raw_start "$T/self.txt" final
+	hg -L "http://u:p@127.0.0.1:$PORT/"
+	expect 0 "the final page\n"
+	[ "$(reqline 2)" = "GET /again HTTP/1.1" ]
+	grep -q $'^Authorization: Basic dTpw\r$' "$REQ/req.2"
+}
+
+@test "credentials do not come back when a redirect returns to the origin" {
+	local b
+	# B's script is written once A's port is known: rawhttp reads it late
+	: >"$T/to-a.txt"
+	RAW_REQ=$T/reqb raw_start "$T/to-a.txt"
+	b=$PORT
+	redirect_to "$T/to-b.txt" "302 Found" "http://127.0.0.1:$b/b"
+	raw_start "$T/to-b.txt" final
+	redirect_to "$T/to-a.txt" "302 Found" "http://127.0.0.1:$PORT/back"
+	hg -L -H 'Cookie: a=b' "http://u:p@127.0.0.1:$PORT/"
+	expect 0 "the final page\n"
+	grep -q $'^Cookie: a=b\r$' "$REQ/req.1"
+	[ "$(reqline 2)" = "GET /back HTTP/1.1" ]
+	! grep -Eq '^(Cookie|Authorization):' "$REQ/req.2" "$T/reqb/req.1"
 }
 
 # --- failures ------------------------------------------------------------
