@@ -129,8 +129,9 @@ bench-handlers: handlers/echo
 
 # --- httpget --------------------------------------------------------------
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
-    clients/request.o
-HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h
+    clients/request.o clients/output.o
+HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
+    clients/output.h
 FUZZFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined
 FUZZDIR = .cache/fuzz
@@ -146,6 +147,8 @@ clients/http.o: clients/http.c clients/http.h clients/fail.h
 clients/request.o: clients/request.c clients/request.h clients/url.h \
     clients/fail.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ clients/request.c
+clients/output.o: clients/output.c clients/output.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ clients/output.c
 clients/fuzz-url: clients/fuzz_url.c clients/url.c clients/url.h clients/fail.h
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_url.c clients/url.c
 clients/fuzz-resp: clients/fuzz_resp.c clients/http.c clients/http.h \

@@ -2,8 +2,7 @@
  * httpget: fetches one http:// URL the way curl users expect (SPEC section
  * 3): every resolved address tried in turn, one GET or HEAD with
  * Connection: close, the response through http.c's reader, redirects
- * through request.c, the body to stdout or to a file by way of a
- * temporary one renamed at the end.
+ * through request.c, the body to stdout or to output.c's -o FILE.
  * Every failure is one line naming the host and exits with curl's number.
  */
 #include <sys/types.h>
@@ -32,6 +31,7 @@
 
 #include "fail.h"
 #include "http.h"
+#include "output.h"
 #include "request.h"
 #include "url.h"
 
@@ -71,10 +71,9 @@ static const char *mflag_str = "0", *ctimeout_str = "30";
 static long maxredirs = 10;
 
 static long long start_ms, deadline_ms;	/* the whole transfer (-m) */
-static int outfd = STDOUT_FILENO;
+static struct out out = { .o_fd = STDOUT_FILENO, .o_mode = OUT_STDOUT };
 static const char *outname = "stdout";
-static char tmppath[PATH_MAX];		/* -o FILE's temporary, until renamed */
-static char alrmmsg[512];		/* written when name lookup times out */
+static char alrmmsg[512];		/* written when a blocking call times out */
 static size_t alrmlen;
 
 static struct {
@@ -172,9 +171,7 @@ bar_end(void)
 static void
 cleanup(void)
 {
-	if (tmppath[0] != '\0')
-		(void)unlink(tmppath);
-	tmppath[0] = '\0';
+	out_discard(&out);
 	bar_end();
 }
 
@@ -203,21 +200,56 @@ die(enum fail f, const char *label, const char *fmt, ...)
 static void
 onsignal(int sig)
 {
-	if (tmppath[0] != '\0')
-		(void)unlink(tmppath);
+	out_discard(&out);
 	(void)signal(sig, SIG_DFL);
 	(void)raise(sig);
 }
 
-/* Name lookup has no timeout of its own: SIGALRM ends it. */
+/* Name lookup and a FIFO's open have no timeout of their own: SIGALRM
+ * ends them. */
 static void
 onalarm(int sig)
 {
 	(void)sig;
-	if (tmppath[0] != '\0')
-		(void)unlink(tmppath);
+	out_discard(&out);
 	tostderr(alrmmsg, alrmlen);
 	_exit(HG_TIMEOUT);
+}
+
+/*
+ * Arms SIGALRM for DEADLINE (ms, 0: none); when it comes, "httpget: "
+ * WHAT is written and httpget exits 28.
+ */
+static void
+alarm_at(long long deadline, const char *label, const char *what)
+{
+	struct itimerval it;
+	long long left;
+	int n;
+
+	if (deadline == 0)
+		return;
+	n = snprintf(alrmmsg, sizeof(alrmmsg), "httpget: %s: %s\n", label,
+	    what);
+	alrmlen = n < 0 ? 0 : (size_t)n >= sizeof(alrmmsg) ?
+	    sizeof(alrmmsg) - 1 : (size_t)n;
+	memset(&it, 0, sizeof(it));
+	left = deadline - now_ms();
+	it.it_value.tv_sec = left > 0 ? left / 1000 : 0;
+	it.it_value.tv_usec = left > 0 ? left % 1000 * 1000 : 1;
+	if (signal(SIGALRM, onalarm) == SIG_ERR ||
+	    setitimer(ITIMER_REAL, &it, NULL) == -1)
+		die(HG_TIMEOUT, label, "setitimer: %s", cause(errno));
+}
+
+static void
+alarm_off(const char *label)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	if (setitimer(ITIMER_REAL, &it, NULL) == -1)
+		die(HG_TIMEOUT, label, "setitimer: %s", cause(errno));
 }
 
 /*
@@ -352,12 +384,12 @@ out_write(const char *p, size_t n, const char *label)
 	ssize_t w;
 
 	while (n > 0) {
-		w = write(outfd, p, n);
+		w = write(out.o_fd, p, n);
 		if (w > 0) {
 			p += w;
 			n -= (size_t)w;
 		} else if (w == -1 && errno == EAGAIN)
-			(void)waitfd(outfd, POLLOUT, 0);
+			(void)waitfd(out.o_fd, POLLOUT, 0);
 		else if (w == -1 && errno == EPIPE) {
 			cleanup();
 			exit(HG_WRITE);
@@ -404,7 +436,6 @@ static int
 connect_to(const char *host, unsigned port, const char *label)
 {
 	struct addrinfo hints, *res, *ai;
-	struct itimerval it;
 	char name[URL_HOSTMAX], *zone, *end;
 	char portstr[8], addr[INET6_ADDRSTRLEN], sv[8];
 	long long deadline = 0, share;
@@ -438,25 +469,10 @@ connect_to(const char *host, unsigned port, const char *label)
 		}
 		hints.ai_flags |= AI_NUMERICHOST;
 	}
-	memset(&it, 0, sizeof(it));
-	if (deadline > 0) {
-		alrmlen = (size_t)snprintf(alrmmsg, sizeof(alrmmsg),
-		    "httpget: %s: timed out looking up the name\n", host);
-		if (alrmlen >= sizeof(alrmmsg))
-			alrmlen = sizeof(alrmmsg) - 1;
-		share = deadline - now_ms();
-		it.it_value.tv_sec = share > 0 ? share / 1000 : 0;
-		it.it_value.tv_usec = share > 0 ? share % 1000 * 1000 : 1;
-		if (signal(SIGALRM, onalarm) == SIG_ERR ||
-		    setitimer(ITIMER_REAL, &it, NULL) == -1)
-			die(HG_CONNECT, label, "setitimer: %s", cause(errno));
-	}
+	alarm_at(deadline, host, "timed out looking up the name");
 	gai = getaddrinfo(name, portstr, &hints, &res);
-	if (deadline > 0) {
-		memset(&it, 0, sizeof(it));
-		if (setitimer(ITIMER_REAL, &it, NULL) == -1)
-			die(HG_CONNECT, label, "setitimer: %s", cause(errno));
-	}
+	if (deadline > 0)
+		alarm_off(label);
 	if (gai == EAI_NONAME
 #ifdef EAI_NODATA
 	    || gai == EAI_NODATA
@@ -679,37 +695,21 @@ done:
 		bar_draw(1);
 		bar_end();
 	}
-	if (outfd != STDOUT_FILENO) {
-		if (close(outfd) == -1)
-			die(HG_WRITE, label, "writing %s: %s", outname,
-			    cause(errno));
-		if (rename(tmppath, oflag) == -1)
-			die(HG_WRITE, label, "%s: %s", oflag, cause(errno));
-		tmppath[0] = '\0';
-	}
+	if (out_commit(&out) == -1)
+		die(HG_WRITE, label, "writing %s: %s", outname, errno ==
+		    EEXIST ? "no longer a regular file, left as it is" :
+		    cause(errno));
 	if (final >= 400)
 		die(HG_HTTP, label, "server returned %d%s%s", final,
 		    why[0] != '\0' ? " " : "", why);
 	return 0;
 }
 
-/* -o FILE: a temporary file beside FILE, renamed over it at the end. */
+/* -o FILE, through output.c; signals then remove its temporary file. */
 static void
-out_open(void)
+open_output(void)
 {
 	struct sigaction sa;
-	struct stat st;
-	mode_t mode, mask;
-	int r;
-
-	if (strcmp(oflag, "-") == 0)
-		return;
-	outname = oflag;
-	if (stat(oflag, &st) == 0 && S_ISDIR(st.st_mode))
-		die(HG_WRITE, oflag, "is a directory");
-	r = snprintf(tmppath, sizeof(tmppath), "%s.httpget-XXXXXX", oflag);
-	if (r < 0 || (size_t)r >= sizeof(tmppath))
-		die(HG_WRITE, oflag, "file name too long");
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;
@@ -718,16 +718,13 @@ out_open(void)
 	    sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGHUP, &sa, NULL) == -1)
 		die(HG_WRITE, oflag, "sigaction: %s", cause(errno));
-	if ((outfd = mkstemp(tmppath)) == -1) {
-		tmppath[0] = '\0';
+	alarm_at(deadline_ms, oflag, "timed out waiting for a reader");
+	if (out_open(&out, oflag) == -1)
 		die(HG_WRITE, oflag, "%s", cause(errno));
-	}
-	mask = umask(0);
-	(void)umask(mask);
-	mode = stat(oflag, &st) == 0 ? st.st_mode & 07777 : 0666 & ~mask;
-	if (fcntl(outfd, F_SETFD, FD_CLOEXEC) == -1 ||
-	    fchmod(outfd, mode) == -1)
-		die(HG_WRITE, oflag, "%s", cause(errno));
+	if (deadline_ms > 0)
+		alarm_off(oflag);
+	if (out.o_mode != OUT_STDOUT)
+		outname = oflag;
 	bar.b_on = !sflag && !vflag && isatty(STDERR_FILENO);
 	bar.b_start = now_ms();
 }
@@ -829,7 +826,7 @@ main(int argc, char *argv[])
 	if (mflag_ms > 0)
 		deadline_ms = start_ms + mflag_ms;
 	if (oflag != NULL)
-		out_open();
+		open_output();
 
 	/* urls[0] stays the first URL: redirects compare their origin with
 	 * it, and take its credentials while it is theirs. */

@@ -647,6 +647,105 @@ teardown() {
 	expect 23 "" "httpget: $T/nowhere/x: no such file or directory"
 }
 
+@test "-o onto a character device writes through it, never replaces it" {
+	[ "$(id -u)" -eq 0 ] || skip "mknod needs root"
+	# the null device's own node, in our folder: never the real /dev/null
+	mknod -m 666 "$T/null" c 1 3 || skip "mknod is not allowed here"
+	raw_start clen
+	hg -o "$T/null" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	[ -c "$T/null" ]
+	[ "$(stat -c '%t:%T %a' "$T/null")" = "1:3 666" ]
+	[ -z "$(find "$T" -name 'null.httpget-*')" ]
+}
+
+@test "-o onto a FIFO writes through it" {
+	local pid
+	mkfifo "$T/fifo"
+	bg_start "$T/fifo.out" cat "$T/fifo"
+	pid=$BG_PID
+	raw_start clen
+	hg -o "$T/fifo" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	wait_until 5 gone "$pid"
+	same "$T/fifo.out" "hello, world\n"
+	[ -p "$T/fifo" ]
+}
+
+@test "-o onto a Unix socket writes through it" {
+	local pid
+	bg_start "$T/sink.log" "$RAWHTTP" --sink "$T/sock" "$T/sock.out"
+	pid=$BG_PID
+	wait_for "$T/sink.log" '^ready$'
+	raw_start clen
+	hg -o "$T/sock" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	wait_until 5 gone "$pid"
+	same "$T/sock.out" "hello, world\n"
+	[ -S "$T/sock" ]
+}
+
+@test "-o through a symbolic link writes its target; the link stays" {
+	raw_start clen
+	mkdir "$T/dl"
+	echo old >"$T/dl/target"
+	ln -s target "$T/dl/link"
+	ln -s "$T/dl/link" "$T/chain"
+	ln -s new "$T/dl/dangling"
+	hg -o "$T/dl/link" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	[ -L "$T/dl/link" ] && [ "$(readlink "$T/dl/link")" = target ]
+	same "$T/dl/target" "hello, world\n"
+	echo old >"$T/dl/target"
+	hg -o "$T/chain" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	[ -L "$T/chain" ] && [ -L "$T/dl/link" ]
+	same "$T/dl/target" "hello, world\n"
+	# a dangling link: its target is created
+	hg -o "$T/dl/dangling" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	[ -L "$T/dl/dangling" ]
+	same "$T/dl/new" "hello, world\n"
+	[ "$(ls -A "$T/dl" | tr '\n' ' ')" = "dangling link new target " ]
+}
+
+@test "-o keeps an existing file's mode and owner" {
+	raw_start clen
+	echo old >"$T/private"
+	chmod 0600 "$T/private"
+	hg -o "$T/private" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	same "$T/private" "hello, world\n"
+	[ "$(stat -c %a "$T/private")" = 600 ]
+	[ "$(id -u)" -eq 0 ] || skip "giving a file away needs root"
+	echo old >"$T/theirs"
+	chown 65534:65534 "$T/theirs"
+	chmod 0640 "$T/theirs"
+	hg -o "$T/theirs" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	same "$T/theirs" "hello, world\n"
+	[ "$(stat -c '%a %u:%g' "$T/theirs")" = "640 65534:65534" ]
+}
+
+@test "-o into a file with two hard links writes it in place, at the end" {
+	local ino
+	raw_start clen truncated
+	mkdir "$T/dl"
+	echo old >"$T/dl/a"
+	ln "$T/dl/a" "$T/dl/b"
+	ino=$(stat -c %i "$T/dl/a")
+	hg -o "$T/dl/a" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	same "$T/dl/a" "hello, world\n"
+	same "$T/dl/b" "hello, world\n"
+	[ "$(stat -c '%h %i' "$T/dl/a")" = "2 $ino" ]
+	# a failed transfer leaves both names as they were
+	hg -o "$T/dl/b" "http://127.0.0.1:$PORT/"
+	[ "$status" -eq 18 ]
+	same "$T/dl/a" "hello, world\n"
+	[ "$(ls -A "$T/dl" | tr '\n' ' ')" = "a b " ]
+}
+
 @test "a full disk exits 23 with the cause" {
 	raw_start clen
 	status=0
