@@ -91,12 +91,43 @@ static struct resp rp;
 static struct url urls[3];		/* the first, then two in turn */
 static int trusted = 1;			/* still at the first URL's origin */
 
+/* The usage line; with --help (STATUS 0) then a line for each option. */
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: httpget [-iIsvL46] "
-	    "[-o FILE] [-H 'Name: value']... [-m SECONDS] "
-	    "[--connect-timeout SECONDS] [--max-redirs N] URL\n");
+	static const char *const opts[][2] = {
+		{ "-4, --ipv4", "use IPv4 addresses only" },
+		{ "-6, --ipv6", "use IPv6 addresses only" },
+		{ "-H, --header 'Name: value'", "add a header or replace ours; "
+		    "'Name:' drops it" },
+		{ "-I, --head", "send HEAD and print the response headers" },
+		{ "-i, --include", "print the status lines and headers too" },
+		{ "-L, --location", "follow redirects (301, 302, 303, 307, "
+		    "308)" },
+		{ "-m, --max-time SECONDS", "give up after SECONDS in all "
+		    "(0: never)" },
+		{ "-o, --output FILE", "write the body to FILE, not to stdout" },
+		{ "-s, --silent", "no progress bar; only errors are shown" },
+		{ "-v, --verbose", "show the request and response headers" },
+		{ "--connect-timeout SECONDS", "give up connecting after "
+		    "SECONDS (30)" },
+		{ "--max-redirs N", "follow at most N redirects (10; -1: "
+		    "no limit)" },
+		{ "-h, --help", "print this help and exit" },
+		{ "-V, --version", "print the version and exit" }
+	};
+	FILE *f = status ? stderr : stdout;
+	char name[40];
+	size_t i;
+
+	fprintf(f, "usage: httpget [-iIsvL46] [-o FILE] [-H 'Name: value']... "
+	    "[-m SECONDS] [--connect-timeout SECONDS] [--max-redirs N] "
+	    "URL\n");
+	for (i = 0; status == 0 && i < sizeof(opts) / sizeof(opts[0]); i++) {
+		(void)snprintf(name, sizeof(name), "%s%s",
+		    opts[i][0][1] == '-' ? "    " : "", opts[i][0]);
+		fprintf(f, "  %-30s %s\n", name, opts[i][1]);
+	}
 	exit(status);
 }
 

@@ -46,6 +46,32 @@ teardown() {
 	expect 3 "" "httpget: http://exa\$mple/: bad character in the host name"
 }
 
+@test "--help prints the usage line, then a line for each option" {
+	hg --help
+	expect 0 "usage: httpget [-iIsvL46] [-o FILE] [-H 'Name: value']... [-m SECONDS] [--connect-timeout SECONDS] [--max-redirs N] URL
+  -4, --ipv4                     use IPv4 addresses only
+  -6, --ipv6                     use IPv6 addresses only
+  -H, --header 'Name: value'     add a header or replace ours; 'Name:' drops it
+  -I, --head                     send HEAD and print the response headers
+  -i, --include                  print the status lines and headers too
+  -L, --location                 follow redirects (301, 302, 303, 307, 308)
+  -m, --max-time SECONDS         give up after SECONDS in all (0: never)
+  -o, --output FILE              write the body to FILE, not to stdout
+  -s, --silent                   no progress bar; only errors are shown
+  -v, --verbose                  show the request and response headers
+      --connect-timeout SECONDS  give up connecting after SECONDS (30)
+      --max-redirs N             follow at most N redirects (10; -1: no limit)
+  -h, --help                     print this help and exit
+  -V, --version                  print the version and exit\n"
+	# every option of the usage line and of getopt has its line
+	for o in -4 -6 -H -I -i -L -m -o -s -v --connect-timeout --max-redirs \
+	    --ipv4 --ipv6 --header --head --include --location --max-time \
+	    --output --silent --verbose --help --version; do
+		grep -Eq -- "(^| )$o[ ,]" "$OUT" || { echo "no line for $o"; return 1; }
+	done
+	[ "$(awk 'NR > 1 && length > 80' "$OUT")" = "" ]
+}
+
 @test "https:// and other schemes exit 1" {
 	hg https://127.0.0.1/
 	expect 1 "" "httpget: https://127.0.0.1/: https is not supported (no TLS in httpget)"
