@@ -155,24 +155,30 @@ clients/fuzz-resp: clients/fuzz_resp.c clients/http.c clients/http.h \
     clients/fail.h
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_resp.c \
 	    clients/http.c
+clients/fuzz-redir: clients/fuzz_redir.c clients/http.c clients/request.c \
+    clients/url.c $(HTTPGET_HDR)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_redir.c \
+	    clients/http.c clients/request.c clients/url.c
 
 # Each target runs FUZZTIME seconds; the corpora live in $(FUZZDIR), seeded
-# from the tests' canned responses and a few URLs; a crash fails the make.
-fuzz-httpget: clients/fuzz-url clients/fuzz-resp
-	mkdir -p $(FUZZDIR)/url $(FUZZDIR)/resp
+# from tests/fuzz/TARGET/ (which keeps every input a run found, as a
+# regression) and, for the responses, the tests' canned ones; a crash
+# fails the make.
+fuzz-httpget: clients/fuzz-url clients/fuzz-resp clients/fuzz-redir
+	mkdir -p $(FUZZDIR)/url $(FUZZDIR)/resp $(FUZZDIR)/redir
 	for f in tests/helpers/canned/*.txt; do \
 	    b=$${f##*/}; \
 	    tests/helpers/rawhttp --decode $$f >$(FUZZDIR)/resp/seed-$${b%.txt} \
 	    || exit 1; \
 	done
-	printf 'http://[::1%%25lo]:8080/a/../b?q#f' >$(FUZZDIR)/url/seed-1
-	printf 'user:p%%40ss@host.example:65535/x\n../../y?z' \
-	    >$(FUZZDIR)/url/seed-2
-	printf 'HTTP://127.0.0.1:80\n//other:81/p' >$(FUZZDIR)/url/seed-3
+	cp tests/fuzz/url/* $(FUZZDIR)/url/
+	cp tests/fuzz/redir/* $(FUZZDIR)/redir/
 	clients/fuzz-url -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/url- $(FUZZDIR)/url
 	clients/fuzz-resp -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/resp- $(FUZZDIR)/resp
+	clients/fuzz-redir -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/redir- $(FUZZDIR)/redir
 # --- end httpget ----------------------------------------------------------
 
 # --- access ---
