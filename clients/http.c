@@ -126,6 +126,22 @@ clength(struct resp *rp, const char *v, size_t n)
 	return RESP_MORE;
 }
 
+/* Copies the N bytes at S into DST of size DSTSZ for a message:
+ * non-printables as '?', cut with "...". */
+static void
+printable(char *dst, size_t dstsz, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i + 4 < dstsz; i++)
+		dst[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	if (i < n) {
+		(void)memcpy(dst + i, "...", 3);
+		i += 3;
+	}
+	dst[i] = '\0';
+}
+
 /*
  * Transfer-Encoding: counts the codings of the list (RFC 9112 section
  * 6.1), over every such field, and keeps the first that is not chunked,
@@ -134,7 +150,7 @@ clength(struct resp *rp, const char *v, size_t n)
 static void
 tencoding(struct resp *rp, const char *v, size_t n)
 {
-	size_t i = 0, j, e, k, o;
+	size_t i = 0, j, e;
 
 	while (i < n) {
 		for (j = i; j < n && v[j] != ','; j++)
@@ -147,19 +163,9 @@ tencoding(struct resp *rp, const char *v, size_t n)
 			rp->rp_nte++;
 			if (e - i == 7 && strncasecmp(v + i, "chunked", 7) == 0)
 				rp->rp_nchunked++;
-			else if (rp->rp_tebad[0] == '\0') {
-				o = 0;
-				for (k = i; k < e && o + 4 < sizeof(rp->rp_tebad);
-				    k++)
-					rp->rp_tebad[o++] =
-					    isprint((unsigned char)v[k]) ?
-					    v[k] : '?';
-				if (k < e) {
-					(void)memcpy(rp->rp_tebad + o, "...", 3);
-					o += 3;
-				}
-				rp->rp_tebad[o] = '\0';
-			}
+			else if (rp->rp_tebad[0] == '\0')
+				printable(rp->rp_tebad, sizeof(rp->rp_tebad),
+				    v + i, e - i);
 		}
 		i = j + 1;
 	}

@@ -45,7 +45,7 @@ struct resp {
 	size_t		rp_reasonlen;
 	size_t		rp_name;	/* the field being read: its name, */
 	size_t		rp_namelen;	/* 0 when none, */
-	char		rp_val[RESP_HDRMAX];	/* its value, obs-folds joined */
+	char		rp_val[RESP_HDRMAX];	/* its value, folds joined */
 	size_t		rp_vallen;
 	char		rp_loc[RESP_HDRMAX];	/* the first Location value */
 	int		rp_hasloc;

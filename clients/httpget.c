@@ -73,7 +73,7 @@ static long maxredirs = 10;
 static long long start_ms, deadline_ms;	/* the whole transfer (-m) */
 static struct out out = { .o_fd = STDOUT_FILENO, .o_mode = OUT_STDOUT };
 static const char *outname = "stdout";
-static char alrmmsg[512];		/* written when a blocking call times out */
+static char alrmmsg[512];		/* written when a blocking call ends */
 static size_t alrmlen;
 
 static struct {
@@ -106,7 +106,8 @@ usage(int status)
 		    "308)" },
 		{ "-m, --max-time SECONDS", "give up after SECONDS in all "
 		    "(0: never)" },
-		{ "-o, --output FILE", "write the body to FILE, not to stdout" },
+		{ "-o, --output FILE", "write the body to FILE, not to "
+		    "stdout" },
 		{ "-s, --silent", "no progress bar; only errors are shown" },
 		{ "-v, --verbose", "show the request and response headers" },
 		{ "--connect-timeout SECONDS", "give up connecting after "

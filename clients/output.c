@@ -55,7 +55,8 @@ follow(struct out *o, const char *file, struct stat *st)
 		}
 		link[n] = '\0';
 		/* A relative target is relative to the link's directory. */
-		if (link[0] != '/' && (slash = strrchr(o->o_path, '/')) != NULL) {
+		slash = strrchr(o->o_path, '/');
+		if (link[0] != '/' && slash != NULL) {
 			slash[1] = '\0';
 			r = snprintf(o->o_path + strlen(o->o_path),
 			    sizeof(o->o_path) - strlen(o->o_path), "%s", link);

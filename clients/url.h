@@ -24,10 +24,10 @@ struct url {
 	int		u_ipv6;			/* host was a [literal] */
 	unsigned	u_port;
 	int		u_portset;		/* the port was written */
-	char		u_user[URL_MAX];	/* "user:pass", still %-encoded */
+	char		u_user[URL_MAX];	/* "user:pass", %-encoded */
 	int		u_hasuser;
-	char		u_target[URL_MAX];	/* path ["?" query], normalised */
-	size_t		u_pathlen;		/* the path's bytes in u_target */
+	char		u_target[URL_MAX];	/* path ["?" query] */
+	size_t		u_pathlen;		/* of the path in u_target */
 	int		u_hasquery;
 };
 
