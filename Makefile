@@ -8,8 +8,13 @@ MANPREFIX = $(PREFIX)/share/man
 LIBEXECDIR = $(PREFIX)/libexec/superd
 
 CC = cc
-CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION=\"$(VERSION)\"
-CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -O2 -g $(WERROR)
+# Hardened by default: a stack canary in every function with a local
+# array, and glibc's checked string and memory calls (which need -O1 at
+# least; -U first so that a compiler that defines it does not warn).
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION=\"$(VERSION)\" \
+    -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -O2 -g -fstack-protector-strong \
+    $(WERROR)
 LDFLAGS =
 LDLIBS =
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -130,8 +135,9 @@ bench-handlers: handlers/echo
 
 # --- httpget --------------------------------------------------------------
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
-    clients/request.o
-HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h
+    clients/request.o clients/output.o
+HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
+    clients/output.h
 FUZZFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined
 FUZZDIR = .cache/fuzz
@@ -147,30 +153,38 @@ clients/http.o: clients/http.c clients/http.h clients/fail.h
 clients/request.o: clients/request.c clients/request.h clients/url.h \
     clients/fail.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ clients/request.c
+clients/output.o: clients/output.c clients/output.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ clients/output.c
 clients/fuzz-url: clients/fuzz_url.c clients/url.c clients/url.h clients/fail.h
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_url.c clients/url.c
 clients/fuzz-resp: clients/fuzz_resp.c clients/http.c clients/http.h \
     clients/fail.h
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_resp.c \
 	    clients/http.c
+clients/fuzz-redir: clients/fuzz_redir.c clients/http.c clients/request.c \
+    clients/url.c $(HTTPGET_HDR)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_redir.c \
+	    clients/http.c clients/request.c clients/url.c
 
 # Each target runs FUZZTIME seconds; the corpora live in $(FUZZDIR), seeded
-# from the tests' canned responses and a few URLs; a crash fails the make.
-fuzz-httpget: clients/fuzz-url clients/fuzz-resp
-	mkdir -p $(FUZZDIR)/url $(FUZZDIR)/resp
+# from tests/fuzz/TARGET/ (which keeps every input a run found, as a
+# regression) and, for the responses, the tests' canned ones; a crash
+# fails the make.
+fuzz-httpget: clients/fuzz-url clients/fuzz-resp clients/fuzz-redir
+	mkdir -p $(FUZZDIR)/url $(FUZZDIR)/resp $(FUZZDIR)/redir
 	for f in tests/helpers/canned/*.txt; do \
 	    b=$${f##*/}; \
 	    tests/helpers/rawhttp --decode $$f >$(FUZZDIR)/resp/seed-$${b%.txt} \
 	    || exit 1; \
 	done
-	printf 'http://[::1%%25lo]:8080/a/../b?q#f' >$(FUZZDIR)/url/seed-1
-	printf 'user:p%%40ss@host.example:65535/x\n../../y?z' \
-	    >$(FUZZDIR)/url/seed-2
-	printf 'HTTP://127.0.0.1:80\n//other:81/p' >$(FUZZDIR)/url/seed-3
+	cp tests/fuzz/url/* $(FUZZDIR)/url/
+	cp tests/fuzz/redir/* $(FUZZDIR)/redir/
 	clients/fuzz-url -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/url- $(FUZZDIR)/url
 	clients/fuzz-resp -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/resp- $(FUZZDIR)/resp
+	clients/fuzz-redir -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/redir- $(FUZZDIR)/redir
 # --- end httpget ----------------------------------------------------------
 
 # --- access ---

@@ -20,7 +20,8 @@ enum fail {
 	HG_TIMEOUT = 28,
 	HG_REDIRS = 47,		/* too many redirects */
 	HG_EMPTY = 52,		/* closed before a byte of response */
-	HG_RECV = 56		/* reset or receive error */
+	HG_RECV = 56,		/* reset or receive error */
+	HG_DECODE = 61		/* a transfer coding httpget cannot decode */
 };
 
 #endif

@@ -3,8 +3,8 @@
  * byte picks HEAD or GET and how the rest is cut into pieces, so split
  * lines, CRLFs and chunk sizes are exercised as a slow network would;
  * the rest is fed as httpget feeds it.  Checks that body bytes stay
- * inside the input, that a Content-Length body never overruns, and that
- * every failure has a cause.
+ * inside the input, that a Content-Length body never overruns, that the
+ * header limits hold, and that every failure has a cause.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,9 +51,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    ev == RESP_FAIL)
 				break;
 			if (ev == RESP_HEADERS && (rp.rp_hdrlen > RESP_HDRMAX ||
+			    rp.rp_hdrsum + rp.rp_hdrlen > RESP_HDRMAX ||
 			    rp.rp_status < 100 || rp.rp_status > 999 ||
-			    (rp.rp_hasloc && rp.rp_loc + rp.rp_loclen >
-			    rp.rp_hdrlen)))
+			    rp.rp_ninterim > RESP_INTERIMMAX ||
+			    strlen(rp.rp_loc) >= sizeof(rp.rp_loc) ||
+			    (!rp.rp_hasloc && rp.rp_loc[0] != '\0')))
 				abort();
 		}
 		if (ev == RESP_DONE || ev == RESP_FAIL)

@@ -1,9 +1,9 @@
 /*
  * http.h: httpget's response reader, a push parser (RFC 9112) that can be
  * fed any bytes in pieces of any size: status line and headers into one
- * bounded buffer, 1xx skipped, then the body by Content-Length, chunked
- * coding (extensions and trailers) or until close.  It never reads a
- * socket, so the fuzzer drives it as httpget does.
+ * bounded buffer, 1xx skipped (a bounded number of them), then the body
+ * by Content-Length, chunked coding (extensions and trailers) or until
+ * close.  It never reads a socket, so the fuzzer drives it as httpget does.
  */
 #ifndef HTTP_H
 #define HTTP_H
@@ -12,12 +12,19 @@
 
 #include "fail.h"
 
-#define RESP_HDRMAX	65536	/* one header block, or the trailers */
+/*
+ * The header blocks of one response together (the interim ones too, as
+ * curl counts them), any one line of them as long: curl takes 300 KiB
+ * and lines of 100 KiB.  The trailers have a block of their own.
+ */
+#define RESP_HDRMAX	(300 * 1024)
+#define RESP_INTERIMMAX	1000	/* 1xx responses before the final one */
 #define RESP_LINEMAX	4096	/* one chunk-size line with its extensions */
 
 enum resp_ev {
 	RESP_MORE,		/* all input used; feed more, or resp_eof() */
-	RESP_HEADERS,		/* a header block is in rp_hdr (1xx too) */
+	RESP_HEADERS,		/* a header block is in rp_hdr (1xx too); a
+				 * failure found in it comes at the next call */
 	RESP_BODY,		/* body bytes at *data */
 	RESP_TRAILERS,		/* the trailer lines are in rp_hdr */
 	RESP_DONE,		/* the response is complete */
@@ -28,15 +35,24 @@ struct resp {
 	int		rp_state;
 	int		rp_nobody;	/* a HEAD request: no body, whatever */
 	int		rp_status;	/* of the block in rp_hdr */
-	char		rp_hdr[RESP_HDRMAX];
+	int		rp_minor;	/* HTTP/1.x */
+	char		rp_hdr[RESP_HDRMAX];	/* the block as received */
 	size_t		rp_hdrlen;
+	size_t		rp_hdrsum;	/* of the interim blocks before it */
+	int		rp_ninterim;
 	size_t		rp_line;	/* start of the current line in rp_hdr */
 	size_t		rp_reason;	/* reason phrase: offset in rp_hdr */
 	size_t		rp_reasonlen;
-	size_t		rp_loc;		/* Location value: offset in rp_hdr */
-	size_t		rp_loclen;
+	size_t		rp_name;	/* the field being read: its name, */
+	size_t		rp_namelen;	/* 0 when none, */
+	char		rp_val[RESP_HDRMAX];	/* its value, folds joined */
+	size_t		rp_vallen;
+	char		rp_loc[RESP_HDRMAX];	/* the first Location value */
 	int		rp_hasloc;
-	int		rp_chunked;
+	int		rp_nte;		/* transfer codings, */
+	int		rp_nchunked;	/* how many of them chunked, */
+	char		rp_tebad[40];	/* the first other one, or "" */
+	int		rp_chunked;	/* the body is chunked */
 	int		rp_hasclen;
 	unsigned long long rp_clen;	/* Content-Length */
 	unsigned long long rp_left;	/* of the body or of the chunk */

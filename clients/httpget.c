@@ -1,8 +1,8 @@
 /*
  * httpget: fetches one http:// URL the way curl users expect (SPEC section
  * 3): every resolved address tried in turn, one GET or HEAD with
- * Connection: close, the response through http.c's reader, the body to
- * stdout or to a file by way of a temporary one renamed at the end.
+ * Connection: close, the response through http.c's reader, redirects
+ * through request.c, the body to stdout or to output.c's -o FILE.
  * Every failure is one line naming the host and exits with curl's number.
  */
 #include <sys/types.h>
@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,7 @@
 
 #include "fail.h"
 #include "http.h"
+#include "output.h"
 #include "request.h"
 #include "url.h"
 
@@ -39,7 +42,6 @@
 #ifndef RBUFSZ
 #define RBUFSZ		(1024 * 1024)	/* one read(2): fewer calls, faster */
 #endif
-#define MAXHDRS		64		/* -H options */
 #define BAR_MS		200		/* progress bar refresh */
 
 /* The default cause of each failure; callers may say something sharper. */
@@ -56,22 +58,22 @@ static const char *const failmsg[] = {
 	[HG_TIMEOUT] = "timed out",
 	[HG_REDIRS] = "too many redirects",
 	[HG_EMPTY] = "empty reply from server",
-	[HG_RECV] = "receive error"
+	[HG_RECV] = "receive error",
+	[HG_DECODE] = "unsupported transfer coding"
 };
 
 static int iflag, Iflag, sflag, vflag, Lflag, family = AF_UNSPEC;
 static const char *oflag;
-static const char *hflags[MAXHDRS];
+static const char **hflags;		/* -H, as many as argv holds */
 static int nhflags;
 static long long mflag_ms, ctimeout_ms = 30000;	/* 0: no limit */
 static const char *mflag_str = "0", *ctimeout_str = "30";
 static long maxredirs = 10;
 
 static long long start_ms, deadline_ms;	/* the whole transfer (-m) */
-static int outfd = STDOUT_FILENO;
+static struct out out = { .o_fd = STDOUT_FILENO, .o_mode = OUT_STDOUT };
 static const char *outname = "stdout";
-static char tmppath[PATH_MAX];		/* -o FILE's temporary, until renamed */
-static char alrmmsg[512];		/* written when name lookup times out */
+static char alrmmsg[512];		/* written when a blocking call ends */
 static size_t alrmlen;
 
 static struct {
@@ -86,14 +88,47 @@ static char rbuf[RBUFSZ];
 static char req[REQ_MAX];
 static size_t reqlen;
 static struct resp rp;
-static struct url urls[2];
+static struct url urls[3];		/* the first, then two in turn */
+static int trusted = 1;			/* still at the first URL's origin */
 
+/* The usage line; with --help (STATUS 0) then a line for each option. */
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: httpget [-iIsvL46] "
-	    "[-o FILE] [-H 'Name: value']... [-m SECONDS] "
-	    "[--connect-timeout SECONDS] [--max-redirs N] URL\n");
+	static const char *const opts[][2] = {
+		{ "-4, --ipv4", "use IPv4 addresses only" },
+		{ "-6, --ipv6", "use IPv6 addresses only" },
+		{ "-H, --header 'Name: value'", "add a header or replace ours; "
+		    "'Name:' drops it" },
+		{ "-I, --head", "send HEAD and print the response headers" },
+		{ "-i, --include", "print the status lines and headers too" },
+		{ "-L, --location", "follow redirects (301, 302, 303, 307, "
+		    "308)" },
+		{ "-m, --max-time SECONDS", "give up after SECONDS in all "
+		    "(0: never)" },
+		{ "-o, --output FILE", "write the body to FILE, not to "
+		    "stdout" },
+		{ "-s, --silent", "no progress bar; only errors are shown" },
+		{ "-v, --verbose", "show the request and response headers" },
+		{ "--connect-timeout SECONDS", "give up connecting after "
+		    "SECONDS (30)" },
+		{ "--max-redirs N", "follow at most N redirects (10; -1: "
+		    "no limit)" },
+		{ "-h, --help", "print this help and exit" },
+		{ "-V, --version", "print the version and exit" }
+	};
+	FILE *f = status ? stderr : stdout;
+	char name[40];
+	size_t i;
+
+	fprintf(f, "usage: httpget [-iIsvL46] [-o FILE] [-H 'Name: value']... "
+	    "[-m SECONDS] [--connect-timeout SECONDS] [--max-redirs N] "
+	    "URL\n");
+	for (i = 0; status == 0 && i < sizeof(opts) / sizeof(opts[0]); i++) {
+		(void)snprintf(name, sizeof(name), "%s%s",
+		    opts[i][0][1] == '-' ? "    " : "", opts[i][0]);
+		fprintf(f, "  %-30s %s\n", name, opts[i][1]);
+	}
 	exit(status);
 }
 
@@ -107,18 +142,31 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Copies LEN bytes of untrusted S into DST, non-printables as '?'. */
+/*
+ * Copies LEN bytes of S into DST of size N for a message, cut with "..."
+ * when longer: a server's text with non-printables as '?'; when TYPED,
+ * text the user typed, shown as typed but for control bytes.
+ */
 static const char *
-safe(char *dst, size_t n, const char *s, size_t len)
+shown(char *dst, size_t n, const char *s, size_t len, int typed)
 {
+	unsigned char c;
 	size_t i;
 
-	for (i = 0; i < len && i + 1 < n; i++)
-		dst[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	for (i = 0; i < len && i + 1 < n; i++) {
+		c = (unsigned char)s[i];
+		dst[i] = isprint(c) || (typed && c >= 0x80) ? s[i] : '?';
+	}
 	dst[i] = '\0';
 	if (len >= n && n > 4)
 		(void)strcpy(dst + n - 4, "...");
 	return dst;
+}
+
+static const char *
+safe(char *dst, size_t n, const char *s, size_t len)
+{
+	return shown(dst, n, s, len, 0);
 }
 
 /* strerror(E) with a lower-case first letter, as the SPEC writes causes. */
@@ -132,21 +180,30 @@ cause(int e)
 	return buf;
 }
 
+/*
+ * Writes the N bytes at P to stderr, where a failure has nowhere to be
+ * reported; async-signal-safe.
+ */
+static void
+tostderr(const char *p, size_t n)
+{
+	if (write(STDERR_FILENO, p, n) == -1)
+		return;
+}
+
 /* Ends the progress bar's line, so that what follows starts a new one. */
 static void
 bar_end(void)
 {
 	if (bar.b_shown)
-		(void)write(STDERR_FILENO, "\n", 1);
+		tostderr("\n", 1);
 	bar.b_shown = 0;
 }
 
 static void
 cleanup(void)
 {
-	if (tmppath[0] != '\0')
-		(void)unlink(tmppath);
-	tmppath[0] = '\0';
+	out_discard(&out);
 	bar_end();
 }
 
@@ -175,21 +232,56 @@ die(enum fail f, const char *label, const char *fmt, ...)
 static void
 onsignal(int sig)
 {
-	if (tmppath[0] != '\0')
-		(void)unlink(tmppath);
+	out_discard(&out);
 	(void)signal(sig, SIG_DFL);
 	(void)raise(sig);
 }
 
-/* Name lookup has no timeout of its own: SIGALRM ends it. */
+/* Name lookup and a FIFO's open have no timeout of their own: SIGALRM
+ * ends them. */
 static void
 onalarm(int sig)
 {
 	(void)sig;
-	if (tmppath[0] != '\0')
-		(void)unlink(tmppath);
-	(void)write(STDERR_FILENO, alrmmsg, alrmlen);
+	out_discard(&out);
+	tostderr(alrmmsg, alrmlen);
 	_exit(HG_TIMEOUT);
+}
+
+/*
+ * Arms SIGALRM for DEADLINE (ms, 0: none); when it comes, "httpget: "
+ * WHAT is written and httpget exits 28.
+ */
+static void
+alarm_at(long long deadline, const char *label, const char *what)
+{
+	struct itimerval it;
+	long long left;
+	int n;
+
+	if (deadline == 0)
+		return;
+	n = snprintf(alrmmsg, sizeof(alrmmsg), "httpget: %s: %s\n", label,
+	    what);
+	alrmlen = n < 0 ? 0 : (size_t)n >= sizeof(alrmmsg) ?
+	    sizeof(alrmmsg) - 1 : (size_t)n;
+	memset(&it, 0, sizeof(it));
+	left = deadline - now_ms();
+	it.it_value.tv_sec = left > 0 ? left / 1000 : 0;
+	it.it_value.tv_usec = left > 0 ? left % 1000 * 1000 : 1;
+	if (signal(SIGALRM, onalarm) == SIG_ERR ||
+	    setitimer(ITIMER_REAL, &it, NULL) == -1)
+		die(HG_TIMEOUT, label, "setitimer: %s", cause(errno));
+}
+
+static void
+alarm_off(const char *label)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	if (setitimer(ITIMER_REAL, &it, NULL) == -1)
+		die(HG_TIMEOUT, label, "setitimer: %s", cause(errno));
 }
 
 /*
@@ -324,12 +416,12 @@ out_write(const char *p, size_t n, const char *label)
 	ssize_t w;
 
 	while (n > 0) {
-		w = write(outfd, p, n);
+		w = write(out.o_fd, p, n);
 		if (w > 0) {
 			p += w;
 			n -= (size_t)w;
 		} else if (w == -1 && errno == EAGAIN)
-			(void)waitfd(outfd, POLLOUT, 0);
+			(void)waitfd(out.o_fd, POLLOUT, 0);
 		else if (w == -1 && errno == EPIPE) {
 			cleanup();
 			exit(HG_WRITE);
@@ -376,9 +468,10 @@ static int
 connect_to(const char *host, unsigned port, const char *label)
 {
 	struct addrinfo hints, *res, *ai;
-	struct itimerval it;
+	char name[URL_HOSTMAX], *zone, *end;
 	char portstr[8], addr[INET6_ADDRSTRLEN], sv[8];
 	long long deadline = 0, share;
+	unsigned long scope = 0;
 	int fd, gai, e = ECONNREFUSED, left, timedout = 0;
 	socklen_t len;
 
@@ -392,25 +485,26 @@ connect_to(const char *host, unsigned port, const char *label)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	(void)snprintf(portstr, sizeof(portstr), "%u", port);
-	memset(&it, 0, sizeof(it));
-	if (deadline > 0) {
-		alrmlen = (size_t)snprintf(alrmmsg, sizeof(alrmmsg),
-		    "httpget: %s: timed out looking up the name\n", host);
-		if (alrmlen >= sizeof(alrmmsg))
-			alrmlen = sizeof(alrmmsg) - 1;
-		share = deadline - now_ms();
-		it.it_value.tv_sec = share > 0 ? share / 1000 : 0;
-		it.it_value.tv_usec = share > 0 ? share % 1000 * 1000 : 1;
-		if (signal(SIGALRM, onalarm) == SIG_ERR ||
-		    setitimer(ITIMER_REAL, &it, NULL) == -1)
-			die(HG_CONNECT, label, "setitimer: %s", cause(errno));
+	/*
+	 * An IPv6 zone ("fe80::1%eth0") is set on the address here: glibc's
+	 * getaddrinfo takes one on link-local addresses only, curl on any.
+	 */
+	(void)snprintf(name, sizeof(name), "%s", host);
+	if ((zone = strchr(name, '%')) != NULL) {
+		*zone++ = '\0';
+		if ((scope = if_nametoindex(zone)) == 0) {
+			scope = strtoul(zone, &end, 10);
+			if (!isdigit((unsigned char)*zone) || *end != '\0' ||
+			    scope == 0 || (uint32_t)scope != scope)
+				die(HG_RESOLVE, host, "no network interface "
+				    "'%s'", zone);
+		}
+		hints.ai_flags |= AI_NUMERICHOST;
 	}
-	gai = getaddrinfo(host, portstr, &hints, &res);
-	if (deadline > 0) {
-		memset(&it, 0, sizeof(it));
-		if (setitimer(ITIMER_REAL, &it, NULL) == -1)
-			die(HG_CONNECT, label, "setitimer: %s", cause(errno));
-	}
+	alarm_at(deadline, host, "timed out looking up the name");
+	gai = getaddrinfo(name, portstr, &hints, &res);
+	if (deadline > 0)
+		alarm_off(label);
 	if (gai == EAI_NONAME
 #ifdef EAI_NODATA
 	    || gai == EAI_NODATA
@@ -423,6 +517,9 @@ connect_to(const char *host, unsigned port, const char *label)
 	for (left = 0, ai = res; ai != NULL; ai = ai->ai_next)
 		left++;
 	for (ai = res; ai != NULL; ai = ai->ai_next, left--) {
+		if (scope != 0 && ai->ai_family == AF_INET6)
+			((struct sockaddr_in6 *)(void *)ai->ai_addr)->
+			    sin6_scope_id = (uint32_t)scope;
 		if (vflag && getnameinfo(ai->ai_addr, ai->ai_addrlen, addr,
 		    sizeof(addr), sv, sizeof(sv), NI_NUMERICHOST |
 		    NI_NUMERICSERV) == 0)
@@ -508,7 +605,7 @@ static int
 fetch(const struct url *u, struct url *next, long redirs)
 {
 	static struct url px;
-	char label[URL_HOSTMAX + 16], why[128], loc[URL_MAX];
+	char label[URL_HOSTMAX + 16], why[128], msg[128];
 	const char *data, *p, *e;
 	const struct url *peer;
 	size_t n, used, dlen;
@@ -526,7 +623,7 @@ fetch(const struct url *u, struct url *next, long redirs)
 		(void)snprintf(label + strlen(label),
 		    sizeof(label) - strlen(label), ":80");
 	if ((r = req_format(req, sizeof(req), u, proxied, Iflag, hflags,
-	    nhflags)) == -1)
+	    nhflags, trusted)) == -1)
 		die(HG_USAGE, label, "request over %d bytes", REQ_MAX);
 	reqlen = (size_t)r;
 	fd = connect_to(peer->u_host, peer->u_port, label);
@@ -572,8 +669,10 @@ fetch(const struct url *u, struct url *next, long redirs)
 				final = rp.rp_status;
 				(void)safe(why, sizeof(why), rp.rp_hdr +
 				    rp.rp_reason, rp.rp_reasonlen);
+				/* An empty Location is no target: the 3xx
+				 * is the result. */
 				if (Lflag && isredirect(final) &&
-				    rp.rp_hasloc)
+				    rp.rp_loc[0] != '\0')
 					goto redirect;
 				bar.b_total = rp.rp_hasclen &&
 				    !rp.rp_chunked ? rp.rp_clen : 0;
@@ -607,17 +706,17 @@ fetch(const struct url *u, struct url *next, long redirs)
 
 redirect:
 	(void)close(fd);
-	memcpy(loc, rp.rp_hdr + rp.rp_loc, rp.rp_loclen);
-	loc[rp.rp_loclen] = '\0';
 	if (maxredirs >= 0 && redirs >= maxredirs)
 		die(HG_REDIRS, label, "too many redirects (%ld followed)",
 		    redirs);
-	if ((f = url_resolve(next, u, loc, &e)) != HG_OK)
-		die(f, label, "redirect to '%s': %s",
-		    safe(why, 64, loc, rp.rp_loclen), e);
+	if ((f = req_redirect(next, u, &urls[0], rp.rp_loc, &trusted,
+	    &e)) != HG_OK)
+		die(f, label, "redirect to '%s': %s", safe(why, 64, rp.rp_loc,
+		    strlen(rp.rp_loc)), safe(msg, sizeof(msg), e, strlen(e)));
 	if (vflag)
-		fprintf(stderr, "* Following the redirect to '%s'\n",
-		    safe(why, sizeof(why), loc, rp.rp_loclen));
+		fprintf(stderr, "* Following the redirect to '%s'%s\n",
+		    safe(why, sizeof(why), rp.rp_loc, strlen(rp.rp_loc)),
+		    trusted ? "" : ", another origin: without credentials");
 	return 1;
 
 done:
@@ -628,37 +727,21 @@ done:
 		bar_draw(1);
 		bar_end();
 	}
-	if (outfd != STDOUT_FILENO) {
-		if (close(outfd) == -1)
-			die(HG_WRITE, label, "writing %s: %s", outname,
-			    cause(errno));
-		if (rename(tmppath, oflag) == -1)
-			die(HG_WRITE, label, "%s: %s", oflag, cause(errno));
-		tmppath[0] = '\0';
-	}
+	if (out_commit(&out) == -1)
+		die(HG_WRITE, label, "writing %s: %s", outname, errno ==
+		    EEXIST ? "no longer a regular file, left as it is" :
+		    cause(errno));
 	if (final >= 400)
 		die(HG_HTTP, label, "server returned %d%s%s", final,
 		    why[0] != '\0' ? " " : "", why);
 	return 0;
 }
 
-/* -o FILE: a temporary file beside FILE, renamed over it at the end. */
+/* -o FILE, through output.c; signals then remove its temporary file. */
 static void
-out_open(void)
+open_output(void)
 {
 	struct sigaction sa;
-	struct stat st;
-	mode_t mode, mask;
-	int r;
-
-	if (strcmp(oflag, "-") == 0)
-		return;
-	outname = oflag;
-	if (stat(oflag, &st) == 0 && S_ISDIR(st.st_mode))
-		die(HG_WRITE, oflag, "is a directory");
-	r = snprintf(tmppath, sizeof(tmppath), "%s.httpget-XXXXXX", oflag);
-	if (r < 0 || (size_t)r >= sizeof(tmppath))
-		die(HG_WRITE, oflag, "file name too long");
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;
@@ -667,16 +750,13 @@ out_open(void)
 	    sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGHUP, &sa, NULL) == -1)
 		die(HG_WRITE, oflag, "sigaction: %s", cause(errno));
-	if ((outfd = mkstemp(tmppath)) == -1) {
-		tmppath[0] = '\0';
+	alarm_at(deadline_ms, oflag, "timed out waiting for a reader");
+	if (out_open(&out, oflag) == -1)
 		die(HG_WRITE, oflag, "%s", cause(errno));
-	}
-	mask = umask(0);
-	(void)umask(mask);
-	mode = stat(oflag, &st) == 0 ? st.st_mode & 07777 : 0666 & ~mask;
-	if (fcntl(outfd, F_SETFD, FD_CLOEXEC) == -1 ||
-	    fchmod(outfd, mode) == -1)
-		die(HG_WRITE, oflag, "%s", cause(errno));
+	if (deadline_ms > 0)
+		alarm_off(oflag);
+	if (out.o_mode != OUT_STDOUT)
+		outname = oflag;
 	bar.b_on = !sflag && !vflag && isatty(STDERR_FILENO);
 	bar.b_start = now_ms();
 }
@@ -701,12 +781,16 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char label[URL_MAX];
+	char label[160];
 	const char *why, *arg;
 	long redirs;
 	enum fail f;
-	int ch, cur = 0;
+	int ch, cur, next;
 
+	if ((hflags = calloc((size_t)argc, sizeof(*hflags))) == NULL) {
+		fprintf(stderr, "httpget: %s\n", cause(errno));
+		exit(HG_USAGE);
+	}
 	while ((ch = getopt_long(argc, argv, "iIsvL46o:H:m:hV", longopts,
 	    NULL)) != -1)
 		switch (ch) {
@@ -735,11 +819,6 @@ main(int argc, char *argv[])
 			oflag = optarg;
 			break;
 		case 'H':
-			if (nhflags == MAXHDRS) {
-				fprintf(stderr, "httpget: more than %d -H\n",
-				    MAXHDRS);
-				exit(HG_USAGE);
-			}
 			if (!req_header_ok(optarg)) {
 				fprintf(stderr, "httpget: -H '%.40s': not a "
 				    "'Name: value' header\n", optarg);
@@ -772,16 +851,21 @@ main(int argc, char *argv[])
 	arg = argv[optind];
 
 	if ((f = url_parse(&urls[0], arg, &why)) != HG_OK)
-		die(f, safe(label, 128, arg, strlen(arg)), "%s", why);
+		die(f, shown(label, 128, arg, strlen(arg), 1), "%s", why);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die(HG_WRITE, "stdout", "signal: %s", cause(errno));
 	start_ms = now_ms();
 	if (mflag_ms > 0)
 		deadline_ms = start_ms + mflag_ms;
 	if (oflag != NULL)
-		out_open();
+		open_output();
 
-	for (redirs = 0; fetch(&urls[cur], &urls[!cur], redirs); redirs++)
-		cur = !cur;
+	/* urls[0] stays the first URL: redirects compare their origin with
+	 * it, and take its credentials while it is theirs. */
+	for (cur = 0, next = 1, redirs = 0; fetch(&urls[cur], &urls[next],
+	    redirs); redirs++) {
+		cur = next;
+		next = cur == 1 ? 2 : 1;
+	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
- * request.c: formats httpget's one request into a fixed buffer and picks
- * the proxy it goes through.  Nothing here does I/O or exits, so tests and
- * fuzzers can drive it alone; httpget.c reports what fails.
+ * request.c: formats httpget's request into a fixed buffer, decides what
+ * follows a redirect, and picks the proxy it goes through.  Nothing here
+ * does I/O or exits, so tests and fuzzers can drive it alone; httpget.c
+ * reports what fails.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -48,39 +49,6 @@ unhex(int c)
 	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
 }
 
-/* Basic credentials of RFC 7617 from the URL's %-encoded "user:pass". */
-static void
-basic(char *dst, size_t n, const char *userinfo)
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned char raw[URL_USERMAX];
-	size_t len = 0, i, o = 0;
-	unsigned v;
-	const char *p;
-
-	for (p = userinfo; *p != '\0' && len < sizeof(raw); p++)
-		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
-		    isxdigit((unsigned char)p[2])) {
-			raw[len++] = (unsigned char)(unhex((unsigned char)p[1])
-			    * 16 + unhex((unsigned char)p[2]));
-			p += 2;
-		} else
-			raw[len++] = (unsigned char)*p;
-	for (i = 0; i < len && o + 5 < n; i += 3) {
-		v = (unsigned)raw[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned)raw[i + 1] << 8;
-		if (i + 2 < len)
-			v |= raw[i + 2];
-		dst[o++] = b64[v >> 18 & 63];
-		dst[o++] = b64[v >> 12 & 63];
-		dst[o++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
-		dst[o++] = i + 2 < len ? b64[v & 63] : '=';
-	}
-	dst[o] = '\0';
-}
-
 struct buf {
 	char	*b_p;
 	size_t	 b_len, b_size;
@@ -104,58 +72,138 @@ add(struct buf *b, const char *fmt, ...)
 		b->b_len += (size_t)n;
 }
 
-/* True when one of the -H headers HDRS names NAME. */
+/*
+ * Adds the Basic credentials of RFC 7617 for the URL's %-encoded
+ * "user:pass", decoded and base64-encoded straight into B.
+ */
+static void
+addbasic(struct buf *b, const char *userinfo)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = userinfo;
+	unsigned v;
+	int k;
+
+	add(b, "Authorization: Basic ");
+	while (*p != '\0' && !b->b_full) {
+		for (v = 0, k = 0; k < 3 && *p != '\0'; k++, p++)
+			if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
+			    isxdigit((unsigned char)p[2])) {
+				v = v << 8 | (unsigned)(unhex((unsigned char)
+				    p[1]) * 16 + unhex((unsigned char)p[2]));
+				p += 2;
+			} else
+				v = v << 8 | (unsigned char)*p;
+		v <<= 8 * (3 - k);
+		add(b, "%c%c%c%c", b64[v >> 18 & 63], b64[v >> 12 & 63],
+		    k > 1 ? b64[v >> 6 & 63] : '=', k > 2 ? b64[v & 63] : '=');
+	}
+	add(b, "\r\n");
+}
+
+/* The length of H's name, up to its ':' or ';'. */
+static size_t
+namelen(const char *h)
+{
+	return strcspn(h, ":;");
+}
+
 static int
-overridden(const char *name, const char *const *hdrs, int nhdrs)
+isname(const char *h, const char *name)
 {
 	size_t n = strlen(name);
+
+	return namelen(h) == n && strncasecmp(h, name, n) == 0;
+}
+
+/* True when the -H header H carries credentials or identity. */
+static int
+secret(const char *h)
+{
+	return isname(h, "Authorization") || isname(h, "Cookie") ||
+	    isname(h, "Proxy-Authorization") || isname(h, "Host");
+}
+
+/* The first of the NHDRS headers HDRS named NAME that goes out, or NULL. */
+static const char *
+given(const char *name, const char *const *hdrs, int nhdrs, int trusted)
+{
 	int i;
 
 	for (i = 0; i < nhdrs; i++)
-		if (strncasecmp(hdrs[i], name, n) == 0 &&
-		    (hdrs[i][n] == ':' || hdrs[i][n] == ';'))
-			return 1;
-	return 0;
+		if (isname(hdrs[i], name) && (trusted || !secret(hdrs[i])))
+			return hdrs[i];
+	return NULL;
+}
+
+/* Adds the -H header H: "Name: value" as it is, "Name;" empty, "Name:"
+ * nothing (it only removes one of ours). */
+static void
+addgiven(struct buf *b, const char *h)
+{
+	const char *p = h + namelen(h);
+
+	if (*p == ';')
+		add(b, "%.*s:\r\n", (int)(p - h), h);
+	else if (p[1 + strspn(p + 1, " \t")] != '\0')
+		add(b, "%s\r\n", h);
 }
 
 int
 req_format(char *buf, size_t n, const struct url *u, int proxied, int head,
-    const char *const *hdrs, int nhdrs)
+    const char *const *hdrs, int nhdrs, int trusted)
 {
 	static const char *const names[] = {
-		"Host", "Authorization", "User-Agent", "Accept", "Connection"
+		"User-Agent", "Accept", "Connection"
 	};
-	char auth[URL_HOSTMAX + 8], cred[URL_USERMAX * 2];
-	const char *vals[5], *p;
+	const char *vals[] = { ("httpget/" VERSION), "*/*", "close" };
+	char auth[URL_HOSTMAX + 8];
+	const char *host;
 	struct buf b = { buf, 0, n, 0 };
 	size_t i;
 	int j;
 
 	if (url_authority(u, 0, auth, sizeof(auth)) == -1)
 		return -1;
-	add(&b, "%s %s%s%s%s%s HTTP/1.1\r\n", head ? "HEAD" : "GET",
-	    proxied ? "http://" : "", proxied ? auth : "", u->u_path,
-	    u->u_hasquery ? "?" : "", u->u_query);
-	basic(cred, sizeof(cred), u->u_user);
-	vals[0] = auth;
-	vals[1] = u->u_hasuser ? cred : NULL;
-	vals[2] = "httpget/" VERSION;
-	vals[3] = "*/*";
-	vals[4] = "close";
-	for (i = 0; i < 5; i++)
-		if (vals[i] != NULL && !overridden(names[i], hdrs, nhdrs))
-			add(&b, "%s: %s%s\r\n", names[i],
-			    i == 1 ? "Basic " : "", vals[i]);
-	for (j = 0; j < nhdrs; j++) {
-		if ((p = strpbrk(hdrs[j], ":;")) == NULL)
-			continue;
-		if (*p == ';')
-			add(&b, "%.*s:\r\n", (int)(p - hdrs[j]), hdrs[j]);
-		else if (p[1 + strspn(p + 1, " \t")] != '\0')
-			add(&b, "%s\r\n", hdrs[j]);
-	}
+	add(&b, "%s %s%s%s HTTP/1.1\r\n", head ? "HEAD" : "GET",
+	    proxied ? "http://" : "", proxied ? auth : "", u->u_target);
+	/* Host first (RFC 9112 section 3.2); of several -H Host, the first. */
+	if ((host = given("Host", hdrs, nhdrs, trusted)) != NULL)
+		addgiven(&b, host);
+	else
+		add(&b, "Host: %s\r\n", auth);
+	if (u->u_hasuser && !given("Authorization", hdrs, nhdrs, trusted))
+		addbasic(&b, u->u_user);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!given(names[i], hdrs, nhdrs, trusted))
+			add(&b, "%s: %s\r\n", names[i], vals[i]);
+	for (j = 0; j < nhdrs; j++)
+		if (!isname(hdrs[j], "Host") && (trusted || !secret(hdrs[j])))
+			addgiven(&b, hdrs[j]);
 	add(&b, "\r\n");
 	return b.b_full ? -1 : (int)b.b_len;
+}
+
+enum fail
+req_redirect(struct url *next, const struct url *cur,
+    const struct url *first, const char *loc, int *trusted,
+    const char **why)
+{
+	enum fail f;
+
+	if ((f = url_resolve(next, cur, loc, why)) != HG_OK)
+		return f;
+	if (!url_sameorigin(next, first))
+		*trusted = 0;
+	if (!*trusted) {
+		next->u_hasuser = 0;
+		next->u_user[0] = '\0';
+	} else if (!next->u_hasuser && first->u_hasuser) {
+		(void)strcpy(next->u_user, first->u_user);
+		next->u_hasuser = 1;
+	}
+	return HG_OK;
 }
 
 /* True when ADDR/BITS (IPv4 or IPv6) holds the literal HOST. */

@@ -1,8 +1,10 @@
 /*
  * url.c: parses httpget's URL into a struct url of fixed buffers, and
  * resolves a redirect's Location against it.  Junk is rejected before
- * anything is looked up: control bytes and spaces first, then the scheme,
- * the host (a name, an IPv4 literal or a bracketed IPv6 one), the port.
+ * anything is looked up: control bytes first, then the scheme, the host
+ * (a name, an IPv4 literal or a bracketed IPv6 one), the port.  The path
+ * and query are normalised as curl does: spaces and non-ASCII bytes
+ * %-encoded, dot segments removed (RFC 3986 section 5.2.4).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -14,7 +16,8 @@
 
 #include "url.h"
 
-static char whybuf[80];
+static char whybuf[384];
+static char scratch[URL_MAX];	/* a path before its dot segments go */
 
 static int
 isschemech(int c)
@@ -55,6 +58,15 @@ copy(char *dst, size_t dstsz, const char *s, size_t n)
 	return 0;
 }
 
+static enum fail
+toolong(const char **why)
+{
+	(void)snprintf(whybuf, sizeof(whybuf), "URL over %d bytes",
+	    URL_MAX - 1);
+	*why = whybuf;
+	return HG_URL;
+}
+
 /* Parses the decimal port in [P, END): 1-65535, nothing else [curl]. */
 static enum fail
 port_parse(const char *p, const char *end, unsigned *port, const char **why)
@@ -91,154 +103,65 @@ ipv6_parse(struct url *u, const char *h, const char *end, const char **why)
 {
 	char addr[64];
 	struct in6_addr a6;
-	const char *pct, *z;
+	const char *pct, *z, *p;
+	int r;
 
 	pct = memchr(h, '%', end - h);
 	if (copy(addr, sizeof(addr), h, (pct ? pct : end) - h) == -1)
 		goto bad;
 	if (inet_pton(AF_INET6, addr, &a6) != 1)
 		goto bad;
-	if (pct != NULL) {
-		z = pct + 1;
-		if (end - z > 2 && z[0] == '2' && z[1] == '5')
-			z += 2;
-		if (z == end)
-			goto bad;
-		for (; z < end; z++)
-			if (!ishostch((unsigned char)*z))
-				goto bad;
-		z = pct + 1;
-		if (end - z > 2 && z[0] == '2' && z[1] == '5')
-			z += 2;
-		(void)snprintf(u->u_host, sizeof(u->u_host), "%s%%%.*s", addr,
-		    (int)(end - z), z);
-	} else
-		(void)snprintf(u->u_host, sizeof(u->u_host), "%s", addr);
 	u->u_ipv6 = 1;
+	if (pct == NULL) {
+		(void)strcpy(u->u_host, addr);
+		return HG_OK;
+	}
+	z = pct + 1;
+	if (end - z > 2 && z[0] == '2' && z[1] == '5')
+		z += 2;
+	if (z == end)
+		goto bad;
+	for (p = z; p < end; p++)	/* RFC 6874: unreserved bytes */
+		if (!ishostch((unsigned char)*p) && *p != '~')
+			goto bad;
+	r = snprintf(u->u_host, sizeof(u->u_host), "%s%%%.*s", addr,
+	    (int)(end - z), z);
+	if (r < 0 || (size_t)r >= sizeof(u->u_host))
+		goto bad;
 	return HG_OK;
 bad:
 	*why = "bad IPv6 address";
 	return HG_URL;
 }
 
-/* Splits "path?query#frag" at S into U's path and query. */
-static enum fail
-path_parse(struct url *u, const char *s, const char **why)
+/*
+ * Appends the N bytes at S to DST of size DSTSZ, *O of them used, with
+ * spaces and non-ASCII bytes %-encoded as curl does.  Returns 0, or -1
+ * when they don't fit.
+ */
+static int
+encode(char *dst, size_t dstsz, size_t *o, const char *s, size_t n)
 {
-	size_t n;
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+	size_t i;
 
-	n = strcspn(s, "?#");
-	if (n == 0)
-		(void)strcpy(u->u_path, "/");
-	else if (copy(u->u_path, sizeof(u->u_path), s, n) == -1)
-		goto toolong;
-	s += n;
-	if (*s == '?') {
-		s++;
-		n = strcspn(s, "#");
-		if (copy(u->u_query, sizeof(u->u_query), s, n) == -1)
-			goto toolong;
-		u->u_hasquery = 1;
-	}
-	return HG_OK;
-toolong:
-	*why = "URL too long";
-	return HG_URL;
-}
-
-enum fail
-url_parse(struct url *u, const char *s, const char **why)
-{
-	const char *p, *auth, *aend, *at, *h, *hend, *port;
-	size_t n;
-	int bare;
-	enum fail f;
-
-	memset(u, 0, sizeof(*u));
-	u->u_port = 80;
-	if (strlen(s) >= URL_MAX) {
-		*why = "URL too long";
-		return HG_URL;
-	}
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			*why = "space or control character in the URL";
-			return HG_URL;
-		}
-
-	n = schemelen(s);
-	bare = !(n > 0 && strncmp(s + n, "://", 3) == 0);
-	if (!bare) {
-		if (n == 5 && strncasecmp(s, "https", 5) == 0) {
-			*why = "https is not supported (no TLS in httpget)";
-			return HG_PROTO;
-		}
-		if (n != 4 || strncasecmp(s, "http", 4) != 0) {
-			(void)snprintf(whybuf, sizeof(whybuf),
-			    "unsupported protocol '%.*s'", n > 16 ? 16 : (int)n,
-			    s);
-			*why = whybuf;
-			return HG_PROTO;
-		}
-		s += n + 3;
-	}
-
-	auth = s;
-	aend = auth + strcspn(auth, "/?#");
-	at = NULL;
-	for (p = auth; p < aend; p++)
-		if (*p == '@')
-			at = p;
-	h = auth;
-	if (at != NULL) {
-		if (copy(u->u_user, sizeof(u->u_user), auth, at - auth) == -1) {
-			*why = "user name too long";
-			return HG_URL;
-		}
-		u->u_hasuser = 1;
-		h = at + 1;
-	}
-
-	if (*h == '[') {
-		hend = memchr(h, ']', aend - h);
-		if (hend == NULL) {
-			*why = "'[' without ']'";
-			return HG_URL;
-		}
-		if ((f = ipv6_parse(u, h + 1, hend, why)) != HG_OK)
-			return f;
-		port = hend + 1;
-		if (port < aend && *port != ':') {
-			*why = "junk after the IPv6 address";
-			return HG_URL;
-		}
-	} else {
-		hend = memchr(h, ':', aend - h);
-		if (hend == NULL)
-			hend = aend;
-		port = hend;
-		for (p = h; p < hend; p++)
-			if (!ishostch((unsigned char)*p)) {
-				*why = "bad character in the host name";
-				return HG_URL;
-			}
-		if (h == hend && bare && port < aend && at == NULL)
-			(void)strcpy(u->u_host, "localhost");	/* ":8080/x" */
-		else if (h == hend) {
-			*why = "no host name";
-			return HG_URL;
-		} else if (copy(u->u_host, sizeof(u->u_host), h,
-		    hend - h) == -1) {
-			*why = "host name too long";
-			return HG_URL;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == ' ' || c >= 0x80) {
+			if (dstsz - *o < 4)
+				return -1;
+			dst[(*o)++] = '%';
+			dst[(*o)++] = hex[c >> 4];
+			dst[(*o)++] = hex[c & 15];
+		} else {
+			if (dstsz - *o < 2)
+				return -1;
+			dst[(*o)++] = (char)c;
 		}
 	}
-	if (port < aend) {
-		u->u_portset = port + 1 < aend;
-		if ((f = port_parse(port + 1, aend, &u->u_port, why)) != HG_OK)
-			return f;
-	}
-	return path_parse(u, aend, why);
+	dst[*o] = '\0';
+	return 0;
 }
 
 /*
@@ -281,95 +204,215 @@ dotsegs(const char *in, char *out, size_t n)
 }
 
 /*
- * Copies REF into DST of size N with spaces and non-ASCII bytes
- * %-encoded, as browsers and curl do with a sloppy Location.  Returns 0,
- * or -1 on a control byte or when DST is too small.
+ * Sets U's request target: the directory DIR (DIRLEN bytes, already
+ * normalised, "" or ending in '/') and the path PATH (PLEN bytes) with
+ * their dot segments removed, then '?' and the QLEN bytes of QUERY when
+ * QUERY is not NULL.  PATH and QUERY are %-encoded on the way.
  */
-static int
-encode(char *dst, size_t n, const char *ref)
+static enum fail
+target(struct url *u, const char *dir, size_t dirlen, const char *path,
+    size_t plen, const char *query, size_t qlen, const char **why)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-	size_t o = 0;
+	size_t o;
 
-	for (p = (const unsigned char *)ref; *p != '\0'; p++) {
-		if (*p < ' ' || *p == 0x7f)
-			return -1;
-		if (o + 4 > n)
-			return -1;
-		if (*p == ' ' || *p >= 0x80) {
-			dst[o++] = '%';
-			dst[o++] = hex[*p >> 4];
-			dst[o++] = hex[*p & 15];
-		} else
-			dst[o++] = (char)*p;
+	if (copy(scratch, sizeof(scratch), dir, dirlen) == -1)
+		return toolong(why);
+	o = dirlen;
+	if (encode(scratch, sizeof(scratch), &o, path, plen) == -1)
+		return toolong(why);
+	if (dotsegs(o == 0 ? "/" : scratch, u->u_target,
+	    sizeof(u->u_target)) == -1)
+		return toolong(why);
+	u->u_pathlen = strlen(u->u_target);
+	u->u_hasquery = query != NULL;
+	if (query == NULL)
+		return HG_OK;
+	o = u->u_pathlen;
+	if (o + 2 > sizeof(u->u_target))
+		return toolong(why);
+	u->u_target[o++] = '?';
+	if (encode(u->u_target, sizeof(u->u_target), &o, query, qlen) == -1)
+		return toolong(why);
+	return HG_OK;
+}
+
+/* Splits "path?query#frag" at S into U's request target. */
+static enum fail
+path_parse(struct url *u, const char *s, const char **why)
+{
+	size_t n;
+
+	n = strcspn(s, "?#");
+	if (s[n] != '?')
+		return target(u, "", 0, s, n, NULL, 0, why);
+	return target(u, "", 0, s, n, s + n + 1, strcspn(s + n + 1, "#"),
+	    why);
+}
+
+/*
+ * Parses what follows "http://" (or the whole of a bare URL when BARE):
+ * [userinfo@]host[:port][/path][?query][#fragment].
+ */
+static enum fail
+rest_parse(struct url *u, const char *s, int bare, const char **why)
+{
+	const char *p, *aend, *at, *h, *hend, *port;
+	enum fail f;
+	int n;
+
+	u->u_host[0] = u->u_user[0] = '\0';
+	u->u_ipv6 = u->u_portset = u->u_hasuser = 0;
+	u->u_port = 80;
+	aend = s + strcspn(s, "/?#");
+	at = NULL;
+	for (p = s; p < aend; p++)
+		if (*p == '@')
+			at = p;
+	h = s;
+	if (at != NULL) {
+		if (copy(u->u_user, sizeof(u->u_user), s, at - s) == -1)
+			return toolong(why);
+		u->u_hasuser = 1;
+		h = at + 1;
 	}
-	dst[o] = '\0';
-	return 0;
+
+	if (*h == '[') {
+		hend = memchr(h, ']', aend - h);
+		if (hend == NULL) {
+			*why = "'[' without ']'";
+			return HG_URL;
+		}
+		if ((f = ipv6_parse(u, h + 1, hend, why)) != HG_OK)
+			return f;
+		port = hend + 1;
+		if (port < aend && *port != ':') {
+			*why = "junk after the IPv6 address";
+			return HG_URL;
+		}
+	} else {
+		hend = memchr(h, ':', aend - h);
+		if (hend == NULL)
+			hend = aend;
+		port = hend;
+		n = hend - h > URL_HOSTMAX ? URL_HOSTMAX : (int)(hend - h);
+		for (p = h; p < hend; p++)
+			if ((unsigned char)*p >= 0x80) {
+				(void)snprintf(whybuf, sizeof(whybuf),
+				    "host name '%.*s' is not ASCII: no IDN "
+				    "support in httpget (use its xn-- form)",
+				    n, h);
+				*why = whybuf;
+				return HG_URL;
+			}
+		for (p = h; p < hend; p++)
+			if (!ishostch((unsigned char)*p)) {
+				*why = "bad character in the host name";
+				return HG_URL;
+			}
+		if (h == hend && bare && port < aend && at == NULL)
+			(void)strcpy(u->u_host, "localhost");	/* ":8080/x" */
+		else if (h == hend) {
+			*why = "no host name";
+			return HG_URL;
+		} else if (copy(u->u_host, sizeof(u->u_host), h,
+		    hend - h) == -1) {
+			*why = "host name too long";
+			return HG_URL;
+		}
+	}
+	if (port < aend) {
+		u->u_portset = port + 1 < aend;
+		if ((f = port_parse(port + 1, aend, &u->u_port, why)) != HG_OK)
+			return f;
+	}
+	return path_parse(u, aend, why);
+}
+
+enum fail
+url_parse(struct url *u, const char *s, const char **why)
+{
+	const char *p;
+	size_t n;
+
+	if (strlen(s) >= URL_MAX)
+		return toolong(why);
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f) {
+			*why = "control character in the URL";
+			return HG_URL;
+		}
+
+	n = schemelen(s);
+	if (n == 0 || strncmp(s + n, "://", 3) != 0)
+		return rest_parse(u, s, 1, why);
+	if (n == 5 && strncasecmp(s, "https", 5) == 0) {
+		*why = "https is not supported (no TLS in httpget)";
+		return HG_PROTO;
+	}
+	if (n != 4 || strncasecmp(s, "http", 4) != 0) {
+		(void)snprintf(whybuf, sizeof(whybuf),
+		    "unsupported protocol '%.*s'", n > 16 ? 16 : (int)n, s);
+		*why = whybuf;
+		return HG_PROTO;
+	}
+	return rest_parse(u, s + n + 3, 0, why);
 }
 
 enum fail
 url_resolve(struct url *u, const struct url *base, const char *ref,
     const char **why)
 {
-	static char enc[URL_MAX], tmp[URL_MAX + 8], path[URL_MAX];
-	const char *slash;
-	size_t n, plen;
-	enum fail f;
+	const char *p, *q;
+	size_t n, plen, qlen;
 
-	if (encode(enc, sizeof(enc), ref) == -1) {
-		*why = "bad or too long Location";
-		return HG_URL;
-	}
-	if ((n = schemelen(enc)) > 0) {
-		if (strncmp(enc + n, "://", 3) != 0) {
+	for (p = ref; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f) {
+			*why = "control character in the Location";
+			return HG_URL;
+		}
+	if ((n = schemelen(ref)) > 0) {
+		if (strncmp(ref + n, "://", 3) != 0) {
 			*why = "bad Location";
 			return HG_URL;
 		}
-		return url_parse(u, enc, why);
+		return url_parse(u, ref, why);
 	}
-	if (enc[0] == '/' && enc[1] == '/') {
-		(void)snprintf(tmp, sizeof(tmp), "http:%s", enc);
-		return url_parse(u, tmp, why);
-	}
+	if (ref[0] == '/' && ref[1] == '/')	/* same scheme, new host */
+		return rest_parse(u, ref + 2, 0, why);
 
-	*u = *base;
-	plen = strcspn(enc, "?#");
-	if (plen == 0) {
-		if (enc[0] == '?') {
-			n = strcspn(enc + 1, "#");
-			memcpy(u->u_query, enc + 1, n);
-			u->u_query[n] = '\0';
-			u->u_hasquery = 1;
-		}
+	(void)strcpy(u->u_host, base->u_host);
+	u->u_ipv6 = base->u_ipv6;
+	u->u_port = base->u_port;
+	u->u_portset = base->u_portset;
+	(void)strcpy(u->u_user, base->u_user);
+	u->u_hasuser = base->u_hasuser;
+	plen = strcspn(ref, "?#");
+	q = ref[plen] == '?' ? ref + plen + 1 : NULL;
+	qlen = q != NULL ? strcspn(q, "#") : 0;
+	if (plen == 0 && q == NULL) {	/* "" or "#frag": the same target */
+		(void)strcpy(u->u_target, base->u_target);
+		u->u_pathlen = base->u_pathlen;
+		u->u_hasquery = base->u_hasquery;
 		return HG_OK;
 	}
-	if (enc[0] == '/')
-		(void)snprintf(tmp, sizeof(tmp), "%.*s", (int)plen, enc);
-	else {
-		slash = strrchr(base->u_path, '/');
-		n = slash != NULL ? (size_t)(slash - base->u_path) + 1 : 0;
-		if (n == 0)
-			(void)strcpy(tmp, "/");
-		else if (n + plen >= sizeof(tmp))
-			goto toolong;
-		else
-			memcpy(tmp, base->u_path, n);
-		(void)snprintf(tmp + (n ? n : 1), sizeof(tmp) - (n ? n : 1),
-		    "%.*s", (int)plen, enc);
-	}
-	if (dotsegs(tmp, path, sizeof(path)) == -1)
-		goto toolong;
-	(void)strcpy(u->u_path, path);
-	u->u_query[0] = '\0';
-	u->u_hasquery = 0;
-	if ((f = path_parse(u, enc + plen, why)) != HG_OK)
-		return f;
-	(void)strcpy(u->u_path, path);
-	return HG_OK;
-toolong:
-	*why = "Location too long";
-	return HG_URL;
+	if (plen == 0)			/* "?query": the same path */
+		return target(u, "", 0, base->u_target, base->u_pathlen, q,
+		    qlen, why);
+	if (ref[0] == '/')
+		return target(u, "", 0, ref, plen, q, qlen, why);
+	/* Merged with the base's directory (section 5.2.3), which ends in
+	 * the '/' its path starts with at least. */
+	for (n = base->u_pathlen; n > 1 && base->u_target[n - 1] != '/'; n--)
+		;
+	return target(u, base->u_target, n, ref, plen, q, qlen, why);
+}
+
+int
+url_sameorigin(const struct url *a, const struct url *b)
+{
+	/* Both are http://: httpget follows no other scheme. */
+	return a->u_ipv6 == b->u_ipv6 && a->u_port == b->u_port &&
+	    strcasecmp(a->u_host, b->u_host) == 0;
 }
 
 int

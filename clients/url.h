@@ -1,7 +1,8 @@
 /*
  * url.h: httpget's URL, parsed once into fixed buffers (RFC 3986, the http
- * scheme of RFC 9110 section 4.2.1), and the resolution of a Location
- * reference against it (RFC 3986 section 5).
+ * scheme of RFC 9110 section 4.2.1) and normalised as curl does (dot
+ * segments removed, spaces and non-ASCII bytes %-encoded), and the
+ * resolution of a Location reference against it (RFC 3986 section 5).
  */
 #ifndef URL_H
 #define URL_H
@@ -10,19 +11,23 @@
 
 #include "fail.h"
 
-#define URL_MAX		8192	/* a whole URL or Location */
+/*
+ * A URL, its user name and its request target after %-encoding.  curl
+ * sends requests of up to 1 MiB; one argument to a program is at most
+ * 128 KiB on Linux, a Location at most a header block.
+ */
+#define URL_MAX		(1024 * 1024)
 #define URL_HOSTMAX	256	/* a DNS name is at most 253 bytes */
-#define URL_USERMAX	256
 
 struct url {
 	char		u_host[URL_HOSTMAX];	/* no brackets; zone as "%eth0" */
 	int		u_ipv6;			/* host was a [literal] */
 	unsigned	u_port;
 	int		u_portset;		/* the port was written */
-	char		u_user[URL_USERMAX];	/* "user:pass", still %-encoded */
+	char		u_user[URL_MAX];	/* "user:pass", %-encoded */
 	int		u_hasuser;
-	char		u_path[URL_MAX];	/* "/" at least, never a query */
-	char		u_query[URL_MAX];	/* after '?', without it */
+	char		u_target[URL_MAX];	/* path ["?" query] */
+	size_t		u_pathlen;		/* of the path in u_target */
 	int		u_hasquery;
 };
 
@@ -30,9 +35,13 @@ struct url {
  * returns HG_URL or HG_PROTO and points *WHY at the cause. */
 enum fail	url_parse(struct url *u, const char *s, const char **why);
 
-/* Resolves the reference REF (a Location value) against BASE into U. */
+/* Resolves the reference REF (a Location value) against BASE into U, a
+ * struct other than BASE. */
 enum fail	url_resolve(struct url *u, const struct url *base,
 		    const char *ref, const char **why);
+
+/* True when A and B have the same scheme, host and port. */
+int		url_sameorigin(const struct url *a, const struct url *b);
 
 /* Writes "host", "[v6]" or either with ":port" into BUF, as the Host
  * header wants it (the port only when it is not 80, no zone id when

@@ -34,8 +34,8 @@ teardown() {
 	expect 3 "" "httpget: http://127.0.0.1:0/: port 0: too small"
 	hg http://127.0.0.1:8o/
 	expect 3 "" "httpget: http://127.0.0.1:8o/: port '8o': not a number"
-	hg 'http://127.0.0.1/a b'
-	expect 3 "" "httpget: http://127.0.0.1/a b: space or control character in the URL"
+	hg $'http://127.0.0.1/a\tb'
+	expect 3 "" "httpget: http://127.0.0.1/a?b: control character in the URL"
 	hg http:///path
 	expect 3 "" "httpget: http:///path: no host name"
 	hg 'http://[::1/'
@@ -44,6 +44,32 @@ teardown() {
 	expect 3 "" "httpget: http://[::g]/: bad IPv6 address"
 	hg 'http://exa$mple/'
 	expect 3 "" "httpget: http://exa\$mple/: bad character in the host name"
+}
+
+@test "--help prints the usage line, then a line for each option" {
+	hg --help
+	expect 0 "usage: httpget [-iIsvL46] [-o FILE] [-H 'Name: value']... [-m SECONDS] [--connect-timeout SECONDS] [--max-redirs N] URL
+  -4, --ipv4                     use IPv4 addresses only
+  -6, --ipv6                     use IPv6 addresses only
+  -H, --header 'Name: value'     add a header or replace ours; 'Name:' drops it
+  -I, --head                     send HEAD and print the response headers
+  -i, --include                  print the status lines and headers too
+  -L, --location                 follow redirects (301, 302, 303, 307, 308)
+  -m, --max-time SECONDS         give up after SECONDS in all (0: never)
+  -o, --output FILE              write the body to FILE, not to stdout
+  -s, --silent                   no progress bar; only errors are shown
+  -v, --verbose                  show the request and response headers
+      --connect-timeout SECONDS  give up connecting after SECONDS (30)
+      --max-redirs N             follow at most N redirects (10; -1: no limit)
+  -h, --help                     print this help and exit
+  -V, --version                  print the version and exit\n"
+	# every option of the usage line and of getopt has its line
+	for o in -4 -6 -H -I -i -L -m -o -s -v --connect-timeout --max-redirs \
+	    --ipv4 --ipv6 --header --head --include --location --max-time \
+	    --output --silent --verbose --help --version; do
+		grep -Eq -- "(^| )$o[ ,]" "$OUT" || { echo "no line for $o"; return 1; }
+	done
+	[ "$(awk 'NR > 1 && length > 80' "$OUT")" = "" ]
 }
 
 @test "https:// and other schemes exit 1" {
@@ -56,6 +82,83 @@ teardown() {
 @test "an unknown host exits 6" {
 	hg http://no-such-host.invalid/
 	expect 6 "" "httpget: no-such-host.invalid: unknown host"
+}
+
+@test "dot segments are removed from a URL, as curl does" {
+	local u urls i
+	raw_start clen
+	urls=("http://127.0.0.1:$PORT/please/../gimme"
+	    "http://127.0.0.1:$PORT/a/./b/../../c/"
+	    "http://127.0.0.1:$PORT/../../x/." "127.0.0.1:$PORT/x/../y?z=/../"
+	    "http://127.0.0.1:$PORT/a/b/..?q#f/.."
+	    "http://127.0.0.1:$PORT/a/%2e%2E/b")
+	for u in "${urls[@]}"; do
+		hg "$u"
+		expect 0 "hello, world\n"
+	done
+	[ "$(reqline 1)" = "GET /gimme HTTP/1.1" ]
+	[ "$(reqline 2)" = "GET /c/ HTTP/1.1" ]
+	[ "$(reqline 3)" = "GET /x/ HTTP/1.1" ]
+	[ "$(reqline 4)" = "GET /y?z=/../ HTTP/1.1" ]
+	[ "$(reqline 5)" = "GET /a/?q HTTP/1.1" ]
+	[ "$(reqline 6)" = "GET /a/%2e%2E/b HTTP/1.1" ]
+	command -v curl >/dev/null || return 0
+	for u in "${urls[@]}"; do
+		timeout 30 curl -s --noproxy '*' -o /dev/null "$u"
+	done
+	for i in 1 2 3 4 5 6; do
+		[ "$(reqline $((i + 6)))" = "$(reqline "$i")" ]
+	done
+}
+
+@test "spaces and non-ASCII bytes in path and query go out %-encoded" {
+	raw_start clen
+	hg "http://127.0.0.1:$PORT/a b/bü?q=x yü#frag ment"
+	expect 0 "hello, world\n"
+	[ "$(reqline 1)" = "GET /a%20b/b%C3%BC?q=x%20y%C3%BC HTTP/1.1" ]
+	hg "127.0.0.1:$PORT/bücher"
+	expect 0 "hello, world\n"
+	[ "$(reqline 2)" = "GET /b%C3%BCcher HTTP/1.1" ]
+}
+
+@test "an IPv6 zone id is accepted, and kept out of Host" {
+	have_ipv6 || skip "no ::1 here"
+	raw_start -6 clen
+	hg "http://[::1%25lo]:$PORT/zone"
+	expect 0 "hello, world\n"
+	same "$REQ/req.1" "GET /zone HTTP/1.1\r\nHost: [::1]:$PORT\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+	hg "http://[::1%lo]:$PORT/"
+	expect 0 "hello, world\n"
+	hg "http://[fe80::1%25nosuchif0]:$PORT/"
+	expect 6 "" "httpget: fe80::1%nosuchif0: no network interface 'nosuchif0'"
+}
+
+@test "a non-ASCII host name exits 3 naming IDN, the host as typed" {
+	hg http://bücher.example/
+	expect 3 "" "httpget: http://bücher.example/: host name 'bücher.example' is not ASCII: no IDN support in httpget (use its xn-- form)"
+	hg bücher.example:8080/x
+	expect 3 "" "httpget: bücher.example:8080/x: host name 'bücher.example' is not ASCII: no IDN support in httpget (use its xn-- form)"
+}
+
+@test "URLs, user names and header lines as long as curl takes are taken" {
+	local path user
+	path=$(head -c 100000 /dev/zero | tr '\0' a)
+	user=$(head -c 1000 /dev/zero | tr '\0' u)
+	raw_start clen
+	hg "http://127.0.0.1:$PORT/$path"
+	expect 0 "hello, world\n"
+	[ "$(reqline 1)" = "GET /$path HTTP/1.1" ]
+	hg "http://$user:pw@127.0.0.1:$PORT/"
+	expect 0 "hello, world\n"
+	grep -q "^Authorization: Basic $(printf '%s:pw' "$user" | base64 -w0)"$'\r$' \
+	    "$REQ/req.2"
+	# curl takes a header line of 100 KiB
+	printf 'HTTP/1.1 200 OK\\r\\n\nX-Big: \n@repeat 102400 a\n\\r\\n\nContent-Length: 3\\r\\n\n\\r\\nok\\n\n' \
+	    >"$T/bigline.txt"
+	bg_stop_all
+	raw_start "$T/bigline.txt"
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "ok\n"
 }
 
 @test "a refused port exits 7 naming host and port" {
@@ -93,6 +196,14 @@ teardown() {
 	    "http://127.0.0.1:$PORT/"
 	expect 0 "hello, world\n"
 	same "$REQ/req.1" "GET / HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nConnection: close\r\nX-Test: 1\r\nAccept: text/plain\r\nX-Empty:\r\n\r\n"
+}
+
+@test "of several -H Host, the first is sent, first" {
+	raw_start clen
+	hg -H 'X-A: 1' -H 'Host: first.example' -H 'Host: second.example' \
+	    "http://127.0.0.1:$PORT/"
+	expect 0 "hello, world\n"
+	same "$REQ/req.1" "GET / HTTP/1.1\r\nHost: first.example\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\nX-A: 1\r\n\r\n"
 }
 
 @test "user:password in the URL is sent as Basic credentials" {
@@ -169,6 +280,70 @@ teardown() {
 	raw_start close
 	hg "http://127.0.0.1:$PORT/"
 	expect 0 "until the server closes\nsecond line\n"
+}
+
+@test "a Content-Length or chunk size that would wrap exits 8 at once" {
+	local c t0 ms
+	for c in clen-wrap clen-wrap-pair clen-wrap-list; do
+		bg_stop_all
+		raw_start "$c"
+		hg "http://127.0.0.1:$PORT/"
+		expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: Content-Length too large"
+	done
+	for c in chunk-wrap chunk-huge; do
+		bg_stop_all
+		raw_start "$c"
+		t0=$(date +%s%N)
+		HG_TIMEOUT=20 hg "http://127.0.0.1:$PORT/"
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: chunk size too large"
+		[ "$ms" -lt 10000 ]	# chunk-huge's server stays open 30 s
+	done
+}
+
+@test "transfer codings httpget cannot decode exit 61" {
+	local c
+	for c in te-identity:identity te-another:another \
+	    te-chunked-another:another te-identityx:identityx \
+	    te-gzip-fold:gzip; do
+		bg_stop_all
+		raw_start "${c%%:*}"
+		hg "http://127.0.0.1:$PORT/"
+		expect 61 "" "httpget: 127.0.0.1:$PORT: unsupported transfer coding '${c#*:}'"
+	done
+	# -i still shows the headers that say so, as curl does
+	hg -i "http://127.0.0.1:$PORT/"
+	expect 61 "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n ,chunked\r\n\r\n" "httpget: 127.0.0.1:$PORT: unsupported transfer coding 'gzip'"
+}
+
+@test "an obs-fold continuation line is joined to its field" {
+	raw_start te-fold
+	hg "http://127.0.0.1:$PORT/"
+	expect 0 "hello"
+}
+
+@test "chunked twice, or an HTTP/1.0 Transfer-Encoding with a length, exits 8" {
+	raw_start te-twice
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: chunked coding applied twice"
+	bg_stop_all
+	raw_start te-http10
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: Transfer-Encoding and Content-Length in an HTTP/1.0 response"
+}
+
+@test "endless or oversized interim responses end with exit 8" {
+	local t0 ms
+	raw_start continue-forever
+	t0=$(date +%s%N)
+	HG_TIMEOUT=20 hg "http://127.0.0.1:$PORT/"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: more than 1000 interim responses"
+	[ "$ms" -lt 10000 ]
+	bg_stop_all
+	raw_start continue-big
+	hg "http://127.0.0.1:$PORT/"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: headers with the interim responses over 307200 bytes"
 }
 
 @test "1xx responses are skipped; -i shows them as curl does" {
@@ -265,6 +440,115 @@ teardown() {
 	[ "$(nreq)" -eq 3 ]
 }
 
+@test "a Location of 20,000 or 100,000 bytes is followed, nothing overflows" {
+	local n path
+	for n in 20000 100000; do
+		path=$(head -c "$n" /dev/zero | tr '\0' a)
+		printf 'HTTP/1.1 302 Found\\r\\n\nLocation: /\n@repeat %d a\n\\r\\n\nContent-Length: 0\\r\\n\n\\r\\n\n' \
+		    "$n" >"$T/long.txt"
+		bg_stop_all
+		rm -f "$REQ"/req.*
+		raw_start "$T/long.txt" final
+		hg -L "http://127.0.0.1:$PORT/"
+		expect 0 "the final page\n"
+		[ "$(reqline 2)" = "GET /$path HTTP/1.1" ]
+	done
+}
+
+@test "a redirect target too long to follow exits 3" {
+	local dir u
+	# 240 KB once encoded, and a Location of 840 KB: over the 1 MiB
+	dir=$(for i in $(seq 100); do printf 'ü%.0s' $(seq 400); done)
+	printf 'HTTP/1.1 302 Found\\r\\n\nLocation: x\n@repeat 140000 \\xc3\\xbc\n\\r\\n\nContent-Length: 0\\r\\n\n\\r\\n\n' \
+	    >"$T/toolong.txt"
+	raw_start "$T/toolong.txt" final
+	hg -L "http://127.0.0.1:$PORT/$dir/"
+	u="x$(printf '?%.0s' $(seq 59))..."
+	expect 3 "" "httpget: 127.0.0.1:$PORT: redirect to '$u': URL over 1048575 bytes"
+	[ "$(nreq)" -eq 1 ]
+}
+
+@test "absolute and relative Locations are normalised like URLs" {
+	raw_start moved-dots final
+	hg -L "http://127.0.0.1:$PORT/"
+	expect 0 "the final page\n"
+	[ "$(reqline 2)" = "GET /c/d%20e%C3%BC?q=x%20y%C3%BC HTTP/1.1" ]
+	bg_stop_all
+	rm -f "$REQ"/req.*
+	raw_start moved-sloppy final
+	hg -L "http://127.0.0.1:$PORT/p/q/r"
+	expect 0 "the final page\n"
+	[ "$(reqline 2)" = "GET /p/x%20y/%C3%BC?q=a%20b HTTP/1.1" ]
+}
+
+@test "an empty Location is not followed: the 3xx is the result" {
+	raw_start moved-empty final
+	hg -L "http://127.0.0.1:$PORT/"
+	expect 0 "moved\n"
+	[ "$(nreq)" -eq 1 ]
+}
+
+@test "credentials and -H Host do not follow a redirect to another port" {
+	local b
+	RAW_REQ=$T/reqb raw_start final
+	b=$PORT
+	redirect_to "$T/to-b.txt" "302 Found" "http://127.0.0.1:$b/next"
+	raw_start "$T/to-b.txt"
+	hg -L -H 'Authorization: Bearer x' -H 'Cookie: a=b' \
+	    -H 'Proxy-Authorization: Basic zz' -H 'Host: myhost' \
+	    -H 'Host: second' -H 'X-Other: 1' "http://u:p@127.0.0.1:$PORT/start"
+	expect 0 "the final page\n"
+	same "$REQ/req.1" "GET /start HTTP/1.1\r\nHost: myhost\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\nAuthorization: Bearer x\r\nCookie: a=b\r\nProxy-Authorization: Basic zz\r\nX-Other: 1\r\n\r\n"
+	same "$T/reqb/req.1" "GET /next HTTP/1.1\r\nHost: 127.0.0.1:$b\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\nX-Other: 1\r\n\r\n"
+	# the URL's own credentials
+	hg -L "http://u:p@127.0.0.1:$PORT/start"
+	expect 0 "the final page\n"
+	grep -q $'^Authorization: Basic dTpw\r$' "$REQ/req.2"
+	same "$T/reqb/req.2" "GET /next HTTP/1.1\r\nHost: 127.0.0.1:$b\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+}
+
+@test "credentials and -H Host do not follow a redirect to another host" {
+	# localhost may be ::1 first, where nothing listens: then 127.0.0.1
+	raw_start seeother final
+	hg -L -H 'Cookie: a=b' -H 'Host: myhost' "http://u:p@127.0.0.1:$PORT/"
+	expect 0 "the final page\n"
+	grep -q $'^Cookie: a=b\r$' "$REQ/req.1"
+	same "$REQ/req.2" "GET /other HTTP/1.1\r\nHost: localhost:$PORT\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+}
+
+@test "credentials and -H Host follow a redirect within the origin" {
+	raw_start moved final
+	hg -L -H 'Cookie: a=b' -H 'Host: myhost' "http://u:p@127.0.0.1:$PORT/a/b/c"
+	expect 0 "the final page\n"
+	same "$REQ/req.2" "GET /a/final?x=1 HTTP/1.1\r\nHost: myhost\r\nAuthorization: Basic dTpw\r\nUser-Agent: $(ua)\r\nAccept: */*\r\nConnection: close\r\nCookie: a=b\r\n\r\n"
+	# an absolute Location to the same origin keeps the URL's credentials
+	bg_stop_all
+	rm -f "$REQ"/req.*
+	redirect_to "$T/self.txt" "307 Temporary Redirect" \
+	    "http://127.0.0.1:@PORT@/again"
+	raw_start "$T/self.txt" final
+	hg -L "http://u:p@127.0.0.1:$PORT/"
+	expect 0 "the final page\n"
+	[ "$(reqline 2)" = "GET /again HTTP/1.1" ]
+	grep -q $'^Authorization: Basic dTpw\r$' "$REQ/req.2"
+}
+
+@test "credentials do not come back when a redirect returns to the origin" {
+	local b
+	# B's script is written once A's port is known: rawhttp reads it late
+	: >"$T/to-a.txt"
+	RAW_REQ=$T/reqb raw_start "$T/to-a.txt"
+	b=$PORT
+	redirect_to "$T/to-b.txt" "302 Found" "http://127.0.0.1:$b/b"
+	raw_start "$T/to-b.txt" final
+	redirect_to "$T/to-a.txt" "302 Found" "http://127.0.0.1:$PORT/back"
+	hg -L -H 'Cookie: a=b' "http://u:p@127.0.0.1:$PORT/"
+	expect 0 "the final page\n"
+	grep -q $'^Cookie: a=b\r$' "$REQ/req.1"
+	[ "$(reqline 2)" = "GET /back HTTP/1.1" ]
+	! grep -Eq '^(Cookie|Authorization):' "$REQ/req.2" "$T/reqb/req.1"
+}
+
 # --- failures ------------------------------------------------------------
 
 @test "an empty reply exits 52" {
@@ -300,7 +584,7 @@ teardown() {
 @test "an oversized header block exits 8 without crashing" {
 	raw_start bighead
 	hg "http://127.0.0.1:$PORT/"
-	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: header block over 65536 bytes"
+	expect 8 "" "httpget: 127.0.0.1:$PORT: malformed response: header block over 307200 bytes"
 }
 
 @test "a bad chunk size and conflicting lengths exit 8" {
@@ -345,7 +629,7 @@ teardown() {
 		raw_start "$(basename "$f" .txt)"
 		hg -m 2 "http://127.0.0.1:$PORT/"
 		case $status in
-		0 | 8 | 18 | 22 | 28 | 52 | 56) ;;
+		0 | 8 | 18 | 22 | 28 | 52 | 56 | 61) ;;
 		*)
 			echo "$f: exit $status"
 			return 1
@@ -385,10 +669,110 @@ teardown() {
 	expect 23 "" "httpget: $T/nowhere/x: no such file or directory"
 }
 
+@test "-o onto a character device writes through it, never replaces it" {
+	[ "$(id -u)" -eq 0 ] || skip "mknod needs root"
+	# the null device's own node, in our folder: never the real /dev/null
+	mknod -m 666 "$T/null" c 1 3 || skip "mknod is not allowed here"
+	raw_start clen
+	hg -o "$T/null" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	[ -c "$T/null" ]
+	[ "$(stat -c '%t:%T %a' "$T/null")" = "1:3 666" ]
+	[ -z "$(find "$T" -name 'null.httpget-*')" ]
+}
+
+@test "-o onto a FIFO writes through it" {
+	local pid
+	mkfifo "$T/fifo"
+	bg_start "$T/fifo.out" cat "$T/fifo"
+	pid=$BG_PID
+	raw_start clen
+	hg -o "$T/fifo" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	wait_until 5 gone "$pid"
+	same "$T/fifo.out" "hello, world\n"
+	[ -p "$T/fifo" ]
+}
+
+@test "-o onto a Unix socket writes through it" {
+	local pid
+	bg_start "$T/sink.log" "$RAWHTTP" --sink "$T/sock" "$T/sock.out"
+	pid=$BG_PID
+	wait_for "$T/sink.log" '^ready$'
+	raw_start clen
+	hg -o "$T/sock" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	wait_until 5 gone "$pid"
+	same "$T/sock.out" "hello, world\n"
+	[ -S "$T/sock" ]
+}
+
+@test "-o through a symbolic link writes its target; the link stays" {
+	raw_start clen
+	mkdir "$T/dl"
+	echo old >"$T/dl/target"
+	ln -s target "$T/dl/link"
+	ln -s "$T/dl/link" "$T/chain"
+	ln -s new "$T/dl/dangling"
+	hg -o "$T/dl/link" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	[ -L "$T/dl/link" ] && [ "$(readlink "$T/dl/link")" = target ]
+	same "$T/dl/target" "hello, world\n"
+	echo old >"$T/dl/target"
+	hg -o "$T/chain" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	[ -L "$T/chain" ] && [ -L "$T/dl/link" ]
+	same "$T/dl/target" "hello, world\n"
+	# a dangling link: its target is created
+	hg -o "$T/dl/dangling" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	[ -L "$T/dl/dangling" ]
+	same "$T/dl/new" "hello, world\n"
+	[ "$(ls -A "$T/dl" | tr '\n' ' ')" = "dangling link new target " ]
+}
+
+@test "-o keeps an existing file's mode and owner" {
+	raw_start clen
+	echo old >"$T/private"
+	chmod 0600 "$T/private"
+	hg -o "$T/private" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	same "$T/private" "hello, world\n"
+	[ "$(stat -c %a "$T/private")" = 600 ]
+	[ "$(id -u)" -eq 0 ] || skip "giving a file away needs root"
+	echo old >"$T/theirs"
+	chown 65534:65534 "$T/theirs"
+	chmod 0640 "$T/theirs"
+	hg -o "$T/theirs" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	same "$T/theirs" "hello, world\n"
+	[ "$(stat -c '%a %u:%g' "$T/theirs")" = "640 65534:65534" ]
+}
+
+@test "-o into a file with two hard links writes it in place, at the end" {
+	local ino
+	raw_start clen truncated
+	mkdir "$T/dl"
+	echo old >"$T/dl/a"
+	ln "$T/dl/a" "$T/dl/b"
+	ino=$(stat -c %i "$T/dl/a")
+	hg -o "$T/dl/a" "http://127.0.0.1:$PORT/"
+	expect 0 ""
+	same "$T/dl/a" "hello, world\n"
+	same "$T/dl/b" "hello, world\n"
+	[ "$(stat -c '%h %i' "$T/dl/a")" = "2 $ino" ]
+	# a failed transfer leaves both names as they were
+	hg -o "$T/dl/b" "http://127.0.0.1:$PORT/"
+	[ "$status" -eq 18 ]
+	same "$T/dl/a" "hello, world\n"
+	[ "$(ls -A "$T/dl" | tr '\n' ' ')" = "a b " ]
+}
+
 @test "a full disk exits 23 with the cause" {
 	raw_start clen
 	status=0
-	"$HTTPGET" "http://127.0.0.1:$PORT/" >/dev/full 2>"$ERR" || status=$?
+	timeout 30 "$HTTPGET" "http://127.0.0.1:$PORT/" >/dev/full 2>"$ERR" ||
+	    status=$?
 	[ "$status" -eq 23 ]
 	same "$ERR" "httpget: 127.0.0.1:$PORT: writing stdout: no space left on device\n"
 }
@@ -397,7 +781,8 @@ teardown() {
 	mkdir "$T/www"
 	head -c 1048576 /dev/urandom >"$T/www/big"
 	pyserver_start "$T/www"
-	"$HTTPGET" "http://127.0.0.1:$PORT/big" 2>"$ERR" | head -c 5 >"$OUT"
+	timeout 30 "$HTTPGET" "http://127.0.0.1:$PORT/big" 2>"$ERR" |
+	    head -c 5 >"$OUT"
 	[ "${PIPESTATUS[0]}" -eq 23 ]
 	[ "$(wc -c <"$OUT")" -eq 5 ]
 	same "$ERR" ""
@@ -408,12 +793,12 @@ teardown() {
 	mkdir "$T/www"
 	head -c 3000000 /dev/urandom >"$T/www/big"
 	pyserver_start "$T/www"
-	script -qec "$HTTPGET -o $T/got http://127.0.0.1:$PORT/big" \
+	script -qec "timeout --foreground 30 $HTTPGET -o $T/got http://127.0.0.1:$PORT/big" \
 	    "$T/typescript" >/dev/null
 	cmp "$T/www/big" "$T/got"
 	grep -q $'\r100% \[==============================\]    2\.9 MiB / 2\.9 MiB ' "$T/typescript"
 	rm "$T/got"
-	script -qec "$HTTPGET -s -o $T/got http://127.0.0.1:$PORT/big" \
+	script -qec "timeout --foreground 30 $HTTPGET -s -o $T/got http://127.0.0.1:$PORT/big" \
 	    "$T/typescript2" >/dev/null
 	cmp "$T/www/big" "$T/got"
 	! grep -q '%' "$T/typescript2"

@@ -2,7 +2,7 @@
 # nginx on ephemeral loopback ports, and httpget run with its stdout and
 # stderr in files so that tests compare exact bytes.
 
-HTTPGET=$ROOT/clients/httpget
+HTTPGET=${HTTPGET:-$ROOT/clients/httpget}
 RAWHTTP=$ROOT/tests/helpers/rawhttp
 CANNED=$ROOT/tests/helpers/canned
 
@@ -41,8 +41,9 @@ port_of() {
 }
 
 # raw_start [-6] CANNED...: starts rawhttp answering connection i with
-# canned/CANNED_i.txt (the last repeats), requests saved in $REQ/req.i.
-# Sets PORT.
+# canned/CANNED_i.txt, or the file CANNED_i when it has a '/' (the last
+# repeats), requests saved in $REQ/req.i (or in $RAW_REQ, for a second
+# server).  Sets PORT.
 raw_start() {
 	local fam= log args=() c
 	if [ "$1" = -6 ]; then
@@ -50,10 +51,14 @@ raw_start() {
 		shift
 	fi
 	for c in "$@"; do
-		args+=("$CANNED/$c.txt")
+		case $c in
+		*/*) args+=("$c") ;;
+		*) args+=("$CANNED/$c.txt") ;;
+		esac
 	done
 	log=$T/raw.$RANDOM.log
-	bg_start "$log" "$RAWHTTP" $fam -r "$REQ" "${args[@]}"
+	mkdir -p "${RAW_REQ:-$REQ}"
+	bg_start "$log" "$RAWHTTP" $fam -r "${RAW_REQ:-$REQ}" "${args[@]}"
 	PORT=$(port_of "$log")
 	[ -n "$PORT" ]
 }
@@ -127,11 +132,12 @@ nginx_start() {
 	return 1
 }
 
-# hg ARGS...: runs httpget; stdout into $OUT, stderr into $ERR, exit
-# status into $status.
+# hg ARGS...: runs httpget, for HG_TIMEOUT seconds at most (30; timeout's
+# 124 then); stdout into $OUT, stderr into $ERR, exit status into $status.
 hg() {
 	status=0
-	"$HTTPGET" "$@" >"$OUT" 2>"$ERR" </dev/null || status=$?
+	timeout -k 5 "${HG_TIMEOUT:-30}" "$HTTPGET" "$@" >"$OUT" 2>"$ERR" \
+	    </dev/null || status=$?
 }
 
 # same FILE BYTES: FILE holds exactly BYTES (printf %b escapes).
@@ -167,6 +173,18 @@ reqline() {
 # nreq: how many connections the raw server answered.
 nreq() {
 	ls "$REQ" | grep -c '^req\.'
+}
+
+# redirect_to FILE STATUS LOCATION: writes a canned STATUS response with
+# LOCATION and an empty body into FILE.
+redirect_to() {
+	printf 'HTTP/1.1 %s\\r\\n\nLocation: %s\\r\\n\nContent-Length: 0\\r\\n\n\\r\\n\n' \
+	    "$2" "$3" >"$1"
+}
+
+# gone PID: true when PID has exited.
+gone() {
+	! kill -0 "$1" 2>/dev/null
 }
 
 # ua: the User-Agent httpget sends.
