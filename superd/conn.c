@@ -131,8 +131,7 @@ finish(int fd, struct conn *c)
 {
 	struct service *sv = c->c_sv;
 
-	ev_del(fd);
-	(void)close(fd);
+	ev_closefd(fd);
 	free(c->c_pend);
 	if (sv != NULL) {
 		sv->sv_nchild--;

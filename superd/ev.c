@@ -81,16 +81,20 @@ ev_mod(int fd, uint32_t events)
 	return epoll_ctl(ep, EPOLL_CTL_MOD, fd, &e);
 }
 
-/* Stops watching fd (before it is closed, so that no stale event runs). */
+/*
+ * Stops watching fd and closes it.  The kernel drops a closed fd from the
+ * set itself, as no other process holds a copy: every fd of superd's is
+ * close-on-exec, and its one fork, the group look-up, closes them first.
+ */
 void
-ev_del(int fd)
+ev_closefd(int fd)
 {
-	if (fd < 0 || (size_t)fd >= capwatch || watches[fd].w_fn == NULL)
-		return;
-	(void)epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
-	watches[fd].w_fn = NULL;
-	watches[fd].w_arg = NULL;
-	nwatch--;
+	if (fd >= 0 && (size_t)fd < capwatch && watches[fd].w_fn != NULL) {
+		watches[fd].w_fn = NULL;
+		watches[fd].w_arg = NULL;
+		nwatch--;
+	}
+	(void)close(fd);
 }
 
 /* Calls the functions of the fds that are ready. */
@@ -119,7 +123,7 @@ ev_run(void)
 
 /* At exit. */
 void
-ev_close(void)
+ev_end(void)
 {
 	free(watches);
 	watches = NULL;

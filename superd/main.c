@@ -444,7 +444,7 @@ main(int argc, char *argv[])
 	loop();
 
 	conn_closeall();
-	ev_close();
+	ev_end();
 	table_close(services);
 	conf_free(services);
 	child_freeall();

@@ -451,8 +451,7 @@ static void
 done(struct relay *r)
 {
 	reply(r);
-	ev_del(r->r_fd);
-	(void)close(r->r_fd);
+	ev_closefd(r->r_fd);
 	r->r_fd = -1;
 }
 
@@ -532,8 +531,7 @@ void
 relay_drop(struct relay *r)
 {
 	if (r->r_fd != -1) {
-		ev_del(r->r_fd);
-		(void)close(r->r_fd);
+		ev_closefd(r->r_fd);
 		r->r_fd = -1;
 	}
 	r->r_next = freerelays;
