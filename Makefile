@@ -197,22 +197,23 @@ superd/aclpat.o: superd/aclpat.c $(SUPERD_HDR)
 superd/aclmatch.o: superd/aclmatch.c $(SUPERD_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ superd/aclmatch.c
 tests/helpers/acltest: tests/helpers/acltest.c $(ACL_OBJ) superd/log.o \
-    superd/util.o superd/access.h
+    superd/util.o superd/sock.o superd/access.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/acltest.c \
-	    $(ACL_OBJ) superd/log.o superd/util.o $(LDLIBS)
+	    $(ACL_OBJ) superd/log.o superd/util.o superd/sock.o $(LDLIBS)
 
 # The parsers under libFuzzer: access.c and conf.c are built instrumented;
 # the internal services conf.c looks names up in are linked as they are.
-superd/fuzz-access: superd/fuzz_access.c $(ACL_SRC) superd/access.h \
+superd/fuzz-access: superd/fuzz_access.c $(ACL_SRC) superd/sock.c superd/access.h \
     superd/acl.h superd/log.c superd/log.h superd/util.c superd/util.h
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_access.c \
-	    $(ACL_SRC) superd/log.c superd/util.c
+	    $(ACL_SRC) superd/log.c superd/util.c superd/sock.c
 superd/fuzz-conf: superd/fuzz_conf.c superd/conf.c $(SUPERD_HDR) \
     superd/limit.c superd/limit.h superd/log.c superd/util.c superd/user.c \
+    superd/sock.c \
     superd/builtin.o $(SUPERD_BUILTINS)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_conf.c \
 	    superd/conf.c superd/limit.c superd/log.c superd/util.c \
-	    superd/user.c superd/builtin.o $(SUPERD_BUILTINS)
+	    superd/user.c superd/sock.c superd/builtin.o $(SUPERD_BUILTINS)
 
 # Each runs FUZZTIME seconds on a corpus in $(FUZZDIR), seeded with a few
 # valid files; a crash fails the make.

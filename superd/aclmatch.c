@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "acl.h"
+#include "sock.h"
 
 /* One connection, as the patterns see it. */
 struct query {
@@ -119,8 +120,6 @@ int
 access_check(const struct acl *allow, const struct acl *deny,
     const char *argv0, const char *service, const struct sockaddr *peer)
 {
-	const struct sockaddr_in *s4;
-	const struct sockaddr_in6 *s6;
 	const char *slash;
 	struct query q;
 	int v;
@@ -130,16 +129,9 @@ access_check(const struct acl *allow, const struct acl *deny,
 		argv0 = slash + 1;
 	q.q_argv0 = argv0;
 	q.q_service = service;
-	if (peer != NULL && peer->sa_family == AF_INET) {
-		s4 = (const void *)peer;
-		memcpy(q.q_addr, acl_v4mapped, sizeof(acl_v4mapped));
-		memcpy(q.q_addr + 12, &s4->sin_addr.s_addr, 4);
+	if (peer != NULL && sock_addr16(peer, q.q_addr, NULL) != -1) {
 		q.q_haveaddr = 1;
-		q.q_v4 = 1;
-	} else if (peer != NULL && peer->sa_family == AF_INET6) {
-		s6 = (const void *)peer;
-		memcpy(q.q_addr, &s6->sin6_addr, 16);
-		q.q_haveaddr = 1;
+		q.q_v4 = peer->sa_family == AF_INET;
 	}
 	if ((v = tablematch(allow, &q, 1)) != -1)
 		return v;

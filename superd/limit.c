@@ -149,19 +149,8 @@ limit_spawned(struct service *sv, const struct timespec *now)
 static void
 key(const struct sockaddr *sa, unsigned char k[16])
 {
-	const struct sockaddr_in *s4 = (const void *)sa;
-	const struct sockaddr_in6 *s6 = (const void *)sa;
-
-	memset(k, 0, 16);
-	if (sa->sa_family == AF_INET6) {
-		memcpy(k, &s6->sin6_addr, 16);
-		if (!IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
-			memset(k + LIMIT_V6PREFIX / 8, 0,
-			    16 - LIMIT_V6PREFIX / 8);
-	} else if (sa->sa_family == AF_INET) {
-		k[10] = k[11] = 0xff;
-		memcpy(k + 12, &s4->sin_addr, 4);
-	}
+	if (sock_addr16(sa, k, NULL) == AF_INET6)
+		memset(k + LIMIT_V6PREFIX / 8, 0, 16 - LIMIT_V6PREFIX / 8);
 }
 
 static size_t

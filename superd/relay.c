@@ -40,6 +40,7 @@
 #include "ev.h"
 #include "log.h"
 #include "relay.h"
+#include "sock.h"
 
 #define MAXDGRAM4	65507	/* the largest UDP payload over IPv4 */
 #define MAXDGRAM6	65527	/* ... and over IPv6 */
@@ -198,27 +199,19 @@ local6(const struct in6_addr *a)
 static int
 badsource(const struct service *sv, const struct sockaddr *sa)
 {
-	const struct sockaddr_in *s4 = (const void *)sa;
-	const struct sockaddr_in6 *s6 = (const void *)sa;
-	struct in_addr a;
-	int port;
+	unsigned char a[16];
+	struct in_addr a4;
+	int port, own;
 
 	if (hu_badsource(sa, sv->sv_privok))
 		return 1;
-	if (sa->sa_family == AF_INET) {
-		a = s4->sin_addr;
-		port = ntohs(s4->sin_port);
-	} else if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		memcpy(&a, &s6->sin6_addr.s6_addr[12], sizeof(a));
-		port = ntohs(s6->sin6_port);
-	} else {
-		port = ntohs(s6->sin6_port);
-		return (udpports[port / 8] & (1 << (port % 8))) &&
-		    local6(&s6->sin6_addr);
+	if (sock_addr16(sa, a, &port) == AF_INET6) {
+		own = udpports[port / 8] & (1 << (port % 8));
+		return own && local6((const struct in6_addr *)(void *)a);
 	}
-	if (local4(&a, 1))
-		return 1;
-	return (udpports[port / 8] & (1 << (port % 8))) && local4(&a, 0);
+	memcpy(&a4, a + 12, sizeof(a4));
+	own = udpports[port / 8] & (1 << (port % 8));
+	return local4(&a4, 1) || (own && local4(&a4, 0));
 }
 
 /*

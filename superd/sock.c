@@ -100,6 +100,36 @@ sock_setmode(struct service *sv)
 }
 
 /*
+ * sa's address as 16 bytes into a, an IPv4 one (plain, or v4-mapped as a
+ * dual-stack socket shows it) as ::ffff:a.b.c.d, so both forms agree; its
+ * port into *port when port is not NULL.  Returns AF_INET for an IPv4
+ * address in either form, AF_INET6, or -1 for another family.
+ */
+int
+sock_addr16(const struct sockaddr *sa, unsigned char a[16], int *port)
+{
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	const struct sockaddr_in *s4 = (const void *)sa;
+	const struct sockaddr_in6 *s6 = (const void *)sa;
+
+	if (sa->sa_family == AF_INET) {
+		memcpy(a, mapped, 12);
+		memcpy(a + 12, &s4->sin_addr, 4);
+		if (port != NULL)
+			*port = ntohs(s4->sin_port);
+		return AF_INET;
+	}
+	if (sa->sa_family != AF_INET6)
+		return -1;
+	memcpy(a, &s6->sin6_addr, 16);
+	if (port != NULL)
+		*port = ntohs(s6->sin6_port);
+	return memcmp(a, mapped, 12) == 0 ? AF_INET : AF_INET6;
+}
+
+/*
  * Writes sa's address into buf (when buf is not NULL) and its port into
  * *port.  IPv4 peers reaching a dual-stack socket come as ::ffff:a.b.c.d;
  * they are written as the dotted quad.  Returns 0, or -1 for a family other
@@ -108,26 +138,13 @@ sock_setmode(struct service *sv)
 int
 sock_ntop(const struct sockaddr *sa, char *buf, size_t len, int *port)
 {
-	const struct sockaddr_in *s4 = (const void *)sa;
-	const struct sockaddr_in6 *s6 = (const void *)sa;
-	struct in_addr a4;
+	unsigned char a[16];
+	int family;
 
-	if (sa->sa_family == AF_INET) {
-		*port = ntohs(s4->sin_port);
-		if (buf != NULL && inet_ntop(AF_INET, &s4->sin_addr, buf,
-		    (socklen_t)len) == NULL)
-			return -1;
-		return 0;
-	}
-	if (sa->sa_family != AF_INET6)
+	if ((family = sock_addr16(sa, a, port)) == -1)
 		return -1;
-	*port = ntohs(s6->sin6_port);
 	if (buf == NULL)
 		return 0;
-	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		memcpy(&a4, &s6->sin6_addr.s6_addr[12], sizeof(a4));
-		return inet_ntop(AF_INET, &a4, buf, (socklen_t)len) ? 0 : -1;
-	}
-	return inet_ntop(AF_INET6, &s6->sin6_addr, buf, (socklen_t)len) ? 0 :
-	    -1;
+	return inet_ntop(family, family == AF_INET ? a + 12 : a, buf,
+	    (socklen_t)len) != NULL ? 0 : -1;
 }
