@@ -1,37 +1,19 @@
 /*
  * echo: the Echo Protocol (RFC 862).  A byte stream is copied back byte for
- * byte until EOF; a datagram is answered with the same payload.  Runs from
- * a shell pipe, under any inetd, or as superd's `internal` echo.
+ * byte until EOF; a datagram is answered with the same payload (proto.c).
+ * Runs from a shell pipe, under any inetd, or under superd.
  */
 #include <sys/types.h>
-#include <err.h>
 #include <errno.h>
-#include <limits.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "util.h"
 
 /* 128 KiB, like cat: large copies cost few system calls. */
 #define BUFSIZE	(128 * 1024)
 
-/* RFC 862, UDP: the reply is the request. */
-ssize_t
-echo_reply(const char *req, size_t reqlen, char *reply, size_t size)
-{
-	if (reqlen > size)
-		reqlen = size;
-	memcpy(reply, req, reqlen);
-	return (ssize_t)reqlen;
-}
-
-#ifndef SUPERD_BUILTIN
 /* RFC 862: send back whatever is received, until the peer closes. */
 static int
-echo_stream(int in, int out)
+stream(int in, int out)
 {
 	static char buf[BUFSIZE];
 	ssize_t n;
@@ -49,13 +31,12 @@ int
 main(int argc, char *argv[])
 {
 	static const struct hu_prog p = {
-		"echo", "[-1h] [-t seconds]",
+		"[-1h] [-t seconds]",
 		"The Echo Protocol (RFC 862): sends back what it gets, until EOF;\n"
 		"on a UDP socket, answers each datagram with its payload.\n"
 		HU_HELP_1 HU_HELP_H HU_HELP_T,
-		NULL, NULL, NULL, echo_stream, echo_reply
+		stream, NULL
 	};
 
-	return hu_main(argc, argv, &p);
+	return hu_main(argc, argv, "echo", &p);
 }
-#endif

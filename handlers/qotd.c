@@ -19,50 +19,11 @@
 
 #include "util.h"
 
-#define QUOTEMAX	512		/* RFC 865: under 512 characters */
 #define FILEMAX		(16 << 20)	/* a quote file larger is a mistake */
 
-static const char *builtin[] = {
-	("Be conservative in what you do, be liberal in what you accept from\n"
-	    "others.\n\t-- Jon Postel, RFC 793\n"),
-	"Well begun is half done.\n\t-- Aristotle\n",
-	"Brevity is the soul of wit.\n\t-- William Shakespeare\n",
-	"What is now proved was once only imagined.\n\t-- William Blake\n",
-	"Measure twice, cut once.\n\t-- Proverb\n",
-};
-static const char **quotes = builtin;
-static size_t nquotes = sizeof(builtin) / sizeof(builtin[0]);
+static const char **quotes;
+static size_t nquotes;
 
-/* A random quote, ending with a newline, into buf: its length. */
-static size_t
-pick(char *buf, size_t size)
-{
-	const char *q = quotes[(size_t)random() % nquotes];
-	size_t n;
-
-	if ((n = strlen(q)) > size - 1)
-		n = size - 1;
-	memcpy(buf, q, n);
-	if (n == 0 || buf[n - 1] != '\n')
-		buf[n++] = '\n';
-	return n;
-}
-
-/*
- * RFC 865: one quote, whatever the request; over TCP it is sent once and
- * the connection closed (hu_serve()).
- */
-ssize_t
-qotd_reply(const char *req, size_t reqlen, char *reply, size_t size)
-{
-	(void)req;
-	(void)reqlen;
-	if (size < QUOTEMAX)
-		return -1;
-	return (ssize_t)pick(reply, QUOTEMAX);
-}
-
-#ifndef SUPERD_BUILTIN
 /* Adds quote q unless blank; 1 when it is too long and left out. */
 static int
 add(const char *q)
@@ -72,7 +33,8 @@ add(const char *q)
 	if (q[strspn(q, " \t\r\n")] == '\0')
 		return 0;
 	len = strlen(q);
-	if (len + (q[len - 1] != '\n') >= QUOTEMAX)	/* pick() adds one */
+	/* proto.c adds a newline where it lacks */
+	if (len + (q[len - 1] != '\n') >= PROTO_LINEMAX)
 		return 1;
 	quotes[nquotes++] = q;
 	return 0;
@@ -125,22 +87,15 @@ load(const char *path)
 		    "every quote is 512 bytes or longer" : "no quote");
 }
 
-static const char *file;
-
+/* With -f, the quotes are read before anything is served. */
 static int
-option(int ch, const char *arg)
+ready(struct proto_opts *o)
 {
-	(void)ch;
-	file = arg;
-	return 0;
-}
-
-/* The quotes are read before anything is served. */
-static int
-ready(void)
-{
-	if (file != NULL)
-		load(file);
+	if (o->po_file != NULL) {
+		load(o->po_file);
+		o->po_quotes = quotes;
+		o->po_nquotes = nquotes;
+	}
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	return 0;
 }
@@ -149,16 +104,15 @@ int
 main(int argc, char *argv[])
 {
 	static const struct hu_prog p = {
-		"qotd", "[-1h] [-f file] [-t seconds]",
+		"[-1h] [-f file] [-t seconds]",
 		"The Quote of the Day Protocol (RFC 865): sends one quote and\n"
 		"exits; on a UDP socket, answers each datagram with one.\n"
 		HU_HELP_1
 		"  -f FILE     the quotes of FILE, fortune(6) style (\"%\" lines\n"
 		"              between them), not the built-in ones\n"
 		HU_HELP_H HU_HELP_T,
-		"f:", option, ready, NULL, qotd_reply
+		NULL, ready
 	};
 
-	return hu_main(argc, argv, &p);
+	return hu_main(argc, argv, "qotd", &p);
 }
-#endif

@@ -1,37 +1,130 @@
 /*
- * Internal services.  The protocol code is the handlers' own (handlers/X.c
- * compiled without main()), so `internal` and the stand-alone programs can
- * never drift apart: datagrams get the same reply functions, and stream
- * connections, served in-process by conn.c, the same bytes.
+ * Internal services, served by superd itself without a process, with the
+ * handlers' own protocol code (handlers/proto.c): a stream connection is
+ * taken in by conn.c's in-process engine, a datagram answered at once.
  */
+#define _GNU_SOURCE
+#include <sys/types.h>
 #include <sys/socket.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "../handlers/util.h"
-#include "builtin.h"
-
-/* RFCs 862, 863, 864, 867 and 868, as inetd has always had them. */
-static const struct builtin builtins[] = {
-	{ "echo",	BI_ECHO,	echo_reply },
-	{ "discard",	BI_DISCARD,	discard_reply },
-	{ "chargen",	BI_CHARGEN,	chargen_reply },
-	{ "daytime",	BI_ONCE,	daytime_reply },
-	{ "time",	BI_ONCE,	time_reply },
-	{ NULL,		BI_ONCE,	NULL }
-};
+#include "../handlers/proto.h"
+#include "conf.h"
+#include "conn.h"
+#include "limit.h"
+#include "log.h"
+#include "mode.h"
+#include "serve.h"
+#include "service.h"
+#include "udp.h"
+#include "util.h"
 
 /*
- * The builtin named name, or NULL.  Every one serves both socket types; the
- * type stays in the interface for a builtin that would not.
+ * A stream builtin at A, or at its share of the in-process connections,
+ * leaves its socket to the kernel's backlog; a datagram one never waits.
  */
-const struct builtin *
-builtin_find(const char *name, int socktype)
+static int
+full(const struct service *sv)
 {
-	const struct builtin *b;
+	const struct svconf *sc = sv->sv_conf;
 
-	(void)socktype;
-	for (b = builtins; b->bi_name != NULL; b++)
-		if (strcmp(b->bi_name, name) == 0)
-			return b;
-	return NULL;
+	if (sc->sc_mode == MODE_INDGRAM)
+		return 0;
+	return (sc->sc_maxchild && sv->sv_nchild >= sc->sc_maxchild) ||
+	    conn_full() || sv->sv_nchild >= conn_share();
 }
+
+/*
+ * Stream: accepts until EAGAIN (ACCEPTMAX at most); each connection
+ * admitted counts as a running handler for the limits, one source holding
+ * half of the service's share at most.
+ */
+static void
+accepting(struct service *sv)
+{
+	struct sockaddr_storage peer;
+	struct source *src;
+	struct timespec t;
+	socklen_t plen;
+	int fd, i;
+
+	for (i = 0; i < ACCEPTMAX && !full(sv); i++) {
+		tnow(&t);
+		if (!limit_spawnok(sv, &t))
+			return;
+		plen = sizeof(peer);
+		fd = accept4(sv->sv_fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (errno == EINTR || errno == ECONNABORTED ||
+			    errno == EPROTO)
+				continue;
+			logfault(sv, "accept", strerror(errno));
+			serve_pause(sv, 1);
+			return;
+		}
+		if (!serve_admit(sv, (struct sockaddr *)&peer,
+		    conn_srcshare(), 1, &t, &src)) {
+			(void)close(fd);
+			continue;
+		}
+		if (limit_spawned(sv, &t) == -1)
+			logfault(sv, "spawn limit", strerror(errno));
+		serve_logconn(sv, (struct sockaddr *)&peer, 0);
+		if (conn_add(sv, fd, src) == 0) {
+			sv->sv_served++;
+			continue;
+		}
+		limit_release(sv, src);
+		(void)close(fd);
+	}
+}
+
+/*
+ * Datagrams: each one that passes the guard, the access rules and the
+ * limits (no handler holds a place; nowait.N counts replies) is answered.
+ */
+static void
+answering(struct service *sv)
+{
+	static char in[UDP_BUF], out[UDP_BUF];
+	const struct svconf *sc = sv->sv_conf;
+	struct source *src;
+	struct timespec t;
+	struct dgaddr d;
+	ssize_t n, len;
+	int i, k;
+
+	for (i = 0; i < ACCEPTMAX; i++) {
+		if ((k = udp_take(sv, in, sizeof(in), &d, &n)) == -1)
+			return;
+		tnow(&t);
+		if (k == 0 || !limit_spawnok(sv, &t) ||
+		    !serve_admit(sv, (struct sockaddr *)&d.d_peer, 0, 1, &t,
+		    &src))
+			continue;
+		limit_release(sv, src);
+		if (limit_spawned(sv, &t) == -1)
+			logfault(sv, "spawn limit", strerror(errno));
+		sv->sv_served++;
+		if ((len = sc->sc_bi->p_reply(&sc->sc_biopts, in, (size_t)n, out,
+		    d.d_max)) >= 0)
+			(void)udp_send(sv, out, (size_t)len, &d);
+	}
+}
+
+static void
+ready(struct service *sv)
+{
+	if (sv->sv_conf->sc_mode == MODE_INSTREAM)
+		accepting(sv);
+	else
+		answering(sv);
+}
+
+const struct mode mode_builtin = { ready, full, NULL };

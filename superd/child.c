@@ -12,7 +12,9 @@
 
 #include "child.h"
 #include "conf.h"
+#include "service.h"
 #include "log.h"
+#include "relay.h"
 #include "util.h"
 
 #define KILLGRACE	2	/* seconds between SIGTERM and SIGKILL */
@@ -70,20 +72,6 @@ child_del(struct child *c)
 	*c = children[--nchildren];
 }
 
-/*
- * On reload: each child now belongs to what replaced its service
- * (sv_movedto; NULL when it was removed).
- */
-void
-child_remap(void)
-{
-	size_t i;
-
-	for (i = 0; i < nchildren; i++)
-		if (children[i].ch_sv != NULL)
-			children[i].ch_sv = children[i].ch_sv->sv_movedto;
-}
-
 /* Handlers past their time limit get SIGTERM, then SIGKILL. */
 void
 child_timeouts(const struct timespec *now, int verbose)
@@ -96,10 +84,11 @@ child_timeouts(const struct timespec *now, int verbose)
 		if (c->ch_deadline.tv_sec == 0 ||
 		    tsdiff(&c->ch_deadline, now) > 0)
 			continue;
-		if (c->ch_sv != NULL && verbose)
+		if (verbose)
 			logmsg(LOG_INFO, "%s/%s: pid %ld: time limit, %s",
-			    c->ch_sv->sv_name, c->ch_sv->sv_proto,
-			    (long)c->ch_pid, c->ch_termed ? "SIGKILL" : "SIGTERM");
+			    c->ch_sv->sv_conf->sc_name,
+			    c->ch_sv->sv_conf->sc_proto, (long)c->ch_pid,
+			    c->ch_termed ? "SIGKILL" : "SIGTERM");
 		(void)kill(c->ch_pid, c->ch_termed ? SIGKILL : SIGTERM);
 		c->ch_deadline = *now;
 		c->ch_deadline.tv_sec += KILLGRACE;
@@ -126,9 +115,15 @@ child_nextdeadline(const struct timespec *now)
 	return ms;
 }
 
+/* At exit: the table, and the relays of handlers still running. */
 void
 child_freeall(void)
 {
+	size_t i;
+
+	for (i = 0; i < nchildren; i++)
+		if (children[i].ch_relay != NULL)
+			relay_free(children[i].ch_relay);
 	free(children);
 	children = NULL;
 	nchildren = capchildren = 0;

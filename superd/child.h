@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
+struct mode;
 struct relay;
 struct service;
-
 struct source;
 
 /* The datagram at the head of a dgram wait socket's queue. */
@@ -21,7 +21,8 @@ struct dghead {
 
 struct child {
 	pid_t			 ch_pid;
-	struct service		*ch_sv;	/* NULL once its service is removed */
+	struct service		*ch_sv;
+	const struct mode	*ch_mode;	/* the one it started in */
 	struct timespec		 ch_start;
 	struct timespec		 ch_deadline;	/* tv_sec 0: no time limit */
 	int			 ch_termed;
@@ -36,7 +37,6 @@ struct child	*child_add(struct service *, pid_t, const struct timespec *,
 		    int);
 struct child	*child_find(pid_t);
 void		 child_del(struct child *);
-void		 child_remap(void);
 void		 child_timeouts(const struct timespec *, int);
 long long	 child_nextdeadline(const struct timespec *);
 void		 child_freeall(void);

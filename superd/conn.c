@@ -27,9 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../handlers/util.h"
-#include "builtin.h"
+#include "../handlers/proto.h"
 #include "conf.h"
+#include "service.h"
 #include "conn.h"
 #include "ev.h"
 #include "limit.h"
@@ -40,8 +40,8 @@
 #define IOBUF		65536	/* one read's worth */
 
 struct conn {
-	const struct builtin	*c_bi;	/* NULL: the slot is free */
-	struct service		*c_sv;	/* NULL once a reload removed it */
+	const struct proto	*c_bi;	/* NULL: the slot is free */
+	struct service		*c_sv;
 	uint32_t		 c_events;	/* what epoll watches, 0 none */
 	struct source		*c_src;		/* holds a per-source place */
 	int			 c_done;	/* close once c_pend is out */
@@ -133,22 +133,19 @@ finish(int fd, struct conn *c)
 
 	ev_closefd(fd);
 	free(c->c_pend);
-	if (sv != NULL) {
-		sv->sv_nchild--;
-		limit_release(sv, c->c_src);
-	}
 	if (c->c_deadline.tv_sec != 0)
 		nlimited--;
+	limit_release(sv, c->c_src);
 	memset(c, 0, sizeof(*c));
 	nconns--;
+	service_done(sv);	/* last: a removed service may go with it */
 }
 
 /* An error that ends a connection: logged unless the peer simply left. */
 static void
 failed(struct conn *c, const char *what)
 {
-	if (errno != EPIPE && errno != ECONNRESET && errno != ETIMEDOUT &&
-	    c->c_sv != NULL)
+	if (errno != EPIPE && errno != ECONNRESET && errno != ETIMEDOUT)
 		logfault(c->c_sv, what, strerror(errno));
 }
 
@@ -246,17 +243,17 @@ static int
 chargen(int fd, struct conn *c)
 {
 	/* Whole cycles and one more, so any offset has 8 cycles after it. */
-	static char pat[9 * CHARGEN_CYCLE];
+	static char pat[9 * PROTO_CYCLE];
 	static int filled;
 	ssize_t w;
 	int i;
 
 	if (!filled) {
-		chargen_pattern(pat, sizeof(pat));
+		proto_chargen(pat, sizeof(pat));
 		filled = 1;
 	}
 	for (i = 0; i < ROUNDS; i++) {
-		w = write(fd, pat + c->c_pos, 8 * CHARGEN_CYCLE);
+		w = write(fd, pat + c->c_pos, 8 * PROTO_CYCLE);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -265,7 +262,7 @@ chargen(int fd, struct conn *c)
 			failed(c, "write");
 			return 0;
 		}
-		c->c_pos = (c->c_pos + (size_t)w) % CHARGEN_CYCLE;
+		c->c_pos = (c->c_pos + (size_t)w) % PROTO_CYCLE;
 	}
 	return 1;
 }
@@ -278,8 +275,9 @@ once(int fd, struct conn *c)
 	ssize_t n;
 
 	c->c_done = 1;
-	if ((n = c->c_bi->bi_reply(NULL, 0, buf, sizeof(buf))) < 0) {
-		failed(c, c->c_bi->bi_name);
+	if ((n = c->c_bi->p_reply(&c->c_sv->sv_conf->sc_biopts, NULL, 0, buf,
+	    sizeof(buf))) < 0) {
+		failed(c, c->c_bi->p_name);
 		return 0;
 	}
 	return put(fd, c, buf, (size_t)n) == 0;
@@ -302,10 +300,10 @@ step(int fd, struct conn *c)
 		k = 0;
 		goto out;
 	}
-	switch (c->c_bi->bi_kind) {
-	case BI_ECHO:		k = sink(fd, c, 1); break;
-	case BI_DISCARD:	k = sink(fd, c, 0); break;
-	case BI_CHARGEN:	k = chargen(fd, c); break;
+	switch (c->c_bi->p_kind) {
+	case PROTO_ECHO:	k = sink(fd, c, 1); break;
+	case PROTO_DISCARD:	k = sink(fd, c, 0); break;
+	case PROTO_CHARGEN:	k = chargen(fd, c); break;
 	default:		k = once(fd, c); break;
 	}
 out:
@@ -313,7 +311,7 @@ out:
 		finish(fd, c);
 		return;
 	}
-	want = c->c_pend != NULL || c->c_bi->bi_kind == BI_CHARGEN ?
+	want = c->c_pend != NULL || c->c_bi->p_kind == PROTO_CHARGEN ?
 	    EPOLLOUT : EPOLLIN;
 	if (want == c->c_events)
 		return;
@@ -338,22 +336,16 @@ ready(int fd, uint32_t events, void *arg)
 
 /*
  * Takes in fd, a non-blocking connection to sv's builtin (src: the source
- * holding a place for it, or NULL), with a time limit of secs seconds (none
- * when not positive), and serves what it already sent.  Returns 0, or -1
- * (logged) when it cannot be taken in; fd is then the caller's to close.
+ * holding a place for it, or NULL), under the service's time limit, and
+ * serves what it already sent.  Returns 0, or -1 (logged) when it cannot be
+ * taken in; fd is then the caller's to close.
  */
 int
-conn_add(struct service *sv, int fd, struct source *src, int secs)
+conn_add(struct service *sv, int fd, struct source *src)
 {
-	const struct builtin *b;
+	int sndbuf = CONN_SNDBUF, secs = sv->sv_conf->sc_deadline;
 	struct conn *c;
-	int sndbuf = CONN_SNDBUF;
 
-	if ((b = builtin_find(sv->sv_builtin, SOCK_STREAM)) == NULL) {
-		errno = ENOENT;
-		logfault(sv, sv->sv_builtin, strerror(errno));
-		return -1;
-	}
 	if (room(fd) == -1) {
 		logfault(sv, "connection table", strerror(errno));
 		return -1;
@@ -363,7 +355,7 @@ conn_add(struct service *sv, int fd, struct source *src, int secs)
 	    -1)
 		logfault(sv, "SO_SNDBUF", strerror(errno));
 	c = &conns[fd];
-	c->c_bi = b;
+	c->c_bi = sv->sv_conf->sc_bi;
 	c->c_sv = sv;
 	c->c_src = src;
 	if (secs > 0) {
@@ -376,20 +368,6 @@ conn_add(struct service *sv, int fd, struct source *src, int secs)
 	sv->sv_nchild++;
 	step(fd, c);
 	return 0;
-}
-
-/*
- * On reload: each connection now belongs to what replaced its service
- * (sv_movedto; NULL when it was removed).
- */
-void
-conn_remap(void)
-{
-	size_t i;
-
-	for (i = 0; i < capconns && nconns > 0; i++)
-		if (conns[i].c_bi != NULL && conns[i].c_sv != NULL)
-			conns[i].c_sv = conns[i].c_sv->sv_movedto;
 }
 
 /* Connections past their time limit are closed. */
@@ -412,9 +390,10 @@ conn_timeouts(const struct timespec *now, int verbose)
 				earliest = c->c_deadline;
 			continue;
 		}
-		if (verbose && c->c_sv != NULL)
+		if (verbose)
 			logmsg(LOG_INFO, "%s/%s: fd %zu: time limit, closed",
-			    c->c_sv->sv_name, c->c_sv->sv_proto, i);
+			    c->c_sv->sv_conf->sc_name,
+			    c->c_sv->sv_conf->sc_proto, i);
 		finish((int)i, c);
 	}
 }

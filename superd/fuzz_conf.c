@@ -68,23 +68,24 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct service *head, *sv;
+	static const struct confdefaults d = { 0, 0, 0, 0, -1, 1 };
+	struct svconf *head, *sc;
 	int fd, nerr;
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
 	    write(fd, data, size) != (ssize_t)size || close(fd) == -1)
 		abort();
-	head = conf_parse(path, &nerr);
+	head = conf_parse(path, &d, &nerr);
 	if (nerr < 0)
 		abort();
-	for (sv = head; sv != NULL; sv = sv->sv_next)
-		if (sv->sv_name == NULL || sv->sv_proto == NULL ||
-		    sv->sv_usr == NULL ||
-		    (sv->sv_socktype != SOCK_STREAM &&
-		    sv->sv_socktype != SOCK_DGRAM) ||
-		    (sv->sv_prog == NULL) == (sv->sv_builtin == NULL) ||
-		    (sv->sv_prog != NULL && (sv->sv_argv == NULL ||
-		    sv->sv_argv[0] == NULL)))
+	for (sc = head; sc != NULL; sc = sc->sc_next)
+		if (sc->sc_name == NULL || sc->sc_proto == NULL ||
+		    sc->sc_usr == NULL ||
+		    (sc->sc_socktype != SOCK_STREAM &&
+		    sc->sc_socktype != SOCK_DGRAM) ||
+		    (sc->sc_prog == NULL) == (sc->sc_bi == NULL) ||
+		    (sc->sc_prog != NULL && (sc->sc_argv == NULL ||
+		    sc->sc_argv[0] == NULL)))
 			abort();
 	conf_free(head);
 	return 0;

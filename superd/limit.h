@@ -29,10 +29,6 @@ enum ended {
 	END_UNCONSUMED	/* dgram wait: left the datagram that woke it */
 };
 
-/* Sources tracked per service at most; IPv6 sources count by /64. */
-#define LIMIT_SOURCES	65536
-#define LIMIT_V6PREFIX	64
-
 int		 limit_spawnok(struct service *, const struct timespec *);
 int		 limit_spawned(struct service *, const struct timespec *);
 enum admit	 limit_admit(struct service *, const struct sockaddr *, int,
@@ -43,6 +39,5 @@ void		 limit_exited(struct service *, struct source *, enum ended,
 		    long long, const struct timespec *);
 void		 limit_resumed(struct service *);
 void		 limit_free(struct service *);
-void		 limit_move(struct service *, struct service *);
 
 #endif

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "service.h"
 #include "log.h"
 #include "util.h"
 
@@ -134,6 +135,32 @@ logmsg(int prio, const char *fmt, ...)
 	errno = saved;
 }
 
+/* Logs "FILE:LINE: message", an error in a file; returns -1. */
+int
+vlogat(const char *file, int line, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	logmsg(LOG_ERR, "%s:%d: %s", file, line, msg);
+	return -1;
+}
+
+/* Logs one line about sv: "FILE:LINE: SERVICE/PROTO: message". */
+void
+logsv(int prio, const struct service *sv, const char *fmt, ...)
+{
+	const struct svconf *sc = sv->sv_conf;
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	logmsg(prio, "%s:%d: %s/%s: %s", sc->sc_file, sc->sc_line,
+	    sc->sc_name, sc->sc_proto, msg);
+}
+
 /*
  * Logs a fault of sv (what failed, and why) at most once a second; the
  * next line that gets through says how many were left out meanwhile.
@@ -150,12 +177,10 @@ logfault(struct service *sv, const char *what, const char *why)
 		return;
 	}
 	if (sv->sv_faults > 0)
-		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s (%lu more in the last "
-		    "second)", sv->sv_file, sv->sv_line, sv->sv_name,
-		    sv->sv_proto, what, why, sv->sv_faults);
+		logsv(LOG_ERR, sv, "%s: %s (%lu more in the last second)",
+		    what, why, sv->sv_faults);
 	else
-		logmsg(LOG_ERR, "%s:%d: %s/%s: %s: %s", sv->sv_file,
-		    sv->sv_line, sv->sv_name, sv->sv_proto, what, why);
+		logsv(LOG_ERR, sv, "%s: %s", what, why);
 	sv->sv_faults = 0;
 	sv->sv_lastfault = t;
 }

@@ -1,7 +1,8 @@
 /*
  * superd: the super-server.  Binds the sockets an inetd.conf-style file
- * names and runs a handler per connection or datagram.  Signal handlers only
- * set a flag and write a byte to a self-pipe; the poll(2) loop does the work.
+ * names and runs a handler per connection or datagram.  This file holds the
+ * options, the signals (their handlers only set a flag and write a byte to
+ * a self-pipe) and the one poll(2) loop that calls each service's mode.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -26,29 +27,30 @@
 #include "ev.h"
 #include "limit.h"
 #include "log.h"
+#include "mode.h"
 #include "pathnames.h"
 #include "relay.h"
 #include "serve.h"
+#include "service.h"
 #include "spawn.h"
-#include "table.h"
+#include "udp.h"
 #include "util.h"
 
-
-int lflag;
-long long Tflag = -1;
-static int dflag, tflag, Dflag;
-static const char *pidfile;
-
-static const char *allowpath, *denypath;
-
-static const char *confpath = SUPERD_CONF;
-static struct service *services;
-static struct acl *allowacl, *denyacl;
-static int selfpipe[2] = { -1, -1 };
-static volatile sig_atomic_t gothup, gotterm, gotusr1, gotchld;
+/* The command line. */
+struct opts {
+	int			 o_debug;	/* -d */
+	int			 o_check;	/* -t */
+	int			 o_daemon;	/* -D */
+	int			 o_logconns;	/* -l */
+	const char		*o_pidfile;	/* -p */
+	const char		*o_allow;	/* --hosts-allow */
+	const char		*o_deny;	/* --hosts-deny */
+	const char		*o_conf;	/* CONFIG */
+	struct confdefaults	 o_def;		/* -T and the limits */
+};
 
 enum {
-	OPT_MAXCHILD = 256,	/* these four in this order: see lim[] */
+	OPT_MAXCHILD = 256,
 	OPT_MAXPERIP,
 	OPT_MAXCPM,
 	OPT_SPAWNMAX,
@@ -56,6 +58,12 @@ enum {
 	OPT_DENY,
 	OPT_NOFAILPAUSE
 };
+
+static struct opts opts;
+static struct service *services;
+static struct acl *allowacl, *denyacl;
+static int selfpipe[2] = { -1, -1 };
+static volatile sig_atomic_t gothup, gotterm, gotusr1, gotchld;
 
 /* The usage line; with help, one line per option after it. */
 static void
@@ -88,6 +96,82 @@ usage(FILE *fp, int status, int help)
 	exit(status);
 }
 
+/* A number of the command line, or exit 2 naming what it is for. */
+static int
+number(const char *what, const char *s, long long min)
+{
+	const char *errstr;
+	long long v;
+
+	v = parsenum(s, min, INT_MAX, &errstr);
+	if (errstr != NULL)
+		errx(2, "%s %s: %s", what, s, errstr);
+	return (int)v;
+}
+
+static void
+getopts(int argc, char *argv[], struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "debug",		no_argument,		NULL, 'd' },
+		{ "check",		no_argument,		NULL, 't' },
+		{ "daemon",		no_argument,		NULL, 'D' },
+		{ "log-connections",	no_argument,		NULL, 'l' },
+		{ "pidfile",		required_argument,	NULL, 'p' },
+		{ "time-limit",		required_argument,	NULL, 'T' },
+		{ "max-children",	required_argument,	NULL, OPT_MAXCHILD },
+		{ "max-per-source",	required_argument,	NULL, OPT_MAXPERIP },
+		{ "max-rate-per-source", required_argument,	NULL, OPT_MAXCPM },
+		{ "max-spawn-rate",	required_argument,	NULL, OPT_SPAWNMAX },
+		{ "hosts-allow",	required_argument,	NULL, OPT_ALLOW },
+		{ "hosts-deny",		required_argument,	NULL, OPT_DENY },
+		{ "no-failure-pause",	no_argument,		NULL, OPT_NOFAILPAUSE },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ "version",		no_argument,		NULL, 'V' },
+		{ NULL,			0,			NULL, 0 }
+	};
+	struct confdefaults *d = &o->o_def;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->o_conf = SUPERD_CONF;
+	d->cd_timelimit = -1;
+	d->cd_failpause = 1;
+	argv[0] = program_invocation_short_name;	/* getopt's messages */
+	while ((ch = getopt_long(argc, argv, "dtDlp:T:hV", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd': o->o_debug = 1; break;
+		case 't': o->o_check = 1; break;
+		case 'D': o->o_daemon = 1; break;
+		case 'l': o->o_logconns = 1; break;
+		case 'p': o->o_pidfile = optarg; break;
+		case 'T': d->cd_timelimit = number("time limit", optarg, 1);
+			break;
+		case OPT_MAXCHILD: d->cd_maxchild = number("limit", optarg, 0);
+			break;
+		case OPT_MAXPERIP: d->cd_maxperip = number("limit", optarg, 0);
+			break;
+		case OPT_MAXCPM: d->cd_maxcpm = number("limit", optarg, 0);
+			break;
+		case OPT_SPAWNMAX: d->cd_spawnmax = number("limit", optarg, 0);
+			break;
+		case OPT_ALLOW: o->o_allow = optarg; break;
+		case OPT_DENY: o->o_deny = optarg; break;
+		case OPT_NOFAILPAUSE: d->cd_failpause = 0; break;
+		case 'h': usage(stdout, 0, 1); break;
+		case 'V':
+			printf("superd %s\n", VERSION);
+			exit(0);
+		default: usage(stderr, 2, 0);
+		}
+	}
+	if (argc - optind > 1)
+		usage(stderr, 2, 0);
+	if (argc - optind == 1)
+		o->o_conf = argv[optind];
+}
+
 /*
  * Reads the access files given on the command line into *allow and *deny.
  * Returns 0, or -1 when either has an error (logged, FILE:LINE); then
@@ -99,9 +183,10 @@ loadacl(struct acl **allow, struct acl **deny)
 	struct acl *a = NULL, *d = NULL;
 	int nerr = 0, derr = 0;
 
-	if (allowpath != NULL && (a = access_load(allowpath, &nerr)) == NULL)
+	if (opts.o_allow != NULL &&
+	    (a = access_load(opts.o_allow, &nerr)) == NULL)
 		nerr = nerr ? nerr : -1;
-	if (denypath != NULL && (d = access_load(denypath, &derr)) == NULL)
+	if (opts.o_deny != NULL && (d = access_load(opts.o_deny, &derr)) == NULL)
 		derr = derr ? derr : -1;
 	if (nerr != 0 || derr != 0) {
 		access_free(a);
@@ -121,23 +206,19 @@ static void
 reload(void)
 {
 	struct acl *a = allowacl, *d = denyacl;
-	struct service *sv;
 
 	if (loadacl(&a, &d) == -1) {
 		logmsg(LOG_ERR, "access rules: errors; configuration unchanged");
 		return;
 	}
-	relay_loadaddrs();
-	sv = table_reload(services, confpath);
-	if (sv == services) {
+	udp_loadaddrs();
+	if (service_reload(&services, opts.o_conf, &opts.o_def) == -1) {
 		if (a != allowacl)
 			access_free(a);
 		if (d != denyacl)
 			access_free(d);
 		return;
 	}
-	services = sv;
-	table_loaded(services);
 	access_free(allowacl);
 	access_free(denyacl);
 	allowacl = a;
@@ -159,31 +240,6 @@ onsignal(int sig)
 	}
 	(void)!write(selfpipe[1], "", 1);
 	errno = saved;
-}
-
-/* Milliseconds until the next time limit or pause ends, or -1. */
-static int
-nexttimeout(void)
-{
-	struct timespec t;
-	struct service *sv;
-	long long ms, d;
-
-	tnow(&t);
-	ms = child_nextdeadline(&t);
-	if ((d = conn_nextdeadline(&t)) != -1 && (ms == -1 || d < ms))
-		ms = d;
-	for (sv = services; sv != NULL; sv = sv->sv_next) {
-		if (sv->sv_pause.tv_sec == 0)
-			continue;
-		if ((d = tsdiff(&sv->sv_pause, &t)) < 0)
-			d = 0;
-		if (ms == -1 || d < ms)
-			ms = d;
-	}
-	if (ms < 0)
-		return ms == -1 ? -1 : 0;
-	return ms > INT_MAX ? INT_MAX : (int)ms + 1;
 }
 
 static int
@@ -212,6 +268,46 @@ setsignals(void)
 	return sigprocmask(SIG_SETMASK, &sa.sa_mask, NULL);
 }
 
+/* Milliseconds until the next time limit or pause ends, or -1. */
+static int
+nexttimeout(void)
+{
+	struct timespec t;
+	long long ms, d;
+
+	tnow(&t);
+	ms = child_nextdeadline(&t);
+	if ((d = conn_nextdeadline(&t)) != -1 && (ms == -1 || d < ms))
+		ms = d;
+	if ((d = service_nextpause(services, &t)) != -1 && (ms == -1 || d < ms))
+		ms = d;
+	if (ms < 0)
+		return ms == -1 ? -1 : 0;
+	return ms > INT_MAX ? INT_MAX : (int)ms + 1;
+}
+
+/* What the signals asked for: -1 exit, 1 reloaded, 0 neither. */
+static int
+signals(void)
+{
+	if (gotchld) {
+		gotchld = 0;
+		serve_reap();
+	}
+	if (gotterm)
+		return -1;
+	if (gotusr1) {
+		gotusr1 = 0;
+		service_status(services);
+	}
+	if (gothup) {
+		gothup = 0;
+		reload();
+		return 1;
+	}
+	return 0;
+}
+
 /* The main loop; returns when SIGTERM or SIGINT arrives. */
 static void
 loop(void)
@@ -224,9 +320,10 @@ loop(void)
 	char drain[64];
 	size_t n, i, want;
 	void *p;
+	int k;
 
 	for (;;) {
-		want = 2;	/* the self-pipe and the builtins' epoll set */
+		want = 2;	/* the self-pipe and ev.c's epoll set */
 		for (sv = services; sv != NULL; sv = sv->sv_next)
 			want++;
 		if (want > cap) {
@@ -248,15 +345,8 @@ loop(void)
 		}
 		tnow(&t);
 		for (sv = services; sv != NULL; sv = sv->sv_next) {
-			if (sv->sv_fd == -1 || sv->sv_busy || serve_full(sv))
+			if (!service_pollable(sv, &t))
 				continue;
-			if (sv->sv_pause.tv_sec != 0 &&
-			    tsdiff(&sv->sv_pause, &t) > 0)
-				continue;
-			if (sv->sv_pause.tv_sec != 0) {
-				sv->sv_pause.tv_sec = 0;
-				limit_resumed(sv);
-			}
 			pfd[n].fd = sv->sv_fd;
 			pfd[n].events = POLLIN;
 			pfdsv[n++] = sv;
@@ -269,32 +359,20 @@ loop(void)
 		if (pfd[0].revents & POLLIN)
 			while (read(selfpipe[0], drain, sizeof(drain)) > 0)
 				;
-		if (gotchld) {
-			gotchld = 0;
-			serve_reap();
-		}
-		if (gotterm)
+		if ((k = signals()) == -1)
 			return;
-		if (gotusr1) {
-			gotusr1 = 0;
-			table_status(services);
-		}
-		if (gothup) {
-			gothup = 0;
-			reload();
-			continue;	/* pfdsv may point into the old table */
-		}
-		for (i = 1; i < n; i++) {
+		/* After a reload, pfdsv may point to what it freed. */
+		for (i = 1; i < n && k == 0; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)))
 				continue;
 			if (pfdsv[i] == NULL)
 				ev_run();
 			else
-				serve(pfdsv[i]);
+				pfdsv[i]->sv_mode->m_ready(pfdsv[i]);
 		}
 		tnow(&t);
-		child_timeouts(&t, dflag);
-		conn_timeouts(&t, dflag);
+		child_timeouts(&t, opts.o_debug);
+		conn_timeouts(&t, opts.o_debug);
 		continue;
 nomem:
 		logmsg(LOG_ERR, "poll set: %s", strerror(errno));
@@ -320,88 +398,19 @@ writepid(void)
 {
 	FILE *fp;
 
-	if ((fp = fopen(pidfile, "we")) == NULL ||
+	if ((fp = fopen(opts.o_pidfile, "we")) == NULL ||
 	    fprintf(fp, "%ld\n", (long)getpid()) < 0 || fclose(fp) == EOF)
-		err(1, "%s", pidfile);
+		err(1, "%s", opts.o_pidfile);
 }
 
-int
-main(int argc, char *argv[])
+/* Start-up: everything superd needs before it serves; exits on failure. */
+static void
+startup(void)
 {
-	static const struct option longopts[] = {
-		{ "debug",		no_argument,		NULL, 'd' },
-		{ "check",		no_argument,		NULL, 't' },
-		{ "daemon",		no_argument,		NULL, 'D' },
-		{ "log-connections",	no_argument,		NULL, 'l' },
-		{ "pidfile",		required_argument,	NULL, 'p' },
-		{ "time-limit",		required_argument,	NULL, 'T' },
-		{ "max-children",	required_argument,	NULL, OPT_MAXCHILD },
-		{ "max-per-source",	required_argument,	NULL, OPT_MAXPERIP },
-		{ "max-rate-per-source", required_argument,	NULL, OPT_MAXCPM },
-		{ "max-spawn-rate",	required_argument,	NULL, OPT_SPAWNMAX },
-		{ "hosts-allow",	required_argument,	NULL, OPT_ALLOW },
-		{ "hosts-deny",		required_argument,	NULL, OPT_DENY },
-		{ "no-failure-pause",	no_argument,		NULL, OPT_NOFAILPAUSE },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "version",		no_argument,		NULL, 'V' },
-		{ NULL,			0,			NULL, 0 }
-	};
-	struct service *sv;
-	const char *errstr;
-	char *abspath = NULL;
-	int ch, nerr, nfail, failpause = 1, lim[4] = { 0, 0, 0, 0 };
+	struct svconf *list;
+	char *abspath;
+	int nerr, nfail;
 
-	argv[0] = program_invocation_short_name;	/* getopt's messages */
-	while ((ch = getopt_long(argc, argv, "dtDlp:T:hV", longopts, NULL)) !=
-	    -1) {
-		switch (ch) {
-		case 'd': dflag = 1; break;
-		case 't': tflag = 1; break;
-		case 'D': Dflag = 1; break;
-		case 'l': lflag = 1; break;
-		case 'p': pidfile = optarg; break;
-		case 'T':
-			Tflag = parsenum(optarg, 1, INT_MAX, &errstr);
-			if (errstr != NULL)
-				errx(2, "time limit %s: %s", optarg, errstr);
-			break;
-		case OPT_MAXCHILD:
-		case OPT_MAXPERIP:
-		case OPT_MAXCPM:
-		case OPT_SPAWNMAX:
-			lim[ch - OPT_MAXCHILD] = (int)parsenum(optarg, 0,
-			    INT_MAX, &errstr);
-			if (errstr != NULL)
-				errx(2, "limit %s: %s", optarg, errstr);
-			break;
-		case OPT_ALLOW: allowpath = optarg; break;
-		case OPT_DENY: denypath = optarg; break;
-		case OPT_NOFAILPAUSE: failpause = 0; break;
-		case 'h':
-			usage(stdout, 0, 1);
-			break;
-		case 'V':
-			printf("superd %s\n", VERSION);
-			return 0;
-		default:
-			usage(stderr, 2, 0);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		usage(stderr, 2, 0);
-	if (argc == 1)
-		confpath = argv[0];
-	conf_defaults(lim[3], lim[0], lim[2], lim[1], failpause);
-	stdfds();
-
-	if (tflag) {
-		services = conf_parse(confpath, &nerr);
-		table_print(services);
-		conf_free(services);
-		return nerr != 0;
-	}
 	if (log_init() == -1)
 		err(1, "log");
 	if (setsignals() == -1 || spawn_init() == -1)
@@ -411,49 +420,64 @@ main(int argc, char *argv[])
 	if (conn_init() == -1)
 		err(1, "RLIMIT_NOFILE");
 	conf_stopflag(&gotterm);
-	if (Dflag) {
+	serve_setopts(opts.o_logconns);
+	if (opts.o_daemon) {
 		/* After the chdir("/") of daemon(3), a relative path is lost. */
-		if ((abspath = realpath(confpath, NULL)) == NULL)
-			err(1, "%s", confpath);
-		confpath = abspath;
+		if ((abspath = realpath(opts.o_conf, NULL)) == NULL)
+			err(1, "%s", opts.o_conf);
+		opts.o_conf = abspath;
 	}
 	/* Malformed access rules would let in whom they meant to keep out. */
 	if (loadacl(&allowacl, &denyacl) == -1)
 		errx(1, "access rules: errors; not starting");
 	serve_setacl(allowacl, denyacl);
-	relay_loadaddrs();
-	services = conf_parse(confpath, &nerr);
+	udp_loadaddrs();
+	list = conf_parse(opts.o_conf, &opts.o_def, &nerr);
 	if (nerr == -1)
-		return 1;
-	nfail = table_open(services);
-	services = table_prune(services);
-	table_loaded(services);
+		exit(1);
+	services = service_start(list, &nfail);
 	if (services == NULL && (nerr > 0 || nfail > 0))
-		errx(1, "%s: no service could be started", confpath);
-	for (sv = services; sv != NULL; sv = sv->sv_next)
-		table_listening(sv);
-	if (Dflag) {
+		errx(1, "%s: no service could be started", opts.o_conf);
+	if (opts.o_daemon) {
 		if (daemon(0, 0) == -1)
 			err(1, "daemon");
 		log_syslog();
 	}
-	if (pidfile != NULL)
+	if (opts.o_pidfile != NULL)
 		writepid();
-	logmsg(LOG_INFO, "%s: serving, pid %ld", confpath, (long)getpid());
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct svconf *list;
+	int nerr;
+
+	getopts(argc, argv, &opts);
+	stdfds();
+	if (opts.o_check) {
+		list = conf_parse(opts.o_conf, &opts.o_def, &nerr);
+		conf_print(list);
+		conf_free(list);
+		return nerr != 0;
+	}
+	startup();
+	logmsg(LOG_INFO, "%s: serving, pid %ld", opts.o_conf, (long)getpid());
 
 	loop();
 
 	conn_closeall();
-	ev_end();
-	table_close(services);
-	conf_free(services);
 	child_freeall();
 	relay_freeall();
+	ev_end();
+	service_freeall(services);
+	udp_free();
 	access_free(allowacl);
 	access_free(denyacl);
-	free(abspath);
-	if (pidfile != NULL && unlink(pidfile) == -1)
-		logmsg(LOG_ERR, "%s: %s", pidfile, strerror(errno));
+	if (opts.o_daemon)
+		free((char *)opts.o_conf);
+	if (opts.o_pidfile != NULL && unlink(opts.o_pidfile) == -1)
+		logmsg(LOG_ERR, "%s: %s", opts.o_pidfile, strerror(errno));
 	logmsg(LOG_INFO, "exiting on signal");
 	return 0;
 }

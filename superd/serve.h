@@ -1,18 +1,29 @@
-/* Serving connections and datagrams, and reaping their handlers. */
+/*
+ * What every mode shares: admission (the access rules, then the limits),
+ * the hand-off of a connection or datagram to a handler, and the reaper.
+ */
 #ifndef SUPERD_SERVE_H
 #define SUPERD_SERVE_H
 
-struct service;
-
-/* Options of main.c that serving follows. */
-extern int		lflag;
-extern long long	Tflag;
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <time.h>
 
 struct acl;
+struct child;
+struct service;
+struct source;
 
-void	serve(struct service *);
-int	serve_full(const struct service *);
-void	serve_reap(void);
-void	serve_setacl(const struct acl *, const struct acl *);
+void		 serve_setopts(int);
+void		 serve_setacl(const struct acl *, const struct acl *);
+int		 serve_admit(struct service *, const struct sockaddr *, int,
+		    int, const struct timespec *, struct source **);
+struct child	*serve_start(struct service *, const int [3],
+		    const struct sockaddr *, const struct sockaddr *,
+		    struct source *);
+void		 serve_logconn(const struct service *, const struct sockaddr *,
+		    pid_t);
+void		 serve_pause(struct service *, int);
+void		 serve_reap(void);
 
 #endif

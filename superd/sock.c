@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "service.h"
 #include "sock.h"
 
 /*
@@ -25,37 +26,38 @@ sock_open(struct service *sv, const char **what)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	int fd, on = 1, off = 0, e;
-	int family = sv->sv_addr.ss_family;
+	const struct svconf *sc = sv->sv_conf;
+	int family = sc->sc_addr.ss_family;
 
 	*what = "socket";
-	if ((fd = socket(family, sv->sv_socktype | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = socket(family, sc->sc_socktype | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	/*
 	 * SO_REUSEADDR for TCP only: a restart must not wait for TIME_WAIT,
 	 * and no one else may bind a UDP port of superd's beside it.
 	 */
 	*what = "setsockopt";
-	if (sv->sv_socktype == SOCK_STREAM && setsockopt(fd, SOL_SOCKET,
+	if (sc->sc_socktype == SOCK_STREAM && setsockopt(fd, SOL_SOCKET,
 	    SO_REUSEADDR, &on, sizeof(on)) == -1)
 		goto fail;
 	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
-	    sv->sv_v6only ? &on : &off, sizeof(on)) == -1)
+	    sc->sc_v6only ? &on : &off, sizeof(on)) == -1)
 		goto fail;
 	/*
 	 * dgram nowait replies come from the address each datagram reached,
 	 * which on a wildcard socket only the packet info tells.
 	 */
-	if (sv->sv_socktype == SOCK_DGRAM && family == AF_INET6 &&
+	if (sc->sc_socktype == SOCK_DGRAM && family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) == -1)
 		goto fail;
-	if (sv->sv_socktype == SOCK_DGRAM && family == AF_INET &&
+	if (sc->sc_socktype == SOCK_DGRAM && family == AF_INET &&
 	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1)
 		goto fail;
 	*what = "bind";
-	if (bind(fd, (struct sockaddr *)&sv->sv_addr, sv->sv_addrlen) == -1)
+	if (bind(fd, (struct sockaddr *)&sc->sc_addr, sc->sc_addrlen) == -1)
 		goto fail;
 	*what = "listen";
-	if (sv->sv_socktype == SOCK_STREAM && listen(fd, SOMAXCONN) == -1)
+	if (sc->sc_socktype == SOCK_STREAM && listen(fd, SOMAXCONN) == -1)
 		goto fail;
 	*what = "getsockname";
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
@@ -75,6 +77,22 @@ fail:
 	return -1;
 }
 
+/* Is an IPv6 socket possible on this host?  Asked once. */
+int
+sock_haveipv6(void)
+{
+	static int have = -1;
+	int fd;
+
+	if (have == -1) {
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		have = fd != -1;
+		if (fd != -1)
+			(void)close(fd);
+	}
+	return have;
+}
+
 /*
  * Makes sv's socket blocking when a handler gets it (wait), else
  * non-blocking: superd itself reads it until EAGAIN.  A dgram wait socket
@@ -84,7 +102,8 @@ fail:
 int
 sock_setmode(struct service *sv)
 {
-	int fl, wait = sv->sv_wait && sv->sv_builtin == NULL;
+	int fl, wait = sv->sv_conf->sc_mode == MODE_STREAMWAIT ||
+	    sv->sv_conf->sc_mode == MODE_DGRAMWAIT;
 
 	if (sv->sv_sockmode == wait)
 		return 0;
@@ -92,7 +111,7 @@ sock_setmode(struct service *sv)
 	    fcntl(sv->sv_fd, F_SETFL, wait ? fl & ~O_NONBLOCK :
 	    fl | O_NONBLOCK) == -1)
 		return -1;
-	if (sv->sv_socktype == SOCK_DGRAM && setsockopt(sv->sv_fd,
+	if (sv->sv_conf->sc_socktype == SOCK_DGRAM && setsockopt(sv->sv_fd,
 	    SOL_SOCKET, SO_TIMESTAMPNS, &wait, sizeof(wait)) == -1)
 		return -1;
 	sv->sv_sockmode = wait;

@@ -172,9 +172,9 @@ addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
  * fds, signal dispositions, mask and ids, all of which are its own.
  */
 static void __attribute__((noreturn))
-child(const struct service *sv, const int fds[3], char *const env[])
+child(const struct svconf *sc, const int fds[3], char *const env[])
 {
-	const struct user *u = sv->sv_usr;
+	const struct user *u = sc->sc_usr;
 	int i, prog = -1;
 
 	for (i = 0; i < 3; i++)
@@ -185,10 +185,10 @@ child(const struct service *sv, const int fds[3], char *const env[])
 	if (resetsignals() == -1)
 		die("signals");
 	/* A folder on the way is closed to the user: open it while root. */
-	if (sv->sv_byfd &&
-	    (prog = open(sv->sv_prog, O_PATH | O_CLOEXEC)) == -1)
-		die(sv->sv_prog);
-	if (sv->sv_setid) {
+	if (sc->sc_byfd &&
+	    (prog = open(sc->sc_prog, O_PATH | O_CLOEXEC)) == -1)
+		die(sc->sc_prog);
+	if (sc->sc_setid) {
 		if (setgroups((size_t)u->u_ngroups, u->u_groups) == -1)
 			die("setgroups");
 		if (setgid(u->u_gid) == -1)
@@ -202,14 +202,14 @@ child(const struct service *sv, const int fds[3], char *const env[])
 		}
 	}
 	if (prog != -1)
-		(void)fexecve(prog, sv->sv_argv, env);
+		(void)fexecve(prog, sc->sc_argv, env);
 	else
-		(void)execve(sv->sv_prog, sv->sv_argv, env);
-	die(sv->sv_prog);
+		(void)execve(sc->sc_prog, sc->sc_argv, env);
+	die(sc->sc_prog);
 }
 
 /*
- * Starts sv's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
+ * Starts sc's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
  * (either may be NULL) fill its environment.  Returns the child's pid, or
  * -1 with errno set when fork fails.  When the child failed before its
  * exec (it then exits 127), *f says at what, else f->sf_what is NULL.
@@ -217,15 +217,15 @@ child(const struct service *sv, const int fds[3], char *const env[])
  * The handler is started with vfork(2): nothing of superd's is copied for
  * a child that replaces itself at once.  Its signals are blocked across
  * the vfork, so that superd's handlers never run in the child; the child
- * unblocks them once it has reset them.  (Builtins never get here: conn.c
- * and relay.c serve them in superd.)
+ * unblocks them once it has reset them.  (Builtins never get here:
+ * builtin.c and conn.c serve them in superd.)
  */
 pid_t
-spawn_child(const struct service *sv, const int fds[3],
+spawn_child(const struct svconf *sc, const int fds[3],
     const struct sockaddr *peer, const struct sockaddr *local,
     struct spawnfail *f)
 {
-	const char *const *names = addrnames[sv->sv_socktype != SOCK_STREAM];
+	const char *const *names = addrnames[sc->sc_socktype != SOCK_STREAM];
 	char renv[160], cgienv[160], lenv[160], a[SOCK_ADDRSTRLEN];
 	char *env[16];
 	sigset_t all, old;
@@ -233,7 +233,7 @@ spawn_child(const struct service *sv, const int fds[3],
 	int n = 0, e, port;
 
 	env[n++] = "PATH=/usr/bin:/bin";
-	env[n++] = sv->sv_socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP";
+	env[n++] = sc->sc_socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP";
 	if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0) {
 		addrenv(env, &n, renv, sizeof(renv), names[0], names[1], a,
 		    port);
@@ -243,7 +243,7 @@ spawn_child(const struct service *sv, const int fds[3],
 	if (local != NULL && sock_ntop(local, a, sizeof(a), &port) == 0)
 		addrenv(env, &n, lenv, sizeof(lenv), names[2], names[3], a,
 		    port);
-	env[n++] = sv->sv_envsvc;
+	env[n++] = sc->sc_envsvc;
 	env[n] = NULL;
 
 	failure.sf_what = NULL;
@@ -253,7 +253,7 @@ spawn_child(const struct service *sv, const int fds[3],
 	else {
 		/* The child never returns: only superd unblocks here. */
 		if ((pid = vfork()) == 0)
-			child(sv, fds, env);
+			child(sc, fds, env);
 		e = errno;
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		errno = e;

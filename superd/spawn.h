@@ -5,7 +5,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-struct service;
+struct svconf;
 
 /* What a child failed at before its exec; sf_what NULL when it exec'd. */
 struct spawnfail {
@@ -13,7 +13,7 @@ struct spawnfail {
 	int		 sf_errno;
 };
 
-pid_t	spawn_child(const struct service *, const int [3],
+pid_t	spawn_child(const struct svconf *, const int [3],
 	    const struct sockaddr *, const struct sockaddr *,
 	    struct spawnfail *);
 int	spawn_init(void);

@@ -43,9 +43,9 @@ guard(const char *addr, const char *port)
 	s6.sin6_family = AF_INET6;
 	s6.sin6_port = htons((in_port_t)p);
 	if (inet_pton(AF_INET, addr, &s4.sin_addr) == 1)
-		return hu_badsource((struct sockaddr *)&s4, 0);
+		return proto_badsource((struct sockaddr *)&s4, 0);
 	if (inet_pton(AF_INET6, addr, &s6.sin6_addr) == 1)
-		return hu_badsource((struct sockaddr *)&s6, 0);
+		return proto_badsource((struct sockaddr *)&s6, 0);
 	errx(2, "%s: not an address", addr);
 }
 

@@ -1,0 +1,360 @@
+/*
+ * The running services: their sockets opened at start, and a reload that
+ * keeps each live service whose socket a new line names, swapping in that
+ * line's configuration (socket, counters, limits and pauses all stay), opens
+ * the new ones and closes the removed ones, which are freed once their last
+ * handler has ended.  The per-service reports of SIGUSR1 too.
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "conn.h"
+#include "limit.h"
+#include "log.h"
+#include "mode.h"
+#include "service.h"
+#include "sock.h"
+#include "udp.h"
+#include "util.h"
+
+/* Removed services whose handlers still run. */
+static struct service *gone;
+
+static const struct mode *
+modeof(const struct svconf *sc)
+{
+	switch (sc->sc_mode) {
+	case MODE_STREAM:	return &mode_stream;
+	case MODE_STREAMWAIT:
+	case MODE_DGRAMWAIT:	return &mode_wait;
+	case MODE_DGRAM:	return &mode_relay;
+	default:		return &mode_builtin;
+	}
+}
+
+/* Logs the address and port sv really bound. */
+static void
+listening(const struct service *sv)
+{
+	const struct svconf *sc = sv->sv_conf;
+	char a[SOCK_ADDRSTRLEN];
+	int port;
+
+	if (sock_ntop((const struct sockaddr *)&sc->sc_addr, a, sizeof(a),
+	    &port) == -1)
+		(void)snprintf(a, sizeof(a), "?");
+	logsv(LOG_INFO, sv, "listening on %s port %d", a, sv->sv_port);
+}
+
+/* A service for sc, its socket open: NULL (logged) when it cannot be. */
+static struct service *
+newservice(struct svconf *sc)
+{
+	struct service *sv;
+	const char *what = "malloc";
+	char a[SOCK_ADDRSTRLEN];
+	int port;
+
+	if ((sv = calloc(1, sizeof(*sv))) != NULL) {
+		sv->sv_conf = sc;
+		sv->sv_mode = modeof(sc);
+		if (sock_open(sv, &what) == 0)
+			return sv;
+	}
+	(void)sock_ntop((struct sockaddr *)&sc->sc_addr, a, sizeof(a), &port);
+	logmsg(LOG_ERR, "%s:%d: %s/%s: %s %s port %d: %s", sc->sc_file,
+	    sc->sc_line, sc->sc_name, sc->sc_proto, what, a, port,
+	    strerror(errno));
+	free(sv);
+	return NULL;
+}
+
+/* Frees sv, its configuration and its limits' state; its socket is shut. */
+static void
+freeservice(struct service *sv)
+{
+	limit_free(sv);
+	conf_free(sv->sv_conf);
+	free(sv);
+}
+
+/* The table is in use: the UDP guard and the in-process budget hear. */
+static void
+inuse(const struct service *list)
+{
+	const struct service *sv;
+	int n = 0;
+
+	for (sv = list; sv != NULL; sv = sv->sv_next)
+		n += sv->sv_conf->sc_mode == MODE_INSTREAM;
+	conn_setservices(n);
+	udp_setports(list);
+}
+
+/*
+ * The services of a parsed list, each socket opened and logged; a line
+ * whose socket cannot be (a port in use) is logged, left out and counted
+ * in *nfail.
+ */
+struct service *
+service_start(struct svconf *list, int *nfail)
+{
+	struct service *head = NULL, **tail = &head, *sv;
+	struct svconf *sc, *next;
+
+	*nfail = 0;
+	for (sc = list; sc != NULL; sc = next) {
+		next = sc->sc_next;
+		sc->sc_next = NULL;
+		if ((sv = newservice(sc)) == NULL) {
+			conf_free(sc);
+			(*nfail)++;
+			continue;
+		}
+		listening(sv);
+		*tail = sv;
+		tail = &sv->sv_next;
+	}
+	inuse(head);
+	return head;
+}
+
+/*
+ * Pairs each configuration of list with the live service of old that has
+ * the same socket, through a hash of old's sockets: (*pair)[i] is the
+ * partner of list's i-th line, or NULL.  Returns 0, or -1 out of memory.
+ */
+static int
+pairup(struct service *old, const struct svconf *list, struct service ***pair)
+{
+	struct service **tab, *o;
+	const struct svconf *n;
+	size_t cap = 16, nold = 0, nnew = 0, i, j;
+
+	for (o = old; o != NULL; o = o->sv_next)
+		nold++;
+	for (n = list; n != NULL; n = n->sc_next)
+		nnew++;
+	while (cap < 2 * nold)
+		cap *= 2;
+	if ((tab = calloc(cap, sizeof(*tab))) == NULL)
+		return -1;
+	if ((*pair = calloc(nnew + 1, sizeof(**pair))) == NULL) {
+		free(tab);
+		return -1;
+	}
+	for (o = old; o != NULL; o = o->sv_next) {
+		o->sv_paired = 0;
+		for (i = conf_sockhash(o->sv_conf) & (cap - 1); tab[i] != NULL;
+		    i = (i + 1) & (cap - 1))
+			;
+		tab[i] = o;
+	}
+	for (n = list, j = 0; n != NULL; n = n->sc_next, j++)
+		for (i = conf_sockhash(n) & (cap - 1); (o = tab[i]) != NULL;
+		    i = (i + 1) & (cap - 1))
+			if (!o->sv_paired && conf_samesocket(o->sv_conf, n)) {
+				o->sv_paired = 1;
+				(*pair)[j] = o;
+				break;
+			}
+	free(tab);
+	return 0;
+}
+
+/*
+ * Gives sv the configuration sc.  A wait handler still holding the socket
+ * keeps it as it is (its blocking reads must not start failing): its exit
+ * sets the new mode's.
+ */
+static void
+swapconf(struct service *sv, struct svconf *sc)
+{
+	conf_free(sv->sv_conf);
+	sv->sv_conf = sc;
+	sv->sv_mode = modeof(sc);
+	if (!sv->sv_busy && sock_setmode(sv) == -1)
+		logfault(sv, "fcntl", strerror(errno));
+}
+
+/* A removed service: its socket shut, freed with its last handler. */
+static void
+retire(struct service *sv)
+{
+	(void)close(sv->sv_fd);
+	sv->sv_fd = -1;
+	if (sv->sv_nchild == 0) {
+		freeservice(sv);
+		return;
+	}
+	sv->sv_gone = 1;
+	sv->sv_next = gone;
+	gone = sv;
+}
+
+/*
+ * SIGHUP: CONFIG again, lines leaving a setting to the command line taking
+ * d's, into *lp.  If the file has any error, or a new socket cannot be
+ * bound, nothing changes and -1 is returned; else 0.
+ */
+int
+service_reload(struct service **lp, const char *path,
+    const struct confdefaults *d)
+{
+	struct service *live = *lp;
+	struct service *head = NULL, **tail = &head, *sv, *nextsv, **pair;
+	struct svconf *list, *sc, *next;
+	int nerr, nnew = 0, ngone = 0, nsv = 0, bad = 0;
+
+	if ((list = conf_parse(path, d, &nerr)) == NULL && nerr != 0) {
+		logmsg(LOG_ERR, "%s: %s; configuration unchanged", path,
+		    nerr == -1 ? "cannot be read" : "errors");
+		return -1;
+	}
+	if (nerr != 0 || pairup(live, list, &pair) == -1) {
+		logmsg(LOG_ERR, "%s: %s; configuration unchanged", path,
+		    nerr != 0 ? "errors" : strerror(errno));
+		conf_free(list);
+		return -1;
+	}
+	/* The new sockets first: if one cannot be bound, nothing changes. */
+	for (sc = list; sc != NULL; sc = sc->sc_next, nsv++) {
+		if (pair[nsv] == NULL && (pair[nsv] = newservice(sc)) == NULL)
+			bad = 1;
+		else if (pair[nsv]->sv_conf == sc)
+			nnew++;
+	}
+	if (bad) {
+		for (sc = list, nsv = 0; sc != NULL; sc = sc->sc_next, nsv++)
+			if (pair[nsv] != NULL && pair[nsv]->sv_conf == sc) {
+				(void)close(pair[nsv]->sv_fd);
+				free(pair[nsv]);
+			}
+		logmsg(LOG_ERR, "%s: configuration unchanged", path);
+		free(pair);
+		conf_free(list);
+		return -1;
+	}
+	for (sv = live; sv != NULL; sv = nextsv) {
+		nextsv = sv->sv_next;
+		if (!sv->sv_paired) {
+			ngone++;
+			retire(sv);
+		}
+	}
+	for (sc = list, nsv = 0; sc != NULL; sc = next, nsv++) {
+		next = sc->sc_next;
+		sc->sc_next = NULL;
+		sv = pair[nsv];
+		sv->sv_paired = 0;
+		if (sv->sv_conf != sc)
+			swapconf(sv, sc);
+		listening(sv);
+		*tail = sv;
+		tail = &sv->sv_next;
+	}
+	*tail = NULL;
+	free(pair);
+	inuse(head);
+	logmsg(LOG_INFO, "%s: reloaded: %d services, %d new, %d removed",
+	    path, nsv, nnew, ngone);
+	*lp = head;
+	return 0;
+}
+
+/* One of sv's handlers has ended: a removed service may now be freed. */
+void
+service_done(struct service *sv)
+{
+	struct service **pp;
+
+	if (--sv->sv_nchild > 0 || !sv->sv_gone)
+		return;
+	for (pp = &gone; *pp != sv; pp = &(*pp)->sv_next)
+		;
+	*pp = sv->sv_next;
+	freeservice(sv);
+}
+
+/* At exit: closes and frees every service, removed ones too. */
+void
+service_freeall(struct service *list)
+{
+	struct service *sv, *next;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (sv = pass ? gone : list; sv != NULL; sv = next) {
+			next = sv->sv_next;
+			if (sv->sv_fd != -1)
+				(void)close(sv->sv_fd);
+			freeservice(sv);
+		}
+	}
+	gone = NULL;
+}
+
+/*
+ * 1 when sv's socket is to be polled now: not held by a wait handler, its
+ * mode not full, not paused (a pause that has ended is lifted here).
+ */
+int
+service_pollable(struct service *sv, const struct timespec *t)
+{
+	if (sv->sv_busy || sv->sv_mode->m_full(sv))
+		return 0;
+	if (sv->sv_pause.tv_sec == 0)
+		return 1;
+	if (tsdiff(&sv->sv_pause, t) > 0)
+		return 0;
+	sv->sv_pause.tv_sec = 0;
+	limit_resumed(sv);
+	return 1;
+}
+
+/* Milliseconds from now until the first pause of list ends, or -1. */
+long long
+service_nextpause(const struct service *list, const struct timespec *now)
+{
+	const struct service *sv;
+	long long ms = -1, d;
+
+	for (sv = list; sv != NULL; sv = sv->sv_next) {
+		if (sv->sv_pause.tv_sec == 0)
+			continue;
+		if ((d = tsdiff(&sv->sv_pause, now)) < 0)
+			d = 0;
+		if (ms == -1 || d < ms)
+			ms = d;
+	}
+	return ms;
+}
+
+/* SIGUSR1: one line per service. */
+void
+service_status(const struct service *list)
+{
+	const struct service *sv;
+	struct timespec t;
+	char until[32];
+
+	tnow(&t);
+	for (sv = list; sv != NULL; sv = sv->sv_next) {
+		if (sv->sv_pause.tv_sec != 0 && tsdiff(&sv->sv_pause, &t) > 0)
+			(void)snprintf(until, sizeof(until), "+%llds",
+			    tsdiff(&sv->sv_pause, &t) / 1000 + 1);
+		else
+			(void)snprintf(until, sizeof(until), "-");
+		logsv(LOG_INFO, sv, "served %lu, running %d, failed %lu, "
+		    "refused %lu, disabled-until %s", sv->sv_served,
+		    sv->sv_nchild, sv->sv_failed, sv->sv_refused, until);
+	}
+}
