@@ -2,18 +2,8 @@
 # chargen (RFC 864): the exact line pattern, a normal end when the reader
 # leaves, capped datagram replies, and under superd.
 
-bats_require_minimum_version 1.5.0
-load helpers/common
-load helpers/peers
-
-setup() {
-	CHARGEN=$ROOT/handlers/chargen
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	bg_stop_all
-}
+load helpers/handler
+CHARGEN=$ROOT/handlers/chargen
 
 @test "chargen starts with the line from space to 'g', then one char later" {
 	"$CHARGEN" | head -c 148 >"$T/out"
@@ -98,9 +88,7 @@ teardown() {
 }
 
 @test "chargen under superd streams the pattern over TCP" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 stream tcp4 nowait $(id -un) $ROOT/handlers/chargen chargen
 	EOF
 	chargen_pattern 200 >"$T/want"
@@ -110,9 +98,7 @@ teardown() {
 }
 
 @test "chargen under superd replies once over UDP (dgram nowait)" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 dgram udp4 nowait $(id -un) $ROOT/handlers/chargen chargen
 	EOF
 	printf '%020d' 0 >"$T/in"

@@ -11,16 +11,9 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-# As in superd.bats: superd must exit 0 on SIGTERM after every test.
+# superd must exit 0 on SIGTERM after every test.
 teardown() {
-	local st=0
-	if [ -n "${SUPERD_PID:-}" ] && [ -n "${SUPERD_LOG:-}" ]; then
-		echo "--- superd log ---"
-		cat "$SUPERD_LOG"
-		superd_stop || st=$?
-	fi
-	bg_stop_all
-	return "$st"
+	superd_teardown
 }
 
 # --- netcat-openbsd ------------------------------------------------------

@@ -2,19 +2,9 @@
 # daytime (RFC 867): the line through pipes with the clock set by
 # SUPERD_TEST_TIME, on a UDP socket, then under superd.
 
-bats_require_minimum_version 1.5.0
-load helpers/common
-load helpers/peers
-
-setup() {
-	DAYTIME=$ROOT/handlers/daytime
-	T=$BATS_TEST_TMPDIR
-	export SUPERD_TEST_TIME=1795356181	# 2026-11-22 14:03:01 UTC
-}
-
-teardown() {
-	bg_stop_all
-}
+load helpers/handler
+DAYTIME=$ROOT/handlers/daytime
+export SUPERD_TEST_TIME=1795356181	# 2026-11-22 14:03:01 UTC
 
 @test "daytime prints ctime's line with CRLF in local time" {
 	TZ=UTC0 "$DAYTIME" </dev/null >"$T/out"
@@ -118,9 +108,7 @@ teardown() {
 }
 
 @test "daytime under superd answers over TCP" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 stream tcp4 nowait $(id -un) $ROOT/handlers/daytime daytime -u
 	EOF
 	# superd passes no SUPERD_TEST_TIME: the handler reads the real clock.
@@ -129,9 +117,7 @@ teardown() {
 }
 
 @test "daytime under superd answers over UDP (dgram nowait)" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 dgram udp4 nowait $(id -un) $ROOT/handlers/daytime daytime -u
 	EOF
 	run -0 "$NETC" -u -w 5 127.0.0.1 "$(superd_port 1)" </dev/null

@@ -1,18 +1,8 @@
 #!/usr/bin/env bats
 # discard (RFC 863): reads to EOF, writes nothing; datagrams get no reply.
 
-bats_require_minimum_version 1.5.0
-load helpers/common
-load helpers/peers
-
-setup() {
-	DISCARD=$ROOT/handlers/discard
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	bg_stop_all
-}
+load helpers/handler
+DISCARD=$ROOT/handlers/discard
 
 @test "discard reads its input to the end and writes nothing" {
 	head -c 8000000 /dev/urandom >"$T/in"
@@ -58,9 +48,7 @@ teardown() {
 }
 
 @test "discard under superd reads a TCP stream and closes at its end" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 stream tcp4 nowait $(id -un) $ROOT/handlers/discard discard
 	EOF
 	head -c 1000000 /dev/zero >"$T/in"

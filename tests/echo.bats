@@ -2,18 +2,8 @@
 # echo (RFC 862): through pipes first, then on a UDP socket as an inetd
 # `dgram wait` handler, then under superd.
 
-bats_require_minimum_version 1.5.0
-load helpers/common
-load helpers/peers
-
-setup() {
-	ECHO=$ROOT/handlers/echo
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	bg_stop_all
-}
+load helpers/handler
+ECHO=$ROOT/handlers/echo
 
 @test "echo copies a line through a pipe" {
 	printf 'hi\n' | "$ECHO" >"$T/out"
@@ -146,9 +136,7 @@ teardown() {
 }
 
 @test "echo -1 under dgram wait: a process for every datagram, queued ones too" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 dgram udp4 wait $(id -un) $ROOT/handlers/echo echo -1
 	EOF
 	local port pids="" n
@@ -170,9 +158,7 @@ teardown() {
 }
 
 @test "echo under superd answers over TCP" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 stream tcp4 nowait $(id -un) $ROOT/handlers/echo echo
 	EOF
 	printf 'over tcp\0\n' >"$T/in"
@@ -181,9 +167,7 @@ teardown() {
 }
 
 @test "echo under superd answers over UDP (dgram nowait)" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 dgram udp4 nowait $(id -un) $ROOT/handlers/echo echo
 	EOF
 	run -0 "$NETC" -u -w 5 127.0.0.1 "$(superd_port 1)" <<<"over udp"
@@ -191,9 +175,7 @@ teardown() {
 }
 
 @test "echo under superd serves its UDP socket itself (dgram wait)" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 dgram udp4 wait $(id -un) $ROOT/handlers/echo echo -t 2
 	EOF
 	run -0 "$NETC" -u -w 5 127.0.0.1 "$(superd_port 1)" <<<"first"

@@ -3,17 +3,7 @@
 # openbsd-inetd and xinetd in the foreground, and systemd-socket-activate
 # when the machine has it.  The peers run them with a minimal environment.
 
-bats_require_minimum_version 1.5.0
-load helpers/common
-load helpers/peers
-
-setup() {
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	bg_stop_all
-}
+load helpers/handler
 
 @test "every handler runs with an empty environment, no PATH" {
 	local h

@@ -2,18 +2,8 @@
 # qotd (RFC 865): the fortune file format, the built-in list, the 512-byte
 # limit, the errors, a UDP socket and superd.
 
-bats_require_minimum_version 1.5.0
-load helpers/common
-load helpers/peers
-
-setup() {
-	QOTD=$ROOT/handlers/qotd
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	bg_stop_all
-}
+load helpers/handler
+QOTD=$ROOT/handlers/qotd
 
 @test "qotd sends the one quote of a file without %" {
 	printf 'The only quote.\n\t-- Someone\n' >"$T/q"
@@ -112,10 +102,8 @@ teardown() {
 }
 
 @test "qotd under superd answers over TCP" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
 	printf 'served by superd\n' >"$T/q"
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 stream tcp4 nowait $(id -un) $ROOT/handlers/qotd qotd -f $T/q
 	EOF
 	run -0 "$NETC" -w 5 127.0.0.1 "$(superd_port 1)" </dev/null

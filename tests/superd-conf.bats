@@ -1,24 +1,205 @@
 #!/usr/bin/env bats
-# superd: loading the configuration: who can run what, large files, files
-# that are not files, read errors, bad bytes.
+# superd: the command line, -t, and loading the configuration: parse
+# errors, load errors at start-up, who can run what, large files, files that
+# are not files, read errors, bad bytes.
 
 load helpers/superd
-
-ECHO=$ROOT/handlers/echo
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
 teardown() {
-	local st=0
-	if [ -n "${SUPERD_PID:-}" ] && [ -n "${SUPERD_LOG:-}" ]; then
-		echo "--- superd log ---"
-		tail -n 50 "$SUPERD_LOG"
-		superd_stop || st=$?
+	superd_teardown 50
+}
+
+# --- command line and configuration -----------------------------------------
+
+@test "superd -h prints the usage, then one line per option" {
+	run -0 "$SUPERD" -h
+	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
+	[ "${lines[1]}" = "              [--hosts-deny FILE] [--max-children N] [--max-per-source N]" ]
+	[ "${lines[2]}" = "              [--max-rate-per-source N] [--max-spawn-rate N] [CONFIG]" ]
+	[ "${lines[3]}" = "Runs the services of CONFIG (default /etc/superd.conf), inetd style." ]
+	# every long option of the usage line, and the others, each once
+	for o in -d,\ --debug -t,\ --check -D,\ --daemon -l,\ --log-connections \
+	    "-p, --pidfile PIDFILE" "-T, --time-limit SECONDS" \
+	    "--hosts-allow FILE" "--hosts-deny FILE" "--max-children N" \
+	    "--max-per-source N" "--max-rate-per-source N" \
+	    "--max-spawn-rate N" --no-failure-pause -h,\ --help \
+	    -V,\ --version; do
+		[ "$(grep -c -- "^  *$o  " <<<"$output")" -eq 1 ] ||
+		    { echo "no line for $o" >&2; return 1; }
+	done
+	[ "${#lines[@]}" -eq 19 ]
+	run -0 "$SUPERD" --help
+	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
+	[ "${#lines[@]}" -eq 19 ]
+	# a usage error prints the usage alone
+	run -2 "$SUPERD" --no-such-option
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "superd rejects an unknown option with the usage and exit 2" {
+	run -2 "$SUPERD" -Z
+	[[ "$output" == *"usage: superd "* ]]
+	run -2 "$SUPERD" -T abc x.conf
+	[ "$output" = "superd: time limit abc: invalid" ]
+}
+
+@test "superd --version prints its version" {
+	run -0 "$SUPERD" --version
+	[[ "$output" =~ ^superd\ [0-9]+\.[0-9]+$ ]]
+}
+
+@test "superd -t prints every field form it accepts and exits 0" {
+	mkdir sub
+	cp "$ECHO" sub/myecho
+	cat >sub/c.conf <<EOF
+# a comment, then a blank line
+
+echo stream tcp nowait $ME myecho
+127.0.0.1:daytime	dgram	udp4	wait	$ME	$DAYTIME
+[::1]:7777 stream tcp6 nowait.40 $ME:root $ECHO echo -x
+*:7778 stream tcp46 nowait/10/20/3@30 $ME.root ./myecho echo
+localhost:7779 dgram udp nowait@2 $ME $DAYTIME daytime -u
+0 stream tcp4 wait/5// $ME $ECHO   # trailing comment
+EOF
+	run -0 "$SUPERD" -t sub/c.conf
+	[ "${lines[0]}" = "sub/c.conf:3: echo :: 7 stream tcp nowait $ME $BATS_TEST_TMPDIR/sub/myecho myecho" ] ||
+	    [ "${lines[0]}" = "sub/c.conf:3: echo 0.0.0.0 7 stream tcp nowait $ME $BATS_TEST_TMPDIR/sub/myecho myecho" ]
+	[ "${lines[1]}" = "sub/c.conf:4: daytime 127.0.0.1 13 dgram udp4 wait $ME $DAYTIME daytime" ]
+	[ "${lines[2]}" = "sub/c.conf:5: 7777 ::1 7777 stream tcp6 nowait.40 $ME $ECHO echo -x" ]
+	[[ "${lines[3]}" == "sub/c.conf:6: 7778 "*" 7778 stream tcp46 nowait/10/20/3@30 $ME $BATS_TEST_TMPDIR/sub/./myecho echo" ]]
+	[[ "${lines[4]}" =~ ^sub/c.conf:7:\ 7779\ (127.0.0.1|::1)\ 7779\ dgram\ udp\ nowait@2\ $ME\ $DAYTIME\ daytime\ -u$ ]]
+	[ "${lines[5]}" = "sub/c.conf:8: 0 0.0.0.0 0 stream tcp4 wait/5/0/0 $ME $ECHO echo" ]
+	[ "${#lines[@]}" -eq 6 ]
+}
+
+@test "limits set on the command line apply where the WAIT field sets none" {
+	cat >c.conf <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+127.0.0.1:0 stream tcp4 nowait.9/1/0/3@4 $ME $ECHO echo
+127.0.0.1:0 stream tcp4 wait $ME $ECHO echo
+EOF
+	run -0 "$SUPERD" -t --max-children 7 --max-per-source 2 \
+	    --max-rate-per-source 100 --max-spawn-rate 500 c.conf
+	[ "${lines[0]}" = "c.conf:1: 0 127.0.0.1 0 stream tcp4 nowait.500/7/100/2 $ME $ECHO echo" ]
+	[ "${lines[1]}" = "c.conf:2: 0 127.0.0.1 0 stream tcp4 nowait.9/1/100/3@4 $ME $ECHO echo" ]
+	# a stream wait handler accepts itself: superd sees no source
+	[ "${lines[2]}" = "c.conf:3: 0 127.0.0.1 0 stream tcp4 wait.500/7/0/0 $ME $ECHO echo" ]
+	run -2 "$SUPERD" --max-children lots c.conf
+	[ "$output" = "superd: limit lots: invalid" ]
+}
+
+@test "superd -t names file, line and field of each bad line and exits 1" {
+	touch notexec
+	cat >c.conf <<EOF
+0 stream tcp4 nowait $ME $ECHO echo
+0 stream tpc nowait $ME $ECHO
+0 strem tcp nowait $ME $ECHO
+0 stream udp nowait $ME $ECHO
+nosuchservice stream tcp nowait $ME $ECHO
+99999 stream tcp nowait $ME $ECHO
+0 stream tcp nowayt $ME $ECHO
+0 stream tcp nowait.x $ME $ECHO
+0 stream tcp nowait/1/2/3/4 $ME $ECHO
+0 stream tcp nowait@0 $ME $ECHO
+0 stream tcp nowait nosuchuser $ECHO
+0 stream tcp nowait $ME:nosuchgroup $ECHO
+0 stream tcp nowait $ME /nonexistent/prog
+0 stream tcp nowait $ME notexec
+0 stream tcp nowait $ME
+[::1:0 stream tcp nowait $ME $ECHO
+[::1]:0 stream tcp4 nowait $ME $ECHO
+0 stream tcp nowait $ME internal nosuchbuiltin
+0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	run -1 "$SUPERD" -t c.conf
+	[ "${lines[0]}" = "c.conf:1: 0 0.0.0.0 0 stream tcp4 nowait $ME $ECHO echo" ] ||
+	    [ "$(echo "$output" | grep -c '^c.conf:1: 0 0.0.0.0 0 stream tcp4')" -eq 1 ]
+	echo "$output" | grep -qx "superd: c.conf:2: unknown protocol 'tpc'"
+	echo "$output" | grep -qx "superd: c.conf:3: unknown socket type 'strem'"
+	echo "$output" | grep -qx "superd: c.conf:4: protocol 'udp' does not fit the socket type"
+	echo "$output" | grep -qx "superd: c.conf:5: unknown service 'nosuchservice'"
+	echo "$output" | grep -qx "superd: c.conf:6: port '99999': too large"
+	echo "$output" | grep -qx "superd: c.conf:7: unknown wait field 'nowayt'"
+	echo "$output" | grep -qx "superd: c.conf:8: spawn limit 'x': bad number"
+	echo "$output" | grep -qx "superd: c.conf:9: too many limits in 'nowait/1/2/3/4'"
+	echo "$output" | grep -qx "superd: c.conf:10: time limit '0': bad number"
+	echo "$output" | grep -qx "superd: c.conf:11: unknown user 'nosuchuser'"
+	echo "$output" | grep -qx "superd: c.conf:12: unknown group 'nosuchgroup'"
+	echo "$output" | grep -qx "superd: c.conf:13: program '/nonexistent/prog': No such file or directory"
+	echo "$output" | grep -qx "superd: c.conf:14: program '$BATS_TEST_TMPDIR/notexec': not an executable file"
+	echo "$output" | grep -qx "superd: c.conf:15: 5 fields, need at least 6"
+	echo "$output" | grep -qx "superd: c.conf:16: bad address in '\[::1:0'"
+	echo "$output" | grep -q "^superd: c.conf:17: address '::1': "
+	echo "$output" | grep -qx "superd: c.conf:18: no internal service 'nosuchbuiltin'"
+	echo "$output" | grep -q "^c.conf:19: 0 0.0.0.0 0 stream tcp4 nowait $ME $ECHO echo\$"
+	[ "$(echo "$output" | grep -c '^superd: ')" -eq 17 ]
+}
+
+@test "superd with a missing configuration file says so and exits 1" {
+	run -1 "$SUPERD" "$BATS_TEST_TMPDIR/none.conf"
+	[ "$output" = "superd: $BATS_TEST_TMPDIR/none.conf: No such file or directory" ]
+	run -1 "$SUPERD" -t "$BATS_TEST_TMPDIR/none.conf"
+	[ "$output" = "superd: $BATS_TEST_TMPDIR/none.conf: No such file or directory" ]
+}
+
+@test "superd with an unreadable configuration says so and exits 1" {
+	mkdir adir
+	run -1 "$SUPERD" adir
+	[ "$output" = "superd: adir: Is a directory" ]
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "0 stream tcp nowait $ME $ECHO" >locked.conf
+		chmod 000 locked.conf
+		run -1 "$SUPERD" locked.conf
+		[ "$output" = "superd: locked.conf: Permission denied" ]
 	fi
-	bg_stop_all
-	return "$st"
+}
+
+# --- errors at start-up -----------------------------------------------------
+
+@test "superd at start-up skips a bad line and serves the others" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+127.0.0.1:0 stream tcp9 nowait $ME $ECHO echo
+127.0.0.1:0 stream tcp4 nowait nosuchuser $ECHO echo
+127.0.0.1:0 stream tcp4 nowait $ME $DAYTIME daytime
+EOF
+	grep -qx "superd: $SUPERD_CONF:2: unknown protocol 'tcp9'" "$SUPERD_LOG"
+	grep -qx "superd: $SUPERD_CONF:3: unknown user 'nosuchuser'" "$SUPERD_LOG"
+	run -0 "$NETC" 127.0.0.1 "$(superd_port 1)" <<<"still here"
+	[ "$output" = "still here" ]
+	run -0 "$NETC" -n 127.0.0.1 "$(superd_port 4)"
+	[[ "$output" =~ $DAYTIME_RE ]]
+}
+
+@test "superd reports a port already in use and runs the rest" {
+	superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	local busy first=$SUPERD_PID firstlog=$SUPERD_LOG
+	busy=$(superd_port 1)
+	SUPERD_PID=
+	mkdir two && cd two
+	cat >two.conf <<EOF
+127.0.0.1:$busy stream tcp4 nowait $ME $ECHO echo
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	bg_start two.log "$SUPERD" two.conf
+	wait_for two.log ': serving, pid '
+	grep -qx "superd: two.conf:1: $busy/tcp4: bind 127.0.0.1 port $busy: Address already in use" two.log
+	port=$(sed -n 's/^superd: two.conf:2: .* port \([0-9]*\)$/\1/p' two.log)
+	run -0 "$NETC" 127.0.0.1 "$port" <<<"second"
+	[ "$output" = "second" ]
+	# and with nothing left to serve, it exits 1 with one more line
+	echo "127.0.0.1:$busy stream tcp4 nowait $ME $ECHO echo" >busy.conf
+	run -1 "$SUPERD" busy.conf
+	[ "${lines[0]}" = "superd: busy.conf:1: $busy/tcp4: bind 127.0.0.1 port $busy: Address already in use" ]
+	[[ "${lines[1]}" == "superd: "*": no service could be started" ]]
+	kill -0 "$first"
+	: "$firstlog"
 }
 
 # clone DIR: the handlers and make run's configuration, on port 0, in DIR.

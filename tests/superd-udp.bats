@@ -5,8 +5,6 @@
 
 load helpers/superd
 
-ECHO=$ROOT/handlers/echo
-DAYTIME=$ROOT/handlers/daytime
 HOSTILE=$ROOT/tests/helpers/hostile
 
 setup() {
@@ -14,14 +12,7 @@ setup() {
 }
 
 teardown() {
-	local st=0
-	if [ -n "${SUPERD_PID:-}" ] && [ -n "${SUPERD_LOG:-}" ]; then
-		echo "--- superd log ---"
-		tail -n 40 "$SUPERD_LOG"
-		superd_stop || st=$?
-	fi
-	bg_stop_all
-	return "$st"
+	superd_teardown 40
 }
 
 # --- the reflection guard ----------------------------------------------------

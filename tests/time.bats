@@ -2,18 +2,8 @@
 # time (RFC 868): exactly 4 big-endian bytes at fixed instants set with
 # SUPERD_TEST_TIME (1970, the 2036 wrap, 2026), on a UDP socket, under superd.
 
-bats_require_minimum_version 1.5.0
-load helpers/common
-load helpers/peers
-
-setup() {
-	TIME=$ROOT/handlers/time
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	bg_stop_all
-}
+load helpers/handler
+TIME=$ROOT/handlers/time
 
 # at EPOCHSECONDS: the bytes time sends at that instant, in hex.
 at() {
@@ -98,9 +88,7 @@ at() {
 }
 
 @test "time under superd answers over TCP" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 stream tcp4 nowait $(id -un) $ROOT/handlers/time time
 	EOF
 	"$NETC" -w 5 127.0.0.1 "$(superd_port 1)" </dev/null >"$T/out"
@@ -108,9 +96,7 @@ at() {
 }
 
 @test "time under superd answers over UDP (dgram nowait)" {
-	[ -x "$ROOT/superd/superd" ] || skip "superd not built"
-	load helpers/superd
-	superd_start <<-EOF
+	under_superd <<-EOF
 	127.0.0.1:0 dgram udp4 nowait $(id -un) $ROOT/handlers/time time
 	EOF
 	"$NETC" -u -w 5 127.0.0.1 "$(superd_port 1)" </dev/null >"$T/out"

@@ -4,10 +4,14 @@ load helpers/common
 
 SUPERD=$ROOT/superd/superd
 ME=$(id -un)
+ECHO=$ROOT/handlers/echo
+DAYTIME=$ROOT/handlers/daytime
+# DAYTIME_RE: a daytime line, as the handler and the builtin send it.
+DAYTIME_RE='^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 123][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9] [0-9]{4}'$'\r''$'
 # SUPERD_WRAP runs superd under a tool, e.g. for a leak check:
 #   SUPERD_WRAP="valgrind -q --child-silent-after-fork=yes \
 #       --leak-check=full --error-exitcode=99" SUPERD_WAIT=60 \
-#       bats tests/superd.bats
+#       bats tests/superd-*.bats
 SUPERD_WRAP=${SUPERD_WRAP:-}
 # SUPERD_WAIT: seconds to wait for superd to start or reload (15 and 5 by
 # default); a tool such as valgrind needs more.
@@ -51,6 +55,25 @@ superd_stop() {
 		echo "superd exited $st" >&2
 		cat "$SUPERD_LOG" >&2
 	fi
+	return "$st"
+}
+
+# superd_teardown [LINES]: the teardown of a suite that runs superd: prints
+# superd's log (its last LINES lines; all of it by default) and stops it,
+# then every other background process.  Fails unless superd exits 0: under
+# make asan or SUPERD_WRAP=valgrind, a leak found at its exit fails the test.
+superd_teardown() {
+	local st=0
+	if [ -n "${SUPERD_PID:-}" ] && [ -n "${SUPERD_LOG:-}" ]; then
+		echo "--- superd log ---"
+		if [ -n "${1:-}" ]; then
+			tail -n "$1" "$SUPERD_LOG"
+		else
+			cat "$SUPERD_LOG"
+		fi
+		superd_stop || st=$?
+	fi
+	bg_stop_all
 	return "$st"
 }
 
