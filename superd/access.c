@@ -1,34 +1,18 @@
 /*
  * Access control: hosts.allow and hosts.deny in tcpd's hosts_access(5)
- * syntax.  A file is parsed once into binary patterns, so that the check
- * made for each connection allocates nothing and asks no resolver.  This
- * file reads the files and their entries; aclpat.c parses one pattern and
- * aclmatch.c makes the check.
- *
+ * syntax.  This file reads the files and their entries, each parsed once
+ * into binary patterns (accesspat.c), and makes the check for each
+ * connection, which allocates nothing and asks no resolver.
+ */
+/*
  * An entry is "daemon_list : client_list [: allow | : deny]".  Lists are
  * separated by blanks and/or commas; "A EXCEPT B EXCEPT C" nests right to
  * left, A and not (B and not C), in either list.  Keywords are matched
  * without regard to case, as in tcpd.  A line ending in a backslash goes on
  * on the next one (joined with a blank, where tcpd joins without one); '#'
  * starts a comment to the end of the line (tcpd knew whole-line comments
- * only).  An error names the file and the entry's first line.
- *
- * Daemon patterns: ALL, or a name compared with ARGV0 (its last path
- * component, as tcpd takes argv[0]) and with SERVICE; "name." matches a
- * prefix and ".name" a suffix, as in tcpd.  "name@host" (a local address)
- * is an error.
- *
- * Client patterns: ALL, n.n.n.n, a prefix n. n.n. n.n.n., n.n.n.n/m.m.m.m,
- * n.n.n.n/len, [v6], [v6]/len.  Host bits set outside the mask are an
- * error (tcpd warns and then never matches).  An IPv4 peer, v4-mapped or
- * not, is compared as ::ffff:a.b.c.d, so IPv4 patterns match both forms;
- * an IPv6 pattern matches IPv6 peers, v4-mapped ones included, but never
- * the IPv4 peer of an IPv4 socket ([::]/0 is not ALL).
- * LOCAL matches the loopback addresses 127.0.0.0/8 and ::1: tcpd matches a
- * host name without a dot, and in practice that is "localhost".  What would
- * need a resolver or another lookup is an error, never a silent non-match:
- * host names and .domain suffixes, KNOWN, UNKNOWN, PARANOID, user@host,
- * @netgroup, /file patterns, wildcards.
+ * only).  An error names the file and the entry's first line.  The
+ * patterns themselves are described in accesspat.c.
  *
  * Options: one "allow" or "deny" after a second ':' sets the verdict of a
  * match, so that one file can hold both (hosts_options(5)); any other
@@ -36,8 +20,6 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,20 +27,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include "acl.h"
+#include "access.h"
 #include "log.h"
+#include "sock.h"
 #include "util.h"
 
 #define SEPS		", \t\r\n\f\v"
 #define MAXFIELDS	8	/* daemons, clients and options */
 
-const unsigned char acl_v4mapped[12] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-};
-
 /* Logs "FILE:LINE: message" and returns -1. */
 int
-acl_bad(const struct ctx *c, const char *fmt, ...)
+access_bad(const struct access_ctx *c, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -71,23 +50,24 @@ acl_bad(const struct ctx *c, const char *fmt, ...)
 }
 
 /* Appends a zeroed pattern to the file's table; NULL (logged) when full. */
-static struct pat *
-newpat(const struct ctx *c)
+static struct access_pat *
+newpat(const struct access_ctx *c)
 {
 	struct acl *a = c->c_acl;
-	struct pat *p;
+	struct access_pat *p;
 	int cap;
 
-	if (a->a_npat == ACL_MAXPAT) {
-		acl_bad(c, "too many patterns (limit %d)", ACL_MAXPAT);
+	if (a->a_npat == ACCESS_MAXPAT) {
+		(void)access_bad(c, "too many patterns (limit %d)",
+		    ACCESS_MAXPAT);
 		return NULL;
 	}
 	if (a->a_npat == a->a_patcap) {
 		cap = a->a_patcap ? a->a_patcap * 2 : 64;
-		if (cap > ACL_MAXPAT)
-			cap = ACL_MAXPAT;
+		if (cap > ACCESS_MAXPAT)
+			cap = ACCESS_MAXPAT;
 		if ((p = realloc(a->a_pat, (size_t)cap * sizeof(*p))) == NULL) {
-			acl_bad(c, "%s", strerror(errno));
+			(void)access_bad(c, "%s", strerror(errno));
 			return NULL;
 		}
 		a->a_pat = p;
@@ -103,9 +83,9 @@ newpat(const struct ctx *c)
  * (0 for an empty list, not logged), or -1 (logged).
  */
 static int
-parselist(const struct ctx *c, char *s, int client)
+parselist(const struct access_ctx *c, char *s, int client)
 {
-	struct pat *p;
+	struct access_pat *p;
 	char *tok, *last;
 	int n = 0, seg = 0;
 
@@ -116,20 +96,21 @@ parselist(const struct ctx *c, char *s, int client)
 		n++;
 		if (strcasecmp(tok, "EXCEPT") == 0) {
 			if (seg == 0)
-				return acl_bad(c, "empty list before EXCEPT");
-			p->p_kind = P_EXCEPT;
+				return access_bad(c,
+				    "empty list before EXCEPT");
+			p->p_kind = PAT_EXCEPT;
 			seg = 0;
 			continue;
 		}
-		if ((client ? acl_client(c, p, tok) :
-		    acl_daemon(c, p, tok)) == -1)
+		if ((client ? access_client(c, p, tok) :
+		    access_daemon(c, p, tok)) == -1)
 			return -1;
 		seg++;
 	}
 	if (n == 0)
 		return 0;
 	if (seg == 0)
-		return acl_bad(c, "empty list after EXCEPT");
+		return access_bad(c, "empty list after EXCEPT");
 	return n;
 }
 
@@ -148,16 +129,17 @@ trim(char *s)
 
 /* The options field: "allow" or "deny" sets the entry's verdict. */
 static int
-parseoption(const struct ctx *c, struct entry *e, char *opt, int first)
+parseoption(const struct access_ctx *c, struct access_ent *e, char *opt,
+    int first)
 {
 	opt = trim(opt);
 	if (*opt == '\0')
-		return acl_bad(c, "empty option");
+		return access_bad(c, "empty option");
 	if (strcasecmp(opt, "allow") != 0 && strcasecmp(opt, "deny") != 0)
-		return acl_bad(c, "unknown option '%.80s': only allow or deny",
-		    opt);
+		return access_bad(c, "unknown option '%.80s': only allow or "
+		    "deny", opt);
 	if (!first)
-		return acl_bad(c, "only one option, allow or deny");
+		return access_bad(c, "only one option, allow or deny");
 	e->e_verdict = strcasecmp(opt, "allow") == 0;
 	return 0;
 }
@@ -167,10 +149,10 @@ parseoption(const struct ctx *c, struct entry *e, char *opt, int first)
  * 0, or returns -1 (logged) with the table unchanged.
  */
 static int
-parseentry(const struct ctx *c, char *line)
+parseentry(const struct access_ctx *c, char *line)
 {
 	struct acl *a = c->c_acl;
-	struct entry e, *ep;
+	struct access_ent e, *ep;
 	char *f[MAXFIELDS], *s;
 	int nf = 1, more = 0, inbracket = 0, i, cap, npat = a->a_npat;
 
@@ -189,18 +171,19 @@ parseentry(const struct ctx *c, char *line)
 		}
 	}
 	if (nf < 2)
-		return acl_bad(c, "missing ':' after the daemon list");
+		return access_bad(c, "missing ':' after the daemon list");
 	/* An IPv6 address has two colons or more: "ALL: fe80::1". */
 	if (nf > 3) {
 		s = trim(f[2]);
 		if (strspn(s, "0123456789abcdefABCDEF.") == strlen(s))
-			return acl_bad(c, "an IPv6 address in a list is "
+			return access_bad(c, "an IPv6 address in a list is "
 			    "written [addr]");
 	}
 	if (more)
-		return acl_bad(c, "too many ':'");
-	if (a->a_nent == ACL_MAXENT)
-		return acl_bad(c, "too many entries (limit %d)", ACL_MAXENT);
+		return access_bad(c, "too many ':'");
+	if (a->a_nent == ACCESS_MAXENT)
+		return access_bad(c, "too many entries (limit %d)",
+		    ACCESS_MAXENT);
 	memset(&e, 0, sizeof(e));
 	e.e_line = c->c_line;
 	e.e_verdict = -1;
@@ -208,14 +191,14 @@ parseentry(const struct ctx *c, char *line)
 	if ((e.e_ndaemon = parselist(c, f[0], 0)) == -1)
 		goto fail;
 	if (e.e_ndaemon == 0) {
-		acl_bad(c, "empty daemon list");
+		(void)access_bad(c, "empty daemon list");
 		goto fail;
 	}
 	e.e_client = a->a_npat;
 	if ((e.e_nclient = parselist(c, f[1], 1)) == -1)
 		goto fail;
 	if (e.e_nclient == 0) {
-		acl_bad(c, "empty client list");
+		(void)access_bad(c, "empty client list");
 		goto fail;
 	}
 	for (i = 2; i < nf; i++)
@@ -223,11 +206,11 @@ parseentry(const struct ctx *c, char *line)
 			goto fail;
 	if (a->a_nent == a->a_entcap) {
 		cap = a->a_entcap ? a->a_entcap * 2 : 16;
-		if (cap > ACL_MAXENT)
-			cap = ACL_MAXENT;
+		if (cap > ACCESS_MAXENT)
+			cap = ACCESS_MAXENT;
 		if ((ep = realloc(a->a_ent, (size_t)cap * sizeof(*ep))) ==
 		    NULL) {
-			acl_bad(c, "%s", strerror(errno));
+			(void)access_bad(c, "%s", strerror(errno));
 			goto fail;
 		}
 		a->a_ent = ep;
@@ -250,9 +233,9 @@ fail:
 struct acl *
 access_parse_fp(FILE *fp, const char *name, int *nerr)
 {
-	char line[ACL_LINEMAX + 1], phys[ACL_LINEMAX + 1];
+	char line[ACCESS_LINEMAX + 1], phys[ACCESS_LINEMAX + 1];
 	struct acl *a;
-	struct ctx c;
+	struct access_ctx c;
 	size_t len, plen;
 	int r, status, cont, lineno = 0;
 	char *p;
@@ -283,7 +266,7 @@ access_parse_fp(FILE *fp, const char *name, int *nerr)
 				plen--;
 			if (cont && plen > 0)
 				phys[plen - 1] = ' ';
-			if (len + plen > ACL_LINEMAX)
+			if (len + plen > ACCESS_LINEMAX)
 				status = 1;
 			else {
 				memcpy(line + len, phys, plen);
@@ -295,10 +278,10 @@ access_parse_fp(FILE *fp, const char *name, int *nerr)
 		line[len] = '\0';
 		if (status != 0) {
 			if (status == 1)
-				acl_bad(&c, "line too long (limit %d bytes)",
-				    ACL_LINEMAX);
+				(void)access_bad(&c, "line too long (limit %d "
+				    "bytes)", ACCESS_LINEMAX);
 			else
-				acl_bad(&c, "NUL byte in line");
+				(void)access_bad(&c, "NUL byte in line");
 			(*nerr)++;
 			continue;
 		}
@@ -341,6 +324,7 @@ access_load(const char *path, int *nerr)
 	return a;
 }
 
+/* Frees a table from access_load() or access_parse_fp(); a may be NULL. */
 void
 access_free(struct acl *a)
 {
@@ -349,4 +333,76 @@ access_free(struct acl *a)
 	free(a->a_ent);
 	free(a->a_pat);
 	free(a);
+}
+
+/*
+ * Does the list of n patterns match?  With segments S0 EXCEPT S1 EXCEPT
+ * S2..., the value is S0 and not (S1 and not (S2 ...)): the first segment
+ * that misses decides, by how many EXCEPTs came before it.
+ */
+static int
+listmatch(const struct access_pat *p, int n, const struct access_query *q)
+{
+	int i, neg = 0, hit = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i].p_kind == PAT_EXCEPT) {
+			if (!hit)
+				return neg;
+			neg = !neg;
+			hit = 0;
+		} else if (!hit && access_match(&p[i], q))
+			hit = 1;
+	}
+	return hit ? !neg : neg;
+}
+
+/* The verdict of a's first matching entry (dflt unless it says), or -1. */
+static int
+tablematch(const struct acl *a, const struct access_query *q, int dflt)
+{
+	const struct access_ent *e;
+	int i;
+
+	if (a == NULL)
+		return -1;
+	for (i = 0; i < a->a_nent; i++) {
+		e = &a->a_ent[i];
+		if (listmatch(&a->a_pat[e->e_daemon], e->e_ndaemon, q) &&
+		    listmatch(&a->a_pat[e->e_client], e->e_nclient, q))
+			return e->e_verdict == -1 ? dflt : e->e_verdict;
+	}
+	return -1;
+}
+
+/*
+ * hosts_access(5): 1 when the first entry of allow matching (argv0 or
+ * service, peer) grants access, 0 when it refuses; then the same with deny,
+ * whose entries refuse unless they say allow; 1 when neither matches.
+ * Either table, argv0, service and peer may be NULL; a peer neither IPv4
+ * nor IPv6 matches only ALL.  Allocates nothing.
+ */
+int
+access_check(const struct acl *allow, const struct acl *deny,
+    const char *argv0, const char *service, const struct sockaddr *peer)
+{
+	const char *slash;
+	struct access_query q;
+	int v;
+
+	memset(&q, 0, sizeof(q));
+	if (argv0 != NULL && (slash = strrchr(argv0, '/')) != NULL)
+		argv0 = slash + 1;
+	q.q_argv0 = argv0;
+	q.q_service = service;
+	q.q_family = -1;
+	if (peer != NULL) {
+		q.q_family = sock_addr16(peer, q.q_addr, NULL);
+		q.q_v4sock = peer->sa_family == AF_INET;
+	}
+	if ((v = tablematch(allow, &q, 1)) != -1)
+		return v;
+	if ((v = tablematch(deny, &q, 0)) != -1)
+		return v;
+	return 1;
 }

@@ -1,8 +1,9 @@
 /*
- * fuzz_access.c: libFuzzer entry for access.c.  The input is parsed as a
- * hosts_access file; a table must come back exactly when no error was
- * counted, and each check on it must answer 0 or 1 for a few peers.  The
- * log goes to /dev/null unless FUZZ_LOG is set.
+ * fuzz_access.c: libFuzzer entry for access control (access.c and
+ * accesspat.c).  The input is parsed as a hosts_access file; a table must
+ * come back exactly when no error was counted, and each check on it must
+ * answer 0 or 1 for a few peers.  The log goes to /dev/null unless
+ * FUZZ_LOG is set.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -24,7 +25,7 @@ static const char *peers[] = {
 	"2001:db8::1", "fe80::1", "0.0.0.0"
 };
 static struct sockaddr_storage addrs[sizeof(peers) / sizeof(peers[0])];
-static char buf[ACL_MAXENT * 8];
+static char buf[ACCESS_MAXENT * 8];
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
