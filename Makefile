@@ -39,7 +39,7 @@ TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
 # The protocols, compiled once, in every handler and in superd.
 PROTO_OBJ = handlers/proto.o
 HANDLER_OBJ = handlers/util.o $(PROTO_OBJ)
-ACCESS_OBJ = superd/access.o superd/aclpat.o superd/aclmatch.o
+ACCESS_OBJ = superd/access.o superd/accesspat.o
 SUPERD_OBJ = superd/main.o superd/conf.o superd/inetd.o superd/user.o \
     superd/service.o superd/serve.o superd/stream.o superd/wait.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
@@ -48,7 +48,7 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/inetd.o superd/user.o \
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
 
-SUPERD_HDR = superd/access.h superd/acl.h superd/child.h superd/conf.h \
+SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/confline.h superd/conn.h superd/ev.h superd/limit.h \
     superd/log.h superd/mode.h superd/pathnames.h superd/relay.h \
     superd/serve.h superd/service.h superd/sock.h superd/source.h \
@@ -131,7 +131,7 @@ bench-handlers: handlers/echo
 # and, for httpget's responses, the tests' canned ones; a crash fails the
 # make.
 FUZZ_SUPERD = superd/log.c superd/util.c superd/sock.c
-FUZZ_ACCESS = superd/access.c superd/aclpat.c superd/aclmatch.c
+FUZZ_ACCESS = superd/access.c superd/accesspat.c
 FUZZ_CONF = superd/conf.c superd/inetd.c superd/user.c handlers/proto.c
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \
     superd/fuzz-access superd/fuzz-conf

@@ -39,13 +39,11 @@
 int
 access_bad(const struct access_ctx *c, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)vlogat(c->c_file, c->c_line, fmt, ap);
 	va_end(ap);
-	logmsg(LOG_ERR, "%s:%d: %s", c->c_file, c->c_line, msg);
 	return -1;
 }
 
@@ -405,4 +403,31 @@ access_check(const struct acl *allow, const struct acl *deny,
 	if ((v = tablematch(deny, &q, 0)) != -1)
 		return v;
 	return 1;
+}
+
+/*
+ * Reads the hosts.allow and hosts.deny files at allowpath and denypath
+ * (either may be NULL: none) into *allow and *deny.  Returns 0, or -1 when
+ * either has an error (logged, FILE:LINE); then *allow and *deny are left
+ * as they were.
+ */
+int
+access_loadpair(const char *allowpath, const char *denypath,
+    struct acl **allow, struct acl **deny)
+{
+	struct acl *a = NULL, *d = NULL;
+	int nerr = 0, derr = 0;
+
+	if (allowpath != NULL && (a = access_load(allowpath, &nerr)) == NULL)
+		nerr = nerr ? nerr : -1;
+	if (denypath != NULL && (d = access_load(denypath, &derr)) == NULL)
+		derr = derr ? derr : -1;
+	if (nerr != 0 || derr != 0) {
+		access_free(a);
+		access_free(d);
+		return -1;
+	}
+	*allow = a;
+	*deny = d;
+	return 0;
 }

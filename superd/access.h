@@ -21,12 +21,14 @@ struct acl;
 struct acl	*access_load(const char *, int *);
 struct acl	*access_parse_fp(FILE *, const char *, int *);
 void		 access_free(struct acl *);
+int		 access_loadpair(const char *, const char *, struct acl **,
+		    struct acl **);
 int		 access_check(const struct acl *, const struct acl *,
 		    const char *, const char *, const struct sockaddr *);
 
 /*
  * Internal: what follows is shared by access.c and accesspat.c only.  The
- * rest of superd knows a struct acl by the four functions above.
+ * rest of superd knows a struct acl by the functions above.
  */
 
 enum access_kind {

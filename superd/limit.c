@@ -173,8 +173,8 @@ limit_why(enum admit a)
 		[ADMIT_ACCESS] = "by the access rules",
 		[ADMIT_RATE] = "over a per-source limit (connections a minute)",
 		[ADMIT_CHILDREN] = "over a per-source limit (children)",
-		[ADMIT_SHARE] = "over a per-source limit (its share of "
-		    "in-process connections)",
+		[ADMIT_SHARE] = ("over a per-source limit (its share of "
+		    "in-process connections)"),
 		[ADMIT_FAILING] = "paused: its handlers fail at once",
 		[ADMIT_FULL] = "over a per-source limit (no room to track it)"
 	};

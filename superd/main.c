@@ -173,32 +173,6 @@ getopts(int argc, char *argv[], struct opts *o)
 }
 
 /*
- * Reads the access files given on the command line into *allow and *deny.
- * Returns 0, or -1 when either has an error (logged, FILE:LINE); then
- * *allow and *deny are left as they were.
- */
-static int
-loadacl(struct acl **allow, struct acl **deny)
-{
-	struct acl *a = NULL, *d = NULL;
-	int nerr = 0, derr = 0;
-
-	if (opts.o_allow != NULL &&
-	    (a = access_load(opts.o_allow, &nerr)) == NULL)
-		nerr = nerr ? nerr : -1;
-	if (opts.o_deny != NULL && (d = access_load(opts.o_deny, &derr)) == NULL)
-		derr = derr ? derr : -1;
-	if (nerr != 0 || derr != 0) {
-		access_free(a);
-		access_free(d);
-		return -1;
-	}
-	*allow = a;
-	*deny = d;
-	return 0;
-}
-
-/*
  * SIGHUP: the access files, then CONFIG.  An error in any of them changes
  * nothing.
  */
@@ -207,7 +181,7 @@ reload(void)
 {
 	struct acl *a = allowacl, *d = denyacl;
 
-	if (loadacl(&a, &d) == -1) {
+	if (access_loadpair(opts.o_allow, opts.o_deny, &a, &d) == -1) {
 		logmsg(LOG_ERR, "access rules: errors; configuration unchanged");
 		return;
 	}
@@ -380,19 +354,6 @@ nomem:
 	}
 }
 
-/* Makes sure fds 0, 1 and 2 are open, so no socket ever lands on them. */
-static void
-stdfds(void)
-{
-	int fd;
-
-	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
-		;
-	if (fd == -1)
-		err(1, "/dev/null");
-	(void)close(fd);
-}
-
 static void
 writepid(void)
 {
@@ -428,7 +389,8 @@ startup(void)
 		opts.o_conf = abspath;
 	}
 	/* Malformed access rules would let in whom they meant to keep out. */
-	if (loadacl(&allowacl, &denyacl) == -1)
+	if (access_loadpair(opts.o_allow, opts.o_deny, &allowacl, &denyacl) ==
+	    -1)
 		errx(1, "access rules: errors; not starting");
 	serve_setacl(allowacl, denyacl);
 	udp_loadaddrs();

@@ -5,6 +5,7 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -127,3 +128,16 @@ physline(FILE *fp, char *buf, size_t size, size_t *len, int *cont)
 	return r;
 }
 
+
+/* Makes sure fds 0, 1 and 2 are open, so no socket ever lands on them. */
+void
+stdfds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		;
+	if (fd == -1)
+		err(1, "/dev/null");
+	(void)close(fd);
+}

@@ -14,5 +14,6 @@ void		tnow(struct timespec *);
 long long	tsdiff(const struct timespec *, const struct timespec *);
 FILE		*fopenreg(const char *, const char **);
 int		 physline(FILE *, char *, size_t, size_t *, int *);
+void		 stdfds(void);
 
 #endif
