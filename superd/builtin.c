@@ -33,8 +33,7 @@ full(const struct service *sv)
 
 	if (sc->sc_mode == MODE_INDGRAM)
 		return 0;
-	return (sc->sc_maxchild && sv->sv_nchild >= sc->sc_maxchild) ||
-	    conn_full() || sv->sv_nchild >= conn_share();
+	return serve_full(sv) || conn_full() || sv->sv_nchild >= conn_share();
 }
 
 /*
@@ -48,26 +47,13 @@ accepting(struct service *sv)
 	struct sockaddr_storage peer;
 	struct source *src;
 	struct timespec t;
-	socklen_t plen;
 	int fd, i;
 
 	for (i = 0; i < ACCEPTMAX && !full(sv); i++) {
 		tnow(&t);
-		if (!limit_spawnok(sv, &t))
+		if (!limit_spawnok(sv, &t) || (fd = serve_accept(sv, &peer, 1)) ==
+		    -1)
 			return;
-		plen = sizeof(peer);
-		fd = accept4(sv->sv_fd, (struct sockaddr *)&peer, &plen,
-		    SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			if (errno == EINTR || errno == ECONNABORTED ||
-			    errno == EPROTO)
-				continue;
-			logfault(sv, "accept", strerror(errno));
-			serve_pause(sv, 1);
-			return;
-		}
 		if (!serve_admit(sv, (struct sockaddr *)&peer,
 		    conn_srcshare(), 1, &t, &src)) {
 			(void)close(fd);

@@ -175,13 +175,6 @@ readable(int fd, uint32_t events, void *arg)
 	drain(arg);
 }
 
-static int
-full(const struct service *sv)
-{
-	return sv->sv_conf->sc_maxchild &&
-	    sv->sv_nchild >= sv->sv_conf->sc_maxchild;
-}
-
 /* One handler per datagram, ACCEPTMAX at most per wake-up. */
 static void
 ready(struct service *sv)
@@ -193,7 +186,7 @@ ready(struct service *sv)
 	int i, k, fds[3];
 	ssize_t n;
 
-	for (i = 0; i < ACCEPTMAX && !full(sv); i++) {
+	for (i = 0; i < ACCEPTMAX && !serve_full(sv); i++) {
 		tnow(&t);
 		if (!limit_spawnok(sv, &t))
 			return;
@@ -245,7 +238,7 @@ ended(struct service *sv, struct child *c, enum ended *how)
 	drop(r);
 }
 
-const struct mode mode_relay = { ready, full, ended };
+const struct mode mode_relay = { ready, serve_full, ended };
 
 /* At exit: frees the relay of a handler still running, sending nothing. */
 void

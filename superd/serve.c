@@ -53,6 +53,40 @@ serve_pause(struct service *sv, int secs)
 	sv->sv_pausewhy = PAUSE_FAULT;
 }
 
+/* 1 when sv is at A, its child limit: its socket waits, the backlog queues. */
+int
+serve_full(const struct service *sv)
+{
+	return sv->sv_conf->sc_maxchild &&
+	    sv->sv_nchild >= sv->sv_conf->sc_maxchild;
+}
+
+/*
+ * Accepts a connection on sv's socket (non-blocking with nonblock) into
+ * peer: its fd, or -1 when there is none now: EAGAIN, or a fault, logged,
+ * that pauses sv for a second (EMFILE and the like: wait, don't spin).
+ */
+int
+serve_accept(struct service *sv, struct sockaddr_storage *peer, int nonblock)
+{
+	socklen_t plen;
+	int fd;
+
+	for (;;) {
+		plen = sizeof(*peer);
+		if ((fd = accept4(sv->sv_fd, (struct sockaddr *)peer, &plen,
+		    SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0))) != -1)
+			return fd;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return -1;
+		if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
+			break;
+	}
+	logfault(sv, "accept", strerror(errno));
+	serve_pause(sv, 1);
+	return -1;
+}
+
 /* -l: a connection and the pid serving it (0: served in-process). */
 void
 serve_logconn(const struct service *sv, const struct sockaddr *peer,

@@ -18,14 +18,6 @@
 #include "service.h"
 #include "util.h"
 
-/* At A children the socket waits, and the kernel's backlog queues. */
-static int
-full(const struct service *sv)
-{
-	return sv->sv_conf->sc_maxchild &&
-	    sv->sv_nchild >= sv->sv_conf->sc_maxchild;
-}
-
 /*
  * Accepts until EAGAIN (ACCEPTMAX at most) and starts a handler for each
  * connection admitted; a refused one is closed at once, without a byte
@@ -37,27 +29,14 @@ ready(struct service *sv)
 	struct sockaddr_storage peer, local;
 	struct source *src;
 	struct timespec t;
-	socklen_t plen, llen;
+	socklen_t llen;
 	int fd, i, fds[3];
 
-	for (i = 0; i < ACCEPTMAX && !full(sv); i++) {
+	for (i = 0; i < ACCEPTMAX && !serve_full(sv); i++) {
 		tnow(&t);
-		if (!limit_spawnok(sv, &t))
+		if (!limit_spawnok(sv, &t) || (fd = serve_accept(sv, &peer, 0)) ==
+		    -1)
 			return;
-		plen = sizeof(peer);
-		fd = accept4(sv->sv_fd, (struct sockaddr *)&peer, &plen,
-		    SOCK_CLOEXEC);
-		if (fd == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			if (errno == EINTR || errno == ECONNABORTED ||
-			    errno == EPROTO)
-				continue;
-			/* EMFILE, ENFILE, ENOBUFS, ENOMEM: wait, don't spin. */
-			logfault(sv, "accept", strerror(errno));
-			serve_pause(sv, 1);
-			return;
-		}
 		llen = sizeof(local);
 		if (!serve_admit(sv, (struct sockaddr *)&peer, 0, 1, &t,
 		    &src)) {
@@ -79,4 +58,4 @@ ready(struct service *sv)
 	}
 }
 
-const struct mode mode_stream = { ready, full, NULL };
+const struct mode mode_stream = { ready, serve_full, NULL };

@@ -135,13 +135,6 @@ ready(struct service *sv)
 	}
 }
 
-static int
-full(const struct service *sv)
-{
-	return sv->sv_conf->sc_maxchild &&
-	    sv->sv_nchild >= sv->sv_conf->sc_maxchild;
-}
-
 /*
  * The handler has exited: only the one that holds the socket gives it
  * back, in the mode the service now has (a reload may have changed it).
@@ -164,4 +157,4 @@ ended(struct service *sv, struct child *c, enum ended *how)
 		logfault(sv, "fcntl", strerror(errno));
 }
 
-const struct mode mode_wait = { ready, full, ended };
+const struct mode mode_wait = { ready, serve_full, ended };
