@@ -381,7 +381,7 @@ conf_print(const struct svconf *sc)
 			if (sc->sc_biopts.po_utc)
 				printf(" -u");
 			if (sc->sc_bifmt != NULL)
-				printf(" -f '%s'", sc->sc_bifmt);
+				printf(" -f %s", sc->sc_bifmt);
 		} else
 			for (arg = sc->sc_argv; *arg != NULL; arg++)
 				printf(" %s", *arg);

@@ -239,3 +239,27 @@ EOF
 	run -1 "$SUPERD" -t qotd.conf
 	[ "$output" = "superd: qotd.conf:1: no internal service 'qotd'" ]
 }
+
+@test "internal daytime takes the handler's -u and -f FORMAT" {
+	SUPERD_TEST_TIME=1795356181 superd_start <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME internal daytime -u -f %Y-%m-%dT%H:%M:%SZ
+127.0.0.1:0 dgram udp4 nowait $ME internal daytime -uf%H:%M
+127.0.0.1:0 stream tcp4 nowait $ME internal daytime
+EOF
+	run -0 "$NETC" 127.0.0.1 "$(superd_port 1)" </dev/null
+	[ "$output" = $'2026-11-22T14:03:01Z\r' ]
+	run -0 "$NETC" -u 127.0.0.1 "$(superd_port 2)" <<<"x"
+	[ "$output" = $'14:03\r' ]
+	run -0 "$NETC" 127.0.0.1 "$(superd_port 3)" </dev/null
+	[[ "$output" =~ $DAYTIME_RE ]]
+	run -0 "$SUPERD" -t "$SUPERD_CONF"
+	[[ "${lines[0]}" == *" internal daytime -u -f %Y-%m-%dT%H:%M:%SZ" ]]
+	[[ "${lines[1]}" == *" internal daytime -u -f %H:%M" ]]
+	echo "127.0.0.1:0 stream tcp4 nowait $ME internal daytime -x" >bad.conf
+	echo "127.0.0.1:0 stream tcp4 nowait $ME internal daytime -f" >>bad.conf
+	echo "127.0.0.1:0 stream tcp4 nowait $ME internal echo -u" >>bad.conf
+	run -1 "$SUPERD" -t bad.conf
+	[ "${lines[0]}" = "superd: bad.conf:1: internal 'daytime' has no option -x" ]
+	[ "${lines[1]}" = "superd: bad.conf:2: internal 'daytime': -f needs a value" ]
+	[ "${lines[2]}" = "superd: bad.conf:3: internal 'echo' has no option -u" ]
+}
