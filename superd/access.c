@@ -35,18 +35,6 @@
 #define SEPS		", \t\r\n\f\v"
 #define MAXFIELDS	8	/* daemons, clients and options */
 
-/* Logs "FILE:LINE: message" and returns -1. */
-int
-access_bad(const struct access_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vlogat(c->c_file, c->c_line, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Appends a zeroed pattern to the file's table; NULL (logged) when full. */
 static struct access_pat *
 newpat(const struct access_ctx *c)

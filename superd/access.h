@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "log.h"
+
 #define ACCESS_LINEMAX	4096	/* bytes in a line, continuations joined */
 #define ACCESS_NAMEMAX	64	/* bytes in a daemon name, with the NUL */
 #define ACCESS_MAXENT	10000	/* entries in one file */
@@ -81,8 +83,8 @@ struct access_query {
 	unsigned char	 q_addr[16];	/* as sock_addr16() writes */
 };
 
-int	access_bad(const struct access_ctx *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
+/* Logs "FILE:LINE: message" for where c is and returns -1. */
+#define access_bad(c, ...)	logat((c)->c_file, (c)->c_line, __VA_ARGS__)
 int	access_client(const struct access_ctx *, struct access_pat *,
 	    const char *);
 int	access_daemon(const struct access_ctx *, struct access_pat *,

@@ -54,8 +54,8 @@ accepting(struct service *sv)
 		if (!limit_spawnok(sv, &t) || (fd = serve_accept(sv, &peer, 1)) ==
 		    -1)
 			return;
-		if (!serve_admit(sv, (struct sockaddr *)&peer,
-		    conn_srcshare(), 1, &t, &src)) {
+		if (serve_admit(sv, (struct sockaddr *)&peer,
+		    conn_srcshare(), 1, &t, &src) != ADMIT_OK) {
 			(void)close(fd);
 			continue;
 		}
@@ -91,8 +91,8 @@ answering(struct service *sv)
 			return;
 		tnow(&t);
 		if (k == 0 || !limit_spawnok(sv, &t) ||
-		    !serve_admit(sv, (struct sockaddr *)&d.d_peer, 0, 1, &t,
-		    &src))
+		    serve_admit(sv, (struct sockaddr *)&d.d_peer, 0, 1, &t,
+		    &src) != ADMIT_OK)
 			continue;
 		limit_release(sv, src);
 		if (limit_spawned(sv, &t) == -1)

@@ -12,7 +12,6 @@
 #include <libgen.h>
 #include <limits.h>
 #include <netdb.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +26,6 @@
 
 /* Set by a signal that must be acted on now: the load is given up. */
 static const volatile sig_atomic_t *stopflag;
-
-/* Logs "FILE:LINE: message" for l and returns -1. */
-int
-conf_bad(const struct confline *l, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vlogat(l->cl_file, l->cl_line, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* A new svconf for line l, nothing set; NULL (logged) out of memory. */
 struct svconf *

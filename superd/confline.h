@@ -5,6 +5,8 @@
 #ifndef SUPERD_CONFLINE_H
 #define SUPERD_CONFLINE_H
 
+#include "log.h"
+
 struct svconf;
 struct userdb;
 
@@ -15,8 +17,8 @@ struct confline {
 	struct userdb	*cl_db;		/* the users of this load */
 };
 
-int		 conf_bad(const struct confline *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
+/* Logs "FILE:LINE: message" for the line l and returns -1. */
+#define conf_bad(l, ...)	logat((l)->cl_file, (l)->cl_line, __VA_ARGS__)
 struct svconf	*conf_new(const struct confline *);
 struct svconf	*inetd_line(const struct confline *, char **, int);
 

@@ -137,11 +137,14 @@ logmsg(int prio, const char *fmt, ...)
 
 /* Logs "FILE:LINE: message", an error in a file; returns -1. */
 int
-vlogat(const char *file, int line, const char *fmt, va_list ap)
+logat(const char *file, int line, const char *fmt, ...)
 {
 	char msg[512];
+	va_list ap;
 
+	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	logmsg(LOG_ERR, "%s:%d: %s", file, line, msg);
 	return -1;
 }

@@ -2,7 +2,6 @@
 #ifndef SUPERD_LOG_H
 #define SUPERD_LOG_H
 
-#include <stdarg.h>
 #include <syslog.h>
 
 int	log_init(void);
@@ -12,8 +11,8 @@ struct service;
 
 void	logmsg(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-int	vlogat(const char *, int, const char *, va_list)
-	    __attribute__((format(printf, 3, 0)));
+int	logat(const char *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 void	logsv(int, const struct service *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	logfault(struct service *, const char *, const char *);

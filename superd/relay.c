@@ -195,8 +195,8 @@ ready(struct service *sv)
 			return;
 		}
 		if ((k = udp_take(sv, dgram, sizeof(dgram), &r->r_addr, &n)) !=
-		    1 || !serve_admit(sv, (struct sockaddr *)&r->r_addr.d_peer,
-		    0, 1, &t, &src)) {
+		    1 || serve_admit(sv, (struct sockaddr *)&r->r_addr.d_peer,
+		    0, 1, &t, &src) != ADMIT_OK) {
 			drop(r);
 			if (k == -1)
 				return;

@@ -129,28 +129,27 @@ refused(struct service *sv, const struct sockaddr *peer, enum admit why)
  * The access rules (unless rules is 0: a wait handler's peers are its
  * own), then the per-source limits (srccap: the in-process connections one
  * source may hold, 0 none), for a connection or datagram from peer.
- * Returns 1 admitted, with *src the source holding a place for its handler
- * (or NULL), or 0 refused (logged, rate-limited).  The daemon list of a
- * rule matches ARGV0 (or the builtin's name) or SERVICE.
+ * Returns ADMIT_OK, with *src the source holding a place for its handler
+ * (or NULL), or why it is refused (logged, rate-limited).  The daemon list
+ * of a rule matches ARGV0 (or the builtin's name) or SERVICE.
  */
-int
+enum admit
 serve_admit(struct service *sv, const struct sockaddr *peer, int srccap,
     int rules, const struct timespec *t, struct source **src)
 {
 	const struct svconf *sc = sv->sv_conf;
-	enum admit a;
+	enum admit a = ADMIT_OK;
 
 	*src = NULL;
 	if (rules && (allowacl != NULL || denyacl != NULL) &&
 	    !access_check(allowacl, denyacl, sc->sc_bi != NULL ?
-	    sc->sc_bi->p_name : sc->sc_argv[0], sc->sc_name, peer)) {
-		refused(sv, peer, ADMIT_ACCESS);
-		return 0;
-	}
-	if ((a = limit_admit(sv, peer, srccap, t, src)) == ADMIT_OK)
-		return 1;
-	refused(sv, peer, a);
-	return 0;
+	    sc->sc_bi->p_name : sc->sc_argv[0], sc->sc_name, peer))
+		a = ADMIT_ACCESS;
+	else
+		a = limit_admit(sv, peer, srccap, t, src);
+	if (a != ADMIT_OK)
+		refused(sv, peer, a);
+	return a;
 }
 
 /*

@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "limit.h"
+
 struct acl;
 struct child;
 struct service;
@@ -16,7 +18,7 @@ struct source;
 
 void		 serve_setopts(int);
 void		 serve_setacl(const struct acl *, const struct acl *);
-int		 serve_admit(struct service *, const struct sockaddr *, int,
+enum admit	 serve_admit(struct service *, const struct sockaddr *, int,
 		    int, const struct timespec *, struct source **);
 struct child	*serve_start(struct service *, const int [3],
 		    const struct sockaddr *, const struct sockaddr *,

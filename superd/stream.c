@@ -38,8 +38,8 @@ ready(struct service *sv)
 		    -1)
 			return;
 		llen = sizeof(local);
-		if (!serve_admit(sv, (struct sockaddr *)&peer, 0, 1, &t,
-		    &src)) {
+		if (serve_admit(sv, (struct sockaddr *)&peer, 0, 1, &t,
+		    &src) != ADMIT_OK) {
 			(void)close(fd);
 			continue;
 		}

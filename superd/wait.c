@@ -97,7 +97,7 @@ dgramhead(struct service *sv, struct dghead *h, struct source **src,
 		if (sc->sc_maxcpm <= 0 && sc->sc_maxperip <= 0)
 			return 1;
 		if (serve_admit(sv, (struct sockaddr *)&h->dh_peer, 0, 0, t,
-		    src))
+		    src) == ADMIT_OK)
 			return 1;
 		(void)recv(sv->sv_fd, &b, 1, MSG_DONTWAIT);
 	}
