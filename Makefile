@@ -154,7 +154,8 @@ superd/fuzz-conf: superd/fuzz_conf.c $(FUZZ_CONF) $(FUZZ_SUPERD) $(SUPERD_HDR)
 	    $(FUZZ_CONF) $(FUZZ_SUPERD)
 
 fuzz: $(FUZZERS)
-	for t in url resp redir access conf; do \
+	mkdir -p $(FUZZDIR)/resp
+	for t in url redir access conf; do \
 	    mkdir -p $(FUZZDIR)/$$t && cp tests/fuzz/$$t/* $(FUZZDIR)/$$t/ || \
 	    exit 1; \
 	done
