@@ -491,11 +491,13 @@ EOF
 	[ "$(id -u)" -eq 0 ] || skip "needs root to run superd as nobody"
 	command -v setpriv >/dev/null || skip "setpriv is not installed"
 	command -v prlimit >/dev/null || skip "prlimit is not installed"
-	# nobody must read the configuration: a world-readable folder
+	# nobody must read the configuration and run superd and the handler,
+	# wherever the checkout is: copies in a world-readable folder
 	dir=$(mktemp -d /tmp/superd-nproc.XXXXXX)
 	NPROC_DIR=$dir
 	chmod 755 "$dir"
-	echo "127.0.0.1:0 stream tcp4 nowait nobody $ECHO echo" >"$dir/c.conf"
+	cp "$SUPERD" "$ECHO" "$dir/"
+	echo "127.0.0.1:0 stream tcp4 nowait nobody $dir/echo echo" >"$dir/c.conf"
 	# RLIMIT_NPROC 3 for nobody: superd and two sleepers take every
 	# place.  (Not 2 and one sleeper: under make asan, LeakSanitizer
 	# needs a task of its own when a handler exits.)
@@ -506,7 +508,7 @@ EOF
 	    --clear-groups sleep 3
 	sleeper2=$BG_PID
 	bg_start "$dir/log" setpriv --reuid=nobody --regid=nogroup \
-	    --clear-groups prlimit --nproc=3:3 "$SUPERD" -l "$dir/c.conf"
+	    --clear-groups prlimit --nproc=3:3 "$dir/superd" -l "$dir/c.conf"
 	SUPERD_PID=$BG_PID
 	SUPERD_LOG=$dir/log
 	wait_for "$SUPERD_LOG" ': serving, pid '
