@@ -97,6 +97,7 @@ export SUPERD_TEST_TIME=1795356181	# 2026-11-22 14:03:01 UTC
 }
 
 @test "daytime on a UDP socket drops a datagram from the daytime port" {
+	lowports || skip "sending from a port below 1024 needs root"
 	udp_start "$DAYTIME" -t 5
 	run -3 "$NETC" -u -w 1 -p 13 127.0.0.1 "$PORT" </dev/null
 	run -0 "$NETC" -u -w 2 127.0.0.1 "$PORT" </dev/null

@@ -110,3 +110,10 @@ help_lines() {
 		    { echo "no line for $o in: $output" >&2; return 1; }
 	done
 }
+
+# lowports: true when this user may bind ports below 1024 (root, or a
+# kernel that lets everyone); tests that send from them skip otherwise.
+lowports() {
+	[ "$(id -u)" -eq 0 ] ||
+	    [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null || echo 1024)" -le 7 ]
+}
