@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "conf.h"
 #include "confline.h"
 #include "log.h"
@@ -40,6 +41,9 @@ conf_new(const struct confline *l)
 	sc->sc_file = l->cl_file;
 	sc->sc_line = l->cl_line;
 	sc->sc_timelimit = -1;
+	sc->sc_failpause = -1;
+	sc->sc_umask = -1;
+	sc->sc_sockmode = 0666;
 	return sc;
 }
 
@@ -73,7 +77,8 @@ finish(struct svconf *sc, const struct confline *l,
 		if (sc->sc_maxperip == 0)
 			sc->sc_maxperip = d->cd_maxperip;
 	}
-	sc->sc_failpause = d->cd_failpause;
+	if (sc->sc_failpause == -1)
+		sc->sc_failpause = d->cd_failpause;
 	if (sc->sc_timelimit > 0)
 		sc->sc_deadline = sc->sc_timelimit;
 	else if (d->cd_timelimit > 0)
@@ -308,6 +313,15 @@ conf_free(struct svconf *sc)
 				free(*a);
 		free(sc->sc_argv);
 		free(sc->sc_bifmt);
+		if (sc->sc_env != NULL)
+			for (a = sc->sc_env; *a != NULL; a++)
+				free(*a);
+		free(sc->sc_env);
+		free(sc->sc_banner);
+		free(sc->sc_refuse);
+		free(sc->sc_chroot);
+		access_free(sc->sc_allow);
+		access_free(sc->sc_deny);
 		free(sc);
 	}
 }

@@ -7,6 +7,7 @@
 #define SUPERD_CONF_H
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <signal.h>
 
@@ -24,6 +25,21 @@ enum svmode {
 	MODE_DGRAM,		/* dgram nowait: a handler per datagram */
 	MODE_INSTREAM,		/* internal, stream: served in-process */
 	MODE_INDGRAM		/* internal, dgram: answered in-process */
+};
+
+/* Where a handler's stderr goes (key stderr). */
+enum svstderr {
+	STDERR_SOCKET,		/* the connection, as inetd: the default */
+	STDERR_LOG,		/* superd's log, a line at a time */
+	STDERR_NULL		/* /dev/null */
+};
+
+#define CONF_MAXRLIMITS	8
+
+/* One rlimit_* key: soft and hard both set to the value. */
+struct svrlimit {
+	int		rl_resource;	/* RLIMIT_* */
+	rlim_t		rl_value;	/* RLIM_INFINITY for unlimited */
 };
 
 /* What the command line sets for every line that leaves it unset. */
@@ -66,7 +82,32 @@ struct svconf {
 	const struct proto	*sc_bi;		/* internal: its protocol */
 	struct proto_opts	 sc_biopts;	/* ... and its options */
 	char			*sc_bifmt;	/* internal daytime -f, owned */
+
+	/* The other dialects' settings and superd's keys (superd.conf(5)). */
+	int			 sc_family;	/* AF_INET, AF_INET6, AF_UNIX */
+	int			 sc_sndbuf;	/* bytes, 0 the system's */
+	int			 sc_rcvbuf;
+	char			**sc_env;	/* env, then passenv resolved at
+						   load: "NAME=VALUE", NULL-ended,
+						   NULL for none */
+	struct svrlimit		 sc_rlimits[CONF_MAXRLIMITS];
+	int			 sc_nrlimits;
+	int			 sc_setnice;	/* nice given */
+	int			 sc_nice;
+	int			 sc_umask;	/* -1 superd's */
+	enum svstderr		 sc_stderr;
+	char			*sc_banner;	/* a file sent first, or NULL */
+	char			*sc_refuse;	/* a line for refused clients,
+						   without its CRLF, or NULL */
+	char			*sc_chroot;	/* a folder, or NULL */
+	struct acl		*sc_allow;	/* access_allow, or NULL */
+	struct acl		*sc_deny;	/* access_deny, or NULL */
+	uid_t			 sc_sockuid;	/* UNIX: the socket file's */
+	gid_t			 sc_sockgid;
+	mode_t			 sc_sockmode;
 };
+
+struct acl;
 
 struct svconf	*conf_parse(const char *, const struct confdefaults *, int *);
 void		 conf_free(struct svconf *);

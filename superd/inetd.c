@@ -55,6 +55,7 @@ protocol(struct svconf *sc, const struct confline *l, const char *type,
 		*family = sock_haveipv6() ? AF_INET6 : AF_INET;
 	else
 		return conf_bad(l, "unknown protocol '%s'", proto);
+	sc->sc_family = *family;
 	return 0;
 }
 
