@@ -24,6 +24,7 @@
 #include "child.h"
 #include "conf.h"
 #include "conn.h"
+#include "errlog.h"
 #include "ev.h"
 #include "limit.h"
 #include "log.h"
@@ -429,6 +430,7 @@ main(int argc, char *argv[])
 	loop();
 
 	conn_closeall();
+	errlog_freeall();
 	child_freeall();
 	relay_freeall();
 	ev_end();
