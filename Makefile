@@ -41,7 +41,7 @@ PROTO_OBJ = handlers/proto.o
 HANDLER_OBJ = handlers/util.o $(PROTO_OBJ)
 ACCESS_OBJ = superd/access.o superd/accesspat.o
 SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
-    superd/kv.o superd/user.o \
+    superd/kv.o superd/words.o superd/user.o \
     superd/service.o superd/serve.o superd/stream.o superd/wait.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
@@ -134,6 +134,7 @@ bench-handlers: handlers/echo
 FUZZ_SUPERD = superd/log.c superd/util.c superd/sock.c
 FUZZ_ACCESS = superd/access.c superd/accesspat.c
 FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
+    superd/words.c \
     superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \
     superd/fuzz-access superd/fuzz-conf

@@ -68,11 +68,26 @@ int		 inetd_program(struct svconf *, const struct confline *,
 		    char **, int);
 int		 inetd_size(const char *, long long, long long *);
 
-/* kv.c: words as the dialects quote them, and key-values entries. */
+/* words.c: words as the dialects quote them. */
+enum { TOK_ERR = -1, TOK_END = 0, TOK_WORD = 1 };	/* or ',' ';' '=' */
+
+/* Where a tokenizer is in an entry's text. */
+struct conftok {
+	char			*t_p;
+	int			 t_line;	/* the line t_p is on */
+	int			 t_wline;	/* the line of the last word */
+	int			 t_pend;	/* a stop a word's NUL took */
+	const struct confline	*t_l;
+	const char		*t_key;		/* for messages, or NULL */
+};
+
+int		 conf_next(struct conftok *, const char *, char **);
 int		 conf_words(const struct confline *, char *, char **, int);
-int		 conf_kventry(const struct confline *, char *,
-		    struct svconf **);
 int		 conf_iskv(const char *);
 char		*conf_kvend(char *);
+
+/* kv.c: key-values entries. */
+int		 conf_kventry(const struct confline *, char *,
+		    struct svconf **);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * Words as the dialects write them, and NetBSD 10's key-values notation:
+ * NetBSD 10's key-values notation, with NetBSD's keys and superd's own:
  * [ADDR:]SERVICE on|off key=value, key=value value ...;
- * A word may hold '...' and "..." parts with backslash escapes; an entry
- * may span lines.  Every error names the file, the line and the key.
+ * Values are words as words.c splits them; an entry may span lines.
+ * Every error names the file, the line and the key.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -26,196 +26,6 @@
 #define KV_MAXVALUES	256	/* values in one entry */
 #define KV_MAXENV	64	/* env and passenv names */
 #define KV_REFUSEMAX	512	/* bytes in refuse_message */
-
-enum { TOK_ERR = -1, TOK_END = 0, TOK_WORD = 1 };	/* or ',' ';' '=' */
-
-/* Where a tokenizer is in an entry's text. */
-struct tok {
-	char			*t_p;
-	int			 t_line;	/* the line t_p is on */
-	int			 t_wline;	/* the line of the last word */
-	int			 t_pend;	/* a stop a word's NUL took */
-	const struct confline	*t_l;
-	const char		*t_key;		/* for messages, or NULL */
-};
-
-static int
-isblankc(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Logs an error of t's current line, naming its key; returns TOK_ERR. */
-static int
-tokbad(const struct tok *t, const char *what)
-{
-	if (t->t_key != NULL)
-		(void)logat(t->t_l->cl_file, t->t_line, "key '%s': %s",
-		    t->t_key, what);
-	else
-		(void)logat(t->t_l->cl_file, t->t_line, "%s", what);
-	return TOK_ERR;
-}
-
-/*
- * The next word, unquoted in place into *w, or a stop of stops, or
- * TOK_END; blanks, newlines and '#' comments in between are skipped.
- * Quotes do not span lines.  TOK_ERR (logged) on a bad quote or escape.
- */
-static int
-next(struct tok *t, const char *stops, char **w)
-{
-	char *p = t->t_p, *o;
-	int c, q, hi, lo;
-
-	c = t->t_pend;
-	t->t_pend = 0;
-	if (c == ',' || c == ';' || c == '=') {
-		if (strchr(stops, c) != NULL)
-			return c;
-		return tokbad(t, c == '=' ? "unexpected '='" :
-		    "unexpected ',' or ';'");
-	}
-	if (c == '#')
-		p += strcspn(p, "\n");
-	for (;;) {
-		while (isblankc(*p))
-			p++;
-		if (*p == '\n') {
-			t->t_line++;
-			p++;
-		} else if (*p == '#')
-			p += strcspn(p, "\n");
-		else
-			break;
-	}
-	t->t_p = p;
-	if (*p == '\0')
-		return TOK_END;
-	if (strchr(stops, *p) != NULL) {
-		t->t_p = p + 1;
-		return *p;
-	}
-	t->t_wline = t->t_line;
-	*w = o = p;
-	while (*p != '\0' && *p != '\n' && *p != '#' && !isblankc(*p) &&
-	    strchr(stops, *p) == NULL) {
-		if (*p != '\'' && *p != '"') {
-			*o++ = *p++;
-			continue;
-		}
-		for (q = *p++; *p != q; ) {
-			if (*p == '\0' || *p == '\n')
-				return tokbad(t, "unterminated quote");
-			if (*p != '\\') {
-				*o++ = *p++;
-				continue;
-			}
-			switch (c = p[1]) {
-			case 'n': *o++ = '\n'; break;
-			case 't': *o++ = '\t'; break;
-			case 'r': *o++ = '\r'; break;
-			case '\\': case '\'': case '"': *o++ = (char)c; break;
-			case 'x':
-				if ((hi = hexval(p[2])) == -1 ||
-				    (lo = hexval(p[3])) == -1)
-					return tokbad(t, "bad \\x escape");
-				if (hi == 0 && lo == 0)
-					return tokbad(t, "\\x00: a NUL byte");
-				*o++ = (char)(hi << 4 | lo);
-				p += 2;
-				break;
-			default:
-				return tokbad(t, "unknown escape in quotes");
-			}
-			p += 2;
-		}
-		p++;
-	}
-	c = *p;
-	if (c == '\n')
-		t->t_line++;
-	if (c == ',' || c == ';' || c == '=' || c == '#')
-		t->t_pend = c;
-	if (c != '\0')
-		p++;
-	*o = '\0';
-	t->t_p = p;
-	return TOK_WORD;
-}
-
-/*
- * Splits text (one positional entry, its lines joined) into at most max
- * words in f, quotes undone.  Returns how many, or -1 (logged).
- */
-int
-conf_words(const struct confline *l, char *text, char **f, int max)
-{
-	struct tok t;
-	char *w;
-	int n = 0, r;
-
-	memset(&t, 0, sizeof(t));
-	t.t_p = text;
-	t.t_line = l->cl_line;
-	t.t_l = l;
-	while ((r = next(&t, "", &w)) == TOK_WORD) {
-		if (n == max)
-			return conf_bad(l, "more than %d fields", max);
-		f[n++] = w;
-	}
-	return r == TOK_ERR ? -1 : n;
-}
-
-/* Is the line a key-values entry's first: its second word on or off? */
-int
-conf_iskv(const char *s)
-{
-	size_t n;
-
-	s += strspn(s, " \t\r");
-	s += strcspn(s, " \t\r#");
-	if (!isblankc(*s))
-		return 0;
-	s += strspn(s, " \t\r");
-	n = strncmp(s, "on", 2) == 0 ? 2 : strncmp(s, "off", 3) == 0 ? 3 : 0;
-	return n != 0 && (s[n] == '\0' || s[n] == '#' || isblankc(s[n]));
-}
-
-/* The ';' that ends a key-values entry in line s, or NULL. */
-char *
-conf_kvend(char *s)
-{
-	int q = 0;
-
-	for (; *s != '\0'; s++) {
-		if (q != 0 && *s == '\\' && s[1] != '\0')
-			s++;
-		else if (q != 0 && *s == q)
-			q = 0;
-		else if (q == 0 && (*s == '\'' || *s == '"'))
-			q = *s;
-		else if (q == 0 && *s == '#')
-			return NULL;
-		else if (q == 0 && *s == ';')
-			return s;
-	}
-	return NULL;
-}
-
-/* --- the keys -------------------------------------------------------- */
 
 enum {
 	K_BIND, K_SOCKTYPE, K_PROTOCOL, K_SNDBUF, K_RECVBUF, K_WAIT,
@@ -481,7 +291,8 @@ setsocket(struct kvctx *c)
 
 	for (k = K_SOCKOWNER; k <= K_SOCKMODE; k++)
 		if (c->c_v[k] != NULL && sc->sc_family != AF_UNIX)
-			bad = kbad(c, k, "%s", "a UNIX socket's (protocol=unix)");
+			bad = kbad(c, k, "%s", "only for a UNIX socket "
+			    "(protocol=unix)");
 	if (bad)
 		return -1;
 	if (c->c_v[K_SOCKOWNER] != NULL) {
@@ -775,13 +586,13 @@ apply(struct kvctx *c, char *service)
  * entry goes on), -2 when the entry cannot be read further (logged).
  */
 static int
-values(struct kvctx *c, struct tok *t, int k, int *end)
+values(struct kvctx *c, struct conftok *t, int k, int *end)
 {
 	char *w;
 	int r, n = 0;
 
 	c->c_vals[k] = &c->c_pool[c->c_npool];
-	while ((r = next(t, ",;", &w)) == TOK_WORD) {
+	while ((r = conf_next(t, ",;", &w)) == TOK_WORD) {
 		if (c->c_npool == KV_MAXVALUES) {
 			(void)kbad(c, k, "more than %d values in the entry",
 			    KV_MAXVALUES);
@@ -809,12 +620,12 @@ values(struct kvctx *c, struct tok *t, int k, int *end)
 
 /* The values of a key that is dropped; as values() returns. */
 static int
-skipvalues(struct kvctx *c, struct tok *t, int *end)
+skipvalues(struct kvctx *c, struct conftok *t, int *end)
 {
 	char *w;
 	int r;
 
-	while ((r = next(t, ",;", &w)) == TOK_WORD)
+	while ((r = conf_next(t, ",;", &w)) == TOK_WORD)
 		;
 	if (r == TOK_ERR)
 		return -2;
@@ -833,7 +644,7 @@ skipvalues(struct kvctx *c, struct tok *t, int *end)
  * further (each logged).
  */
 static int
-readkeys(struct kvctx *c, struct tok *t)
+readkeys(struct kvctx *c, struct conftok *t)
 {
 	const struct confline *l = c->c_l;
 	char *w, *eq;
@@ -841,7 +652,7 @@ readkeys(struct kvctx *c, struct tok *t)
 
 	while (!end) {
 		t->t_key = NULL;
-		if ((r = next(t, ",;=", &w)) == ';')
+		if ((r = conf_next(t, ",;=", &w)) == ';')
 			break;
 		if (r == TOK_END) {
 			(void)conf_bad(l, "entry '%s' has no ';' before the "
@@ -855,7 +666,7 @@ readkeys(struct kvctx *c, struct tok *t)
 			return -2;
 		}
 		t->t_key = w;
-		if ((r = next(t, "=", &eq)) != '=') {
+		if ((r = conf_next(t, "=", &eq)) != '=') {
 			if (r != TOK_ERR)
 				(void)logat(l->cl_file, t->t_wline, "key '%s': "
 				    "expected '='", w);
@@ -889,7 +700,7 @@ int
 conf_kventry(const struct confline *l, char *text, struct svconf **scp)
 {
 	struct kvctx c;
-	struct tok t;
+	struct conftok t;
 	char *onoff;
 	int off, r;
 
@@ -900,8 +711,8 @@ conf_kventry(const struct confline *l, char *text, struct svconf **scp)
 	t.t_p = text;
 	t.t_line = l->cl_line;
 	t.t_l = l;
-	if (next(&t, "", &c.c_service) != TOK_WORD ||
-	    next(&t, ";", &onoff) != TOK_WORD)
+	if (conf_next(&t, "", &c.c_service) != TOK_WORD ||
+	    conf_next(&t, ";", &onoff) != TOK_WORD)
 		return conf_bad(l, "bad key-values entry");
 	off = strcmp(onoff, "off") == 0;
 	/* After a bad key, the others are still checked: every error shows. */
