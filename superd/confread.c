@@ -203,8 +203,10 @@ oneline(struct confload *ld, struct file *f, char *s, int rest)
 
 	while (s != NULL) {
 		if (f->f_ekind == E_KV || f->f_ekind == E_BROKEN) {
-			if ((end = conf_kvend(s)) == NULL) {
+			if ((end = conf_kvend(s)) == NULL || *end == '\0') {
 				gather(f, s, strlen(s));
+				if (end != NULL)
+					flush(ld, f);
 				return;
 			}
 			gather(f, s, (size_t)(end - s + 1));

@@ -164,7 +164,11 @@ conf_iskv(const char *s)
 	return n != 0 && (s[n] == '\0' || s[n] == '#' || isblankc(s[n]));
 }
 
-/* The ';' that ends a key-values entry in line s, or NULL. */
+/*
+ * The ';' that ends a key-values entry in line s, or NULL.  A quote left
+ * open ends the entry at the end of the line (its NUL is returned): quotes
+ * do not span lines, so the entry is bad, and the next line is not its.
+ */
 char *
 conf_kvend(char *s)
 {
@@ -182,6 +186,6 @@ conf_kvend(char *s)
 		else if (q == 0 && *s == ';')
 			return s;
 	}
-	return NULL;
+	return q != 0 ? s : NULL;
 }
 
