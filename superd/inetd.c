@@ -293,8 +293,9 @@ inetd_service(struct svconf *sc, const struct confline *l, char *field,
 }
 
 /*
- * WAIT[LIMITS][@SECONDS]: wait or nowait, then .N (OpenBSD, netkit) and/or
- * /A/B/C (FreeBSD, each part may be empty), then a time limit.
+ * WAIT[LIMITS][@SECONDS]: wait or nowait, then .N (OpenBSD, netkit; :N
+ * NetBSD) and/or /A/B/C (FreeBSD, each part may be empty), then a time
+ * limit.
  */
 int
 inetd_wait(struct svconf *sc, const struct confline *l, char *f)
@@ -319,7 +320,7 @@ inetd_wait(struct svconf *sc, const struct confline *l, char *f)
 		p = f + 4;
 	} else
 		return conf_bad(l, "unknown wait field '%s'", f);
-	if (*p == '.') {
+	if (*p == '.' || *p == ':') {
 		part = ++p;
 		if ((p = strchr(p, '/')) != NULL)
 			*p = '\0';
