@@ -168,7 +168,7 @@ getopts(int argc, char *argv[], struct opts *o)
 		default: usage(stderr, 2, 0);
 		}
 	}
-	/* argv[argc] is NULL: the default is a list of one, that one. */
+	/* Every CONFIG, in order; without one, a list of the default alone. */
 	o->o_nconf = argc - optind > 0 ? argc - optind : 1;
 	o->o_confs = argc - optind > 0 ? (const char **)argv + optind :
 	    &o->o_conf;
