@@ -40,7 +40,8 @@ TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
 PROTO_OBJ = handlers/proto.o
 HANDLER_OBJ = handlers/util.o $(PROTO_OBJ)
 ACCESS_OBJ = superd/access.o superd/accesspat.o
-SUPERD_OBJ = superd/main.o superd/conf.o superd/inetd.o superd/user.o \
+SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
+    superd/kv.o superd/words.o superd/user.o \
     superd/service.o superd/serve.o superd/stream.o superd/wait.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
@@ -132,7 +133,9 @@ bench-handlers: handlers/echo
 # make.
 FUZZ_SUPERD = superd/log.c superd/util.c superd/sock.c
 FUZZ_ACCESS = superd/access.c superd/accesspat.c
-FUZZ_CONF = superd/conf.c superd/inetd.c superd/user.c handlers/proto.c
+FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
+    superd/words.c \
+    superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \
     superd/fuzz-access superd/fuzz-conf
 

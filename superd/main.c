@@ -45,7 +45,9 @@ struct opts {
 	const char		*o_pidfile;	/* -p */
 	const char		*o_allow;	/* --hosts-allow */
 	const char		*o_deny;	/* --hosts-deny */
-	const char		*o_conf;	/* CONFIG */
+	const char		*o_conf;	/* the first CONFIG, for messages */
+	const char		**o_confs;	/* every CONFIG, in order */
+	int			 o_nconf;
 	struct confdefaults	 o_def;		/* -T and the limits */
 };
 
@@ -166,10 +168,11 @@ getopts(int argc, char *argv[], struct opts *o)
 		default: usage(stderr, 2, 0);
 		}
 	}
-	if (argc - optind > 1)
-		usage(stderr, 2, 0);
-	if (argc - optind == 1)
-		o->o_conf = argv[optind];
+	/* Every CONFIG, in order; without one, a list of the default alone. */
+	o->o_nconf = argc - optind > 0 ? argc - optind : 1;
+	o->o_confs = argc - optind > 0 ? (const char **)argv + optind :
+	    &o->o_conf;
+	o->o_conf = o->o_confs[0];
 }
 
 /*
@@ -186,7 +189,8 @@ reload(void)
 		return;
 	}
 	udp_loadaddrs();
-	if (service_reload(&services, opts.o_conf, &opts.o_def) == -1) {
+	if (service_reload(&services, opts.o_confs, opts.o_nconf,
+	    &opts.o_def) == -1) {
 		if (a != allowacl)
 			access_free(a);
 		if (d != denyacl)
@@ -370,7 +374,7 @@ startup(void)
 {
 	struct svconf *list;
 	char *abspath;
-	int nerr, nfail;
+	int nerr, nfail, i;
 
 	if (log_init() == -1)
 		err(1, "log");
@@ -384,9 +388,12 @@ startup(void)
 	serve_setopts(opts.o_logconns);
 	if (opts.o_daemon) {
 		/* After the chdir("/") of daemon(3), a relative path is lost. */
-		if ((abspath = realpath(opts.o_conf, NULL)) == NULL)
-			err(1, "%s", opts.o_conf);
-		opts.o_conf = abspath;
+		for (i = 0; i < opts.o_nconf; i++) {
+			if ((abspath = realpath(opts.o_confs[i], NULL)) == NULL)
+				err(1, "%s", opts.o_confs[i]);
+			opts.o_confs[i] = abspath;
+		}
+		opts.o_conf = opts.o_confs[0];
 	}
 	/* Malformed access rules would let in whom they meant to keep out. */
 	if (access_loadpair(opts.o_allow, opts.o_deny, &allowacl, &denyacl) ==
@@ -394,7 +401,7 @@ startup(void)
 		errx(1, "access rules: errors; not starting");
 	serve_setacl(allowacl, denyacl);
 	udp_loadaddrs();
-	list = conf_parse(opts.o_conf, &opts.o_def, &nerr);
+	list = conf_parse(opts.o_confs, opts.o_nconf, &opts.o_def, &nerr);
 	if (nerr == -1)
 		exit(1);
 	services = service_start(list, &nfail);
@@ -413,12 +420,13 @@ int
 main(int argc, char *argv[])
 {
 	struct svconf *list;
-	int nerr;
+	int nerr, i;
 
 	getopts(argc, argv, &opts);
 	stdfds();
 	if (opts.o_check) {
-		list = conf_parse(opts.o_conf, &opts.o_def, &nerr);
+		list = conf_parse(opts.o_confs, opts.o_nconf, &opts.o_def,
+		    &nerr);
 		conf_print(list);
 		conf_free(list);
 		return nerr != 0;
@@ -437,7 +445,8 @@ main(int argc, char *argv[])
 	access_free(allowacl);
 	access_free(denyacl);
 	if (opts.o_daemon)
-		free((char *)opts.o_conf);
+		for (i = 0; i < opts.o_nconf; i++)
+			free((char *)opts.o_confs[i]);
 	if (opts.o_pidfile != NULL && unlink(opts.o_pidfile) == -1)
 		logmsg(LOG_ERR, "%s: %s", opts.o_pidfile, strerror(errno));
 	logmsg(LOG_INFO, "exiting on signal");
