@@ -40,12 +40,13 @@ TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
 PROTO_OBJ = handlers/proto.o
 HANDLER_OBJ = handlers/util.o $(PROTO_OBJ)
 ACCESS_OBJ = superd/access.o superd/accesspat.o
-SUPERD_OBJ = superd/main.o superd/conf.o superd/inetd.o superd/user.o \
+SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
+    superd/kv.o superd/words.o superd/user.o \
     superd/service.o superd/serve.o superd/stream.o superd/wait.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
     superd/sock.o superd/ev.o superd/log.o superd/util.o superd/greet.o \
-    superd/errlog.o $(ACCESS_OBJ)
+    superd/errlog.o superd/adhoc.o $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
 
@@ -54,7 +55,7 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/log.h superd/mode.h superd/pathnames.h superd/relay.h \
     superd/serve.h superd/service.h superd/sock.h superd/source.h \
     superd/spawn.h superd/udp.h superd/user.h superd/util.h superd/greet.h \
-    superd/errlog.h handlers/proto.h
+    superd/errlog.h superd/adhoc.h handlers/proto.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
     clients/output.h
@@ -137,7 +138,9 @@ bench-handlers: handlers/echo
 # make.
 FUZZ_SUPERD = superd/log.c superd/util.c superd/sock.c
 FUZZ_ACCESS = superd/access.c superd/accesspat.c
-FUZZ_CONF = superd/conf.c superd/inetd.c superd/user.c handlers/proto.c
+FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
+    superd/words.c \
+    superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \
     superd/fuzz-access superd/fuzz-conf
 

@@ -290,6 +290,50 @@ access_parse_fp(FILE *fp, const char *name, int *nerr)
 }
 
 /*
+ * A table of one entry, for every daemon and the client list list (a
+ * service's access_allow or access_deny); errors are logged as FILE:LINE.
+ * Returns NULL (logged) when the list is bad or empty.
+ */
+struct acl *
+access_clients(const char *list, const char *file, int line)
+{
+	char buf[ACCESS_LINEMAX + 8];
+	struct acl *a;
+	struct access_ctx c;
+	const char *s;
+	int inbracket = 0;
+
+	c.c_file = file;
+	c.c_line = line;
+	c.c_acl = NULL;
+	/* A ':' would end the list and start an option or a field. */
+	for (s = list; *s != '\0'; s++)
+		if (*s == '[' || *s == ']')
+			inbracket = *s == '[';
+		else if (*s == ':' && !inbracket) {
+			(void)access_bad(&c, "a client list holds no ':' (an "
+			    "IPv6 address is written [addr])");
+			return NULL;
+		}
+	if ((size_t)snprintf(buf, sizeof(buf), "ALL : %s", list) >=
+	    sizeof(buf)) {
+		(void)access_bad(&c, "client list longer than %d bytes",
+		    ACCESS_LINEMAX);
+		return NULL;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		(void)access_bad(&c, "%s", strerror(errno));
+		return NULL;
+	}
+	c.c_acl = a;
+	if (parseentry(&c, buf) == -1) {
+		access_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/*
  * Reads and parses the file at path.  Returns its table, or NULL with
  * *nerr set as access_parse_fp() sets it (-1 when unreadable, logged).
  */

@@ -22,6 +22,7 @@ struct acl;
 
 struct acl	*access_load(const char *, int *);
 struct acl	*access_parse_fp(FILE *, const char *, int *);
+struct acl	*access_clients(const char *, const char *, int);
 void		 access_free(struct acl *);
 int		 access_loadpair(const char *, const char *, struct acl **,
 		    struct acl **);

@@ -1,13 +1,14 @@
 /*
- * The configuration: a file's lines into a list of struct svconf, each
- * finished once (its mode, the limits its mode takes, its time limit) and,
- * as root, its user's groups and reach checked.  A bad line is left out and
- * counted; the caller decides what a count above zero means (skip at
- * start-up, change nothing on reload).
+ * The configuration: the entries of its files (confread.c reads them) into
+ * a list of struct svconf, each finished once (its mode, the limits its
+ * mode takes, its time limit) and, as root, its user's groups and reach
+ * checked.  A bad entry is left out and counted; the caller decides what a
+ * count above zero means (skip at start-up, change nothing on reload).
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -38,7 +39,11 @@ conf_new(const struct confline *l)
 		(void)conf_bad(l, "%s", strerror(errno));
 		return NULL;
 	}
-	sc->sc_file = l->cl_file;
+	if ((sc->sc_file = strdup(l->cl_file)) == NULL) {
+		(void)conf_bad(l, "%s", strerror(errno));
+		free(sc);
+		return NULL;
+	}
 	sc->sc_line = l->cl_line;
 	sc->sc_timelimit = -1;
 	sc->sc_failpause = -1;
@@ -90,38 +95,6 @@ finish(struct svconf *sc, const struct confline *l,
 	return 0;
 }
 
-/*
- * Splits the line in buf into fields and parses them.  Returns 1 for a
- * service (*scp), 0 for a blank or comment line, -1 for a bad line
- * (logged).
- */
-static int
-oneline(const struct confline *l, char *buf, const struct confdefaults *d,
-    struct svconf **scp)
-{
-	char *f[CONF_MAXFIELDS], *p;
-	int n = 0;
-
-	if ((p = strchr(buf, '#')) != NULL)
-		*p = '\0';
-	for (p = strtok(buf, " \t\r\n"); p != NULL;
-	    p = strtok(NULL, " \t\r\n")) {
-		if (n == CONF_MAXFIELDS)
-			return conf_bad(l, "more than %d fields",
-			    CONF_MAXFIELDS);
-		f[n++] = p;
-	}
-	if (n == 0)
-		return 0;
-	if ((*scp = inetd_line(l, f, n)) == NULL)
-		return -1;
-	if (finish(*scp, l, d) == -1) {
-		conf_free(*scp);
-		return -1;
-	}
-	return 1;
-}
-
 /* Drops sc from *list and frees it, counting the error. */
 static void
 drop(struct svconf **pp, int *nerr)
@@ -141,8 +114,7 @@ drop(struct svconf **pp, int *nerr)
  * is said once.
  */
 static struct svconf *
-checkusers(struct svconf *head, struct userdb *db, const char *path,
-    int *nerr)
+checkusers(struct svconf *head, struct userdb *db, int *nerr)
 {
 	struct svconf *sc, **pp, *prev = NULL;
 	char why[PATH_MAX + 128];
@@ -153,18 +125,19 @@ checkusers(struct svconf *head, struct userdb *db, const char *path,
 			if (sc->sc_usr->u_uid != geteuid()) {
 				logmsg(LOG_WARNING, "%s:%d: not running as "
 				    "root: handlers run as the current user, "
-				    "not as '%s' (said once)", path,
+				    "not as '%s' (said once)", sc->sc_file,
 				    sc->sc_line, sc->sc_usr->u_name);
 				break;
 			}
 		return head;
 	}
 	if (userdb_groups(db, &err) == -1)
-		logmsg(LOG_ERR, "%s: %s: %s", path, err, strerror(errno));
+		logmsg(LOG_ERR, "%s: %s", err, strerror(errno));
 	for (pp = &head; (sc = *pp) != NULL; ) {
 		if (sc->sc_usr->u_ngroups == -1) {
 			logmsg(LOG_ERR, "%s:%d: groups of '%s' could not be "
-			    "looked up", path, sc->sc_line, sc->sc_usr->u_name);
+			    "looked up", sc->sc_file, sc->sc_line,
+			    sc->sc_usr->u_name);
 			drop(pp, nerr);
 			continue;
 		}
@@ -175,8 +148,8 @@ checkusers(struct svconf *head, struct userdb *db, const char *path,
 			sc->sc_byfd = prev->sc_byfd;	/* the same verdict */
 		else if (user_canexec(sc->sc_usr, sc->sc_prog, &sc->sc_byfd,
 		    why, sizeof(why)) == -1) {
-			logmsg(LOG_ERR, "%s:%d: program '%s': %s", path,
-			    sc->sc_line, sc->sc_prog, why);
+			logmsg(LOG_ERR, "%s:%d: program '%s': %s",
+			    sc->sc_file, sc->sc_line, sc->sc_prog, why);
 			drop(pp, nerr);
 			continue;
 		} else
@@ -186,104 +159,106 @@ checkusers(struct svconf *head, struct userdb *db, const char *path,
 	return head;
 }
 
-/* The folder of path, made absolute, into dir: 0, or -1 with errno. */
-static int
-folderof(const char *path, char *dir, size_t size)
+/*
+ * sc, from the entry at l, finished and appended to ld's services; or,
+ * when sc is NULL (its error logged) or cannot be finished, counted as a
+ * bad entry.  An `off` entry is checked the same way, then freed.
+ */
+void
+conf_add(struct confload *ld, const struct confline *l, struct svconf *sc,
+    int off)
 {
-	char *dcopy, *p;
-	size_t len;
-	int r = 0;
-
-	if ((dcopy = strdup(path)) == NULL)
-		return -1;
-	p = dirname(dcopy);
-	if (*p == '/')
-		(void)snprintf(dir, size, "%s", p);
-	else if (getcwd(dir, size) == NULL)
-		r = -1;
-	else if (strcmp(p, ".") != 0) {
-		len = strlen(dir);
-		if ((size_t)snprintf(dir + len, size - len, "/%s", p) >=
-		    size - len) {
-			errno = ENAMETOOLONG;
-			r = -1;
-		}
+	if (sc == NULL || finish(sc, l, ld->ld_def) == -1) {
+		conf_free(sc);
+		if (ld->ld_nerr != -1)
+			ld->ld_nerr++;
+		return;
 	}
-	free(dcopy);
-	return r;
+	if (off) {
+		conf_free(sc);
+		return;
+	}
+	*ld->ld_tail = sc;
+	ld->ld_tail = &sc->sc_next;
 }
 
 /*
- * Parses the file at path, lines leaving a setting to the command line
- * taking d's.  Returns the services of its good lines, in file order (NULL
- * when there are none) and sets *nerr to the number of bad lines, or to -1
- * when the file cannot be read whole (the reason is logged): a read error,
- * or a signal that stopped the load.
+ * Parses the n CONFIG paths, files or folders, in order, entries leaving a
+ * setting to the command line taking d's.  Returns the services of their
+ * good entries, in order (NULL when there are none) and sets *nerr to the
+ * number of bad entries, or to -1 when a CONFIG cannot be read whole (the
+ * reason is logged): a read error, or a signal that stopped the load.
  */
 struct svconf *
-conf_parse(const char *path, const struct confdefaults *d, int *nerr)
+conf_parse(const char *const *paths, int n, const struct confdefaults *d,
+    int *nerr)
 {
-	struct svconf *head = NULL, **tail = &head, *sc = NULL;
-	char buf[CONF_LINEMAX], dir[PATH_MAX];
-	struct confline l;
-	const char *why;
-	size_t len;
-	FILE *fp;
-	int r, cont;
+	struct confload ld;
+	int i;
 
-	*nerr = 0;
-	memset(&l, 0, sizeof(l));
-	if ((fp = fopenreg(path, &why)) == NULL) {
-		logmsg(LOG_ERR, "%s: %s", path, why);
+	memset(&ld, 0, sizeof(ld));
+	ld.ld_def = d;
+	ld.ld_tail = &ld.ld_head;
+	ld.ld_stop = stopflag;
+	if ((ld.ld_db = userdb_new()) == NULL) {
+		logmsg(LOG_ERR, "%s: %s", n > 0 ? paths[0] : "?",
+		    strerror(errno));
 		*nerr = -1;
 		return NULL;
 	}
-	/* Relative PROGRAMs are relative to the file's folder, made absolute. */
-	if (folderof(path, dir, sizeof(dir)) == -1 ||
-	    (l.cl_db = userdb_new()) == NULL) {
-		logmsg(LOG_ERR, "%s: %s", path, strerror(errno));
-		(void)fclose(fp);
-		*nerr = -1;
-		return NULL;
-	}
-	l.cl_file = path;
-	l.cl_dir = dir;
 	setservent(1);
-	while ((r = physline(fp, buf, sizeof(buf), &len, &cont)) != -1) {
-		l.cl_line++;
-		if (stopflag != NULL && *stopflag) {
-			(void)conf_bad(&l, "load stopped by a signal");
-			*nerr = -1;
-			break;
-		}
-		if (r == 1)
-			r = conf_bad(&l, "line too long (limit %d bytes)",
-			    CONF_LINEMAX - 1);
-		else if (r == 2)
-			r = conf_bad(&l, "NUL byte in line");
-		else
-			r = oneline(&l, buf, d, &sc);
-		if (r == -1)
-			(*nerr)++;
-		if (r != 1)
-			continue;
-		*tail = sc;
-		tail = &sc->sc_next;
-	}
+	for (i = 0; i < n && ld.ld_nerr != -1; i++)
+		conf_read(&ld, paths[i]);
 	endservent();
-	if (*nerr != -1 && ferror(fp)) {
-		logmsg(LOG_ERR, "%s: read: %s", path, strerror(errno));
-		*nerr = -1;
-	}
-	(void)fclose(fp);
+	*nerr = ld.ld_nerr;
 	if (*nerr != -1)
-		head = checkusers(head, l.cl_db, path, nerr);
-	userdb_free(l.cl_db);
+		ld.ld_head = checkusers(ld.ld_head, ld.ld_db, nerr);
+	userdb_free(ld.ld_db);
 	if (*nerr == -1) {
-		conf_free(head);
+		conf_free(ld.ld_head);
 		return NULL;
 	}
-	return head;
+	return ld.ld_head;
+}
+
+/*
+ * Ad-hoc mode's services: each of the n NULL-terminated field lists of
+ * lines is an inetd.conf line of the file named origin (its messages say
+ * "origin:N"), relative PROGRAMs relative to the working folder.  Returns
+ * the services as conf_parse() does.
+ */
+struct svconf *
+conf_fields(const char *origin, char **const *lines, int n,
+    const struct confdefaults *d, int *nerr)
+{
+	struct confload ld;
+	struct confline l;
+	char dir[PATH_MAX];
+	int i, k;
+
+	memset(&ld, 0, sizeof(ld));
+	memset(&l, 0, sizeof(l));
+	ld.ld_def = d;
+	ld.ld_tail = &ld.ld_head;
+	if (getcwd(dir, sizeof(dir)) == NULL ||
+	    (ld.ld_db = userdb_new()) == NULL) {
+		logmsg(LOG_ERR, "%s: %s", origin, strerror(errno));
+		*nerr = -1;
+		return NULL;
+	}
+	l.cl_file = origin;
+	l.cl_dir = dir;
+	l.cl_db = ld.ld_db;
+	for (i = 0; i < n; i++) {
+		for (k = 0; lines[i][k] != NULL; k++)
+			;
+		l.cl_line = i + 1;
+		conf_add(&ld, &l, inetd_line(&l, lines[i], k), 0);
+	}
+	*nerr = ld.ld_nerr;
+	ld.ld_head = checkusers(ld.ld_head, ld.ld_db, nerr);
+	userdb_free(ld.ld_db);
+	return ld.ld_head;
 }
 
 /* A signal handler sets *flag when a load must be given up. */
@@ -302,6 +277,7 @@ conf_free(struct svconf *sc)
 
 	for (; sc != NULL; sc = next) {
 		next = sc->sc_next;
+		free(sc->sc_file);
 		free(sc->sc_name);
 		free(sc->sc_envsvc);
 		free(sc->sc_host);
@@ -322,6 +298,8 @@ conf_free(struct svconf *sc)
 		free(sc->sc_chroot);
 		access_free(sc->sc_allow);
 		access_free(sc->sc_deny);
+		free(sc->sc_allowsrc);
+		free(sc->sc_denysrc);
 		free(sc);
 	}
 }
@@ -351,20 +329,136 @@ conf_sockhash(const struct svconf *sc)
 	return h;
 }
 
-/* -t: what superd would run, one line per service, in inetd.conf's terms. */
+/* One value of a key=value word, quoted when it must be. */
+static void
+printval(const char *s)
+{
+	const unsigned char *p;
+
+	if (*s != '\0' && strpbrk(s, " \t\n\r'\"\\#,;") == NULL) {
+		for (p = (const unsigned char *)s; *p >= 0x21 && *p < 0x7f;
+		    p++)
+			;
+		if (*p == '\0') {
+			fputs(s, stdout);
+			return;
+		}
+	}
+	putchar('\'');
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p == '\'' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p == '\r')
+			fputs("\\r", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	putchar('\'');
+}
+
+/* " key=value" */
+static void
+printkey(const char *key, const char *val)
+{
+	printf(" %s=", key);
+	printval(val);
+}
+
+/* What the key-values notation says of sc, where it is not the default. */
+static void
+printkeys(const struct svconf *sc)
+{
+	static const struct { int res; const char *name; } rl[] = {
+		{ RLIMIT_CPU, "rlimit_cpu" }, { RLIMIT_AS, "rlimit_as" },
+		{ RLIMIT_DATA, "rlimit_data" },
+		{ RLIMIT_NOFILE, "rlimit_nofile" },
+		{ RLIMIT_NPROC, "rlimit_nproc" },
+		{ RLIMIT_FSIZE, "rlimit_fsize" },
+		{ RLIMIT_CORE, "rlimit_core" },
+		{ RLIMIT_STACK, "rlimit_stack" }
+	};
+	static const char *const stderrs[] = { "socket", "log", "null" };
+	char buf[32];
+	char *const *e;
+	size_t j;
+	int i;
+
+	if (sc->sc_sndbuf)
+		printf(" sndbuf=%d", sc->sc_sndbuf);
+	if (sc->sc_rcvbuf)
+		printf(" recvbuf=%d", sc->sc_rcvbuf);
+	for (e = sc->sc_env; e != NULL && *e != NULL; e++)
+		printkey("env", *e);
+	for (i = 0; i < sc->sc_nrlimits; i++) {
+		for (j = 0; j < sizeof(rl) / sizeof(rl[0]) &&
+		    rl[j].res != sc->sc_rlimits[i].rl_resource; j++)
+			;
+		if (sc->sc_rlimits[i].rl_value == RLIM_INFINITY)
+			(void)snprintf(buf, sizeof(buf), "unlimited");
+		else
+			(void)snprintf(buf, sizeof(buf), "%llu",
+			    (unsigned long long)sc->sc_rlimits[i].rl_value);
+		printkey(j < sizeof(rl) / sizeof(rl[0]) ? rl[j].name :
+		    "rlimit_?", buf);
+	}
+	if (sc->sc_setnice)
+		printf(" nice=%d", sc->sc_nice);
+	if (sc->sc_umask != -1)
+		printf(" umask=%03o", (unsigned)sc->sc_umask);
+	if (sc->sc_stderr != STDERR_SOCKET)
+		printf(" stderr=%s", stderrs[sc->sc_stderr]);
+	if (sc->sc_banner != NULL)
+		printkey("banner", sc->sc_banner);
+	if (sc->sc_refuse != NULL)
+		printkey("refuse_message", sc->sc_refuse);
+	if (sc->sc_failpause == 0)
+		printf(" failure_pause=off");
+	if (sc->sc_privok)
+		printf(" privileged_clients=yes");
+	if (sc->sc_family == AF_UNIX && (sc->sc_sockuid != 0 ||
+	    sc->sc_sockgid != 0 || sc->sc_sockmode != 0666))
+		printf(" socket_owner=%lu socket_group=%lu socket_mode=%04o",
+		    (unsigned long)sc->sc_sockuid,
+		    (unsigned long)sc->sc_sockgid, (unsigned)sc->sc_sockmode);
+	if (sc->sc_chroot != NULL)
+		printkey("chroot", sc->sc_chroot);
+	if (sc->sc_allowsrc != NULL)
+		printkey("access_allow", sc->sc_allowsrc);
+	if (sc->sc_denysrc != NULL)
+		printkey("access_deny", sc->sc_denysrc);
+}
+
+/*
+ * -t: what superd would run, one line per service, whatever the dialect
+ * of its entry: in inetd.conf's terms, then " key=value" for what only
+ * the key-values notation says.  A UNIX socket's ADDR is its path, its
+ * port "-".
+ */
 void
 conf_print(const struct svconf *sc)
 {
-	char a[SOCK_ADDRSTRLEN];
+	char a[SOCK_ADDRSTRLEN], portstr[8];
 	char *const *arg;
 	int port;
 
 	for (; sc != NULL; sc = sc->sc_next) {
-		if (sock_ntop((const struct sockaddr *)&sc->sc_addr, a,
-		    sizeof(a), &port) == -1)
-			(void)snprintf(a, sizeof(a), "?");
-		printf("%s:%d: %s %s %d %s %s %s", sc->sc_file, sc->sc_line,
-		    sc->sc_name, a, port,
+		if (sc->sc_family == AF_UNIX)
+			(void)snprintf(portstr, sizeof(portstr), "-");
+		else {
+			if (sock_ntop((const struct sockaddr *)&sc->sc_addr, a,
+			    sizeof(a), &port) == -1)
+				(void)snprintf(a, sizeof(a), "?");
+			(void)snprintf(portstr, sizeof(portstr), "%d", port);
+		}
+		printf("%s:%d: ", sc->sc_file, sc->sc_line);
+		printval(sc->sc_name);
+		printf(" %s %s %s %s %s", sc->sc_family == AF_UNIX ?
+		    sc->sc_host : a, portstr,
 		    sc->sc_socktype == SOCK_STREAM ? "stream" : "dgram",
 		    sc->sc_proto, sc->sc_wait ? "wait" : "nowait");
 		/* The limits in force, in the syntax the parser reads back. */
@@ -381,11 +475,16 @@ conf_print(const struct svconf *sc)
 			printf(" %s", sc->sc_bi->p_name);
 			if (sc->sc_biopts.po_utc)
 				printf(" -u");
-			if (sc->sc_bifmt != NULL)
-				printf(" -f %s", sc->sc_bifmt);
+			if (sc->sc_bifmt != NULL) {
+				printf(" -f ");
+				printval(sc->sc_bifmt);
+			}
 		} else
-			for (arg = sc->sc_argv; *arg != NULL; arg++)
-				printf(" %s", *arg);
+			for (arg = sc->sc_argv; *arg != NULL; arg++) {
+				putchar(' ');
+				printval(*arg);
+			}
+		printkeys(sc);
 		putchar('\n');
 	}
 }

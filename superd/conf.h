@@ -1,7 +1,8 @@
 /*
- * The configuration: each inetd.conf line becomes one immutable struct
- * svconf, with its mode chosen once, its user looked up and its program or
- * builtin resolved.  The running state is struct service's (service.h).
+ * The configuration: each entry of an inetd.conf file, in any of its
+ * dialects (superd.conf(5)), becomes one immutable struct svconf, with its
+ * mode chosen once, its user looked up and its program or builtin
+ * resolved.  The running state is struct service's (service.h).
  */
 #ifndef SUPERD_CONF_H
 #define SUPERD_CONF_H
@@ -54,7 +55,7 @@ struct confdefaults {
 
 struct svconf {
 	struct svconf		*sc_next;	/* in a parsed list */
-	const char		*sc_file;	/* the CONFIG path, main.c's */
+	char			*sc_file;	/* the file of its line, owned */
 	int			 sc_line;
 	char			*sc_name;	/* SERVICE as written */
 	char			*sc_envsvc;	/* "SUPERD_SERVICE=" sc_name */
@@ -102,6 +103,8 @@ struct svconf {
 	char			*sc_chroot;	/* a folder, or NULL */
 	struct acl		*sc_allow;	/* access_allow, or NULL */
 	struct acl		*sc_deny;	/* access_deny, or NULL */
+	char			*sc_allowsrc;	/* access_allow as written */
+	char			*sc_denysrc;
 	uid_t			 sc_sockuid;	/* UNIX: the socket file's */
 	gid_t			 sc_sockgid;
 	mode_t			 sc_sockmode;
@@ -109,7 +112,10 @@ struct svconf {
 
 struct acl;
 
-struct svconf	*conf_parse(const char *, const struct confdefaults *, int *);
+struct svconf	*conf_fields(const char *, char **const *, int,
+		    const struct confdefaults *, int *);
+struct svconf	*conf_parse(const char *const *, int,
+		    const struct confdefaults *, int *);
 void		 conf_free(struct svconf *);
 void		 conf_stopflag(const volatile sig_atomic_t *);
 int		 conf_samesocket(const struct svconf *, const struct svconf *);

@@ -22,6 +22,7 @@
 
 static char dir[] = "/tmp/fuzz-conf.XXXXXX";
 static char path[64];
+static const char *const paths[] = { path };
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -75,7 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
 	    write(fd, data, size) != (ssize_t)size || close(fd) == -1)
 		abort();
-	head = conf_parse(path, &d, &nerr);
+	head = conf_parse(paths, 1, &d, &nerr);
 	if (nerr < 0)
 		abort();
 	for (sc = head; sc != NULL; sc = sc->sc_next)

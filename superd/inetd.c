@@ -7,11 +7,13 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <netdb.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,38 +26,118 @@
 #include "user.h"
 #include "util.h"
 
-/* SOCKTYPE and PROTO: sets socket type, family wanted and v6only. */
-static int
-protocol(struct svconf *sc, const struct confline *l, const char *type,
-    const char *proto, int *family)
+/*
+ * A size: decimal, then k, m or g (1024, 1024^2, 1024^3), within [0, max].
+ * Returns 0 and sets *v, or -1.
+ */
+int
+inetd_size(const char *s, long long max, long long *v)
 {
-	const char *v;
+	long long n, mul = 1;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno == ERANGE)
+		return -1;
+	switch (*end) {
+	case 'g': case 'G':
+		mul *= 1024;
+		/* FALLTHROUGH */
+	case 'm': case 'M':
+		mul *= 1024;
+		/* FALLTHROUGH */
+	case 'k': case 'K':
+		mul *= 1024;
+		end++;
+		break;
+	}
+	if (*end != '\0' || n > max / mul)
+		return -1;
+	*v = n * mul;
+	return 0;
+}
+
+/* One ",sndbuf=SIZE" or ",rcvbuf=SIZE" after PROTO (NetBSD, Debian). */
+static int
+protoopt(struct svconf *sc, const struct confline *l, char *opt)
+{
+	long long v;
+	int *slot;
+
+	if (strncmp(opt, "sndbuf=", 7) == 0)
+		slot = &sc->sc_sndbuf;
+	else if (strncmp(opt, "rcvbuf=", 7) == 0)
+		slot = &sc->sc_rcvbuf;
+	else
+		return conf_bad(l, "unknown protocol option '%s'", opt);
+	if (inetd_size(opt + 7, INT_MAX, &v) == -1 || v == 0)
+		return conf_bad(l, "protocol option '%s': bad size", opt);
+	*slot = (int)v;
+	return 0;
+}
+
+/*
+ * SOCKTYPE and PROTO[,sndbuf=SIZE][,rcvbuf=SIZE]: sets the socket type,
+ * the family, v6only, sc_proto (PROTO without its options) and the socket
+ * buffers.
+ */
+int
+inetd_protocol(struct svconf *sc, const struct confline *l, const char *type,
+    const char *proto)
+{
+	char buf[128], *opts, *o, *v;
 
 	if (strcmp(type, "stream") == 0)
 		sc->sc_socktype = SOCK_STREAM;
 	else if (strcmp(type, "dgram") == 0)
 		sc->sc_socktype = SOCK_DGRAM;
+	else if (strcmp(type, "raw") == 0 || strcmp(type, "rdm") == 0 ||
+	    strcmp(type, "seqpacket") == 0)
+		return conf_bad(l, "socket type '%s' is not supported: stream "
+		    "or dgram", type);
 	else
 		return conf_bad(l, "unknown socket type '%s'", type);
-	if (strncmp(proto, "tcp", 3) == 0 && sc->sc_socktype == SOCK_STREAM)
-		v = proto + 3;
-	else if (strncmp(proto, "udp", 3) == 0 && sc->sc_socktype == SOCK_DGRAM)
-		v = proto + 3;
-	else if (strncmp(proto, "tcp", 3) == 0 || strncmp(proto, "udp", 3) == 0)
+	if ((size_t)snprintf(buf, sizeof(buf), "%s", proto) >= sizeof(buf))
+		return conf_bad(l, "unknown protocol '%.40s...'", proto);
+	if ((opts = strchr(buf, ',')) != NULL)
+		*opts++ = '\0';
+	free(sc->sc_proto);
+	if ((sc->sc_proto = strdup(buf)) == NULL)
+		return conf_bad(l, "%s", strerror(errno));
+	while ((o = strsep(&opts, ",")) != NULL)
+		if (protoopt(sc, l, o) == -1)
+			return -1;
+	if (strncmp(buf, "rpc/", 4) == 0)
+		return conf_bad(l, "protocol '%s': RPC services are not "
+		    "supported", buf);
+	if (strncmp(buf, "faith/", 6) == 0)
+		return conf_bad(l, "protocol '%s': faithd is not supported",
+		    buf);
+	if (strcmp(buf, "unix") == 0) {
+		sc->sc_family = AF_UNIX;
+		return 0;
+	}
+	if (strncmp(buf, "tcp", 3) == 0 && sc->sc_socktype == SOCK_STREAM)
+		v = buf + 3;
+	else if (strncmp(buf, "udp", 3) == 0 && sc->sc_socktype == SOCK_DGRAM)
+		v = buf + 3;
+	else if (strncmp(buf, "tcp", 3) == 0 || strncmp(buf, "udp", 3) == 0)
 		return conf_bad(l, "protocol '%s' does not fit the socket type",
-		    proto);
+		    buf);
 	else
-		return conf_bad(l, "unknown protocol '%s'", proto);
+		return conf_bad(l, "unknown protocol '%s'", buf);
 	if (strcmp(v, "4") == 0)
-		*family = AF_INET;
+		sc->sc_family = AF_INET;
 	else if (strcmp(v, "6") == 0) {
-		*family = AF_INET6;
+		sc->sc_family = AF_INET6;
 		sc->sc_v6only = 1;
 	} else if (strcmp(v, "") == 0 || strcmp(v, "46") == 0)
-		*family = sock_haveipv6() ? AF_INET6 : AF_INET;
+		sc->sc_family = sock_haveipv6() ? AF_INET6 : AF_INET;
 	else
-		return conf_bad(l, "unknown protocol '%s'", proto);
-	sc->sc_family = *family;
+		return conf_bad(l, "unknown protocol '%s'", buf);
 	return 0;
 }
 
@@ -80,18 +162,61 @@ wildcard(struct svconf *sc, int family, long long port)
 	}
 }
 
-/* [ADDR:]SERVICE: resolves the address to bind. */
+/* SERVICE as written, and the handler's SUPERD_SERVICE, written once. */
 static int
-address(struct svconf *sc, const struct confline *l, char *field, int family)
+setname(struct svconf *sc, const struct confline *l, const char *svc)
+{
+	if ((sc->sc_name = strdup(svc)) == NULL ||
+	    (sc->sc_envsvc = malloc(strlen(svc) + 16)) == NULL)
+		return conf_bad(l, "%s", strerror(errno));
+	(void)sprintf(sc->sc_envsvc, "SUPERD_SERVICE=%s", svc);
+	return 0;
+}
+
+/* A UNIX socket at path: a struct sockaddr_un, zeroed past the path. */
+static int
+unixpath(struct svconf *sc, const struct confline *l, const char *path)
+{
+	struct sockaddr_un *su = (void *)&sc->sc_addr;
+	size_t len = strlen(path);
+
+	if (path[0] != '/')
+		return conf_bad(l, "UNIX socket '%s': not an absolute path",
+		    path);
+	if (len >= sizeof(su->sun_path))
+		return conf_bad(l, "UNIX socket '%.40s...': path longer than "
+		    "%zu bytes", path, sizeof(su->sun_path) - 1);
+	/* Zeroed whole: conf_samesocket() compares the bytes. */
+	memset(&sc->sc_addr, 0, sizeof(sc->sc_addr));
+	su->sun_family = AF_UNIX;
+	memcpy(su->sun_path, path, len + 1);
+	sc->sc_addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+	    len + 1);
+	if ((sc->sc_host = strdup(path)) == NULL)
+		return conf_bad(l, "%s", strerror(errno));
+	return setname(sc, l, path);
+}
+
+/*
+ * [ADDR:]SERVICE, after inetd_protocol(): resolves the address to bind.
+ * bind (key-values) is the address when SERVICE has none; without either,
+ * an `ADDR:` line's, else all addresses.  For a UNIX socket SERVICE is the
+ * path, and an address does not apply.
+ */
+int
+inetd_service(struct svconf *sc, const struct confline *l, char *field,
+    const char *bind)
 {
 	struct addrinfo hints, *res;
-	const char *host = "*", *svc = field, *errstr;
+	const char *host = NULL, *svc = field, *errstr;
 	const char *pname = sc->sc_socktype == SOCK_STREAM ? "tcp" : "udp";
 	struct servent *se;
 	char *p, portstr[8];
 	long long port;
 	int e, literal6 = 0;
 
+	if (sc->sc_family == AF_UNIX)
+		return unixpath(sc, l, field);
 	if (field[0] == '[') {
 		if ((p = strchr(field, ']')) == NULL || p[1] != ':')
 			return conf_bad(l, "bad address in '%s'", field);
@@ -104,14 +229,36 @@ address(struct svconf *sc, const struct confline *l, char *field, int family)
 		host = field;
 		svc = p + 1;
 	}
-	if (*host == '\0')
+	if (host != NULL && *host == '\0')
 		return conf_bad(l, "empty address in '%s'", field);
-	if ((sc->sc_host = strdup(host)) == NULL ||
-	    (sc->sc_name = strdup(svc)) == NULL ||
-	    (sc->sc_envsvc = malloc(strlen(svc) + 16)) == NULL)
+	if (host != NULL && bind != NULL)
+		return conf_bad(l, "key 'bind': SERVICE has an address already "
+		    "('%s')", host);
+	if (host == NULL && (host = bind) == NULL &&
+	    (host = l->cl_defhost) == NULL)
+		host = "*";
+	if (host == bind || host == l->cl_defhost) {
+		if (*host == '[' && (p = strchr(host, ']')) != NULL &&
+		    p[1] == '\0') {
+			if ((sc->sc_host = strndup(host + 1,
+			    (size_t)(p - host - 1))) == NULL)
+				return conf_bad(l, "%s", strerror(errno));
+			host = sc->sc_host;
+			literal6 = 1;
+		}
+	}
+	if (*svc == '\0')
+		return conf_bad(l, "empty service in '%s'", field);
+	if (strncmp(svc, "tcpmux/", 7) == 0)
+		return conf_bad(l, "service '%s': tcpmux is not supported",
+		    svc);
+	if (strchr(svc, '/') != NULL)
+		return conf_bad(l, "service '%s': RPC services are not "
+		    "supported", svc);
+	if (sc->sc_host == NULL && (sc->sc_host = strdup(host)) == NULL)
 		return conf_bad(l, "%s", strerror(errno));
-	/* the handler's SUPERD_SERVICE, written once, not per connection */
-	(void)sprintf(sc->sc_envsvc, "SUPERD_SERVICE=%s", svc);
+	if (setname(sc, l, svc) == -1)
+		return -1;
 	if (*svc >= '0' && *svc <= '9') {
 		port = parsenum(svc, 0, 65535, &errstr);
 		if (errstr != NULL)
@@ -121,7 +268,7 @@ address(struct svconf *sc, const struct confline *l, char *field, int family)
 	else
 		return conf_bad(l, "unknown service '%s'", svc);
 	if (strcmp(host, "*") == 0) {
-		wildcard(sc, family, port);
+		wildcard(sc, sc->sc_family, port);
 		return 0;
 	}
 	memset(&hints, 0, sizeof(hints));
@@ -140,16 +287,18 @@ address(struct svconf *sc, const struct confline *l, char *field, int family)
 		return conf_bad(l, "address '%s': %s", host, gai_strerror(e));
 	memcpy(&sc->sc_addr, res->ai_addr, res->ai_addrlen);
 	sc->sc_addrlen = res->ai_addrlen;
+	sc->sc_family = res->ai_family;
 	freeaddrinfo(res);
 	return 0;
 }
 
 /*
- * WAIT[LIMITS][@SECONDS]: wait or nowait, then .N (OpenBSD, netkit) and/or
- * /A/B/C (FreeBSD, each part may be empty), then a time limit.
+ * WAIT[LIMITS][@SECONDS]: wait or nowait, then .N (OpenBSD, netkit; :N
+ * NetBSD) and/or /A/B/C (FreeBSD, each part may be empty), then a time
+ * limit.
  */
-static int
-waitfield(struct svconf *sc, const struct confline *l, char *f)
+int
+inetd_wait(struct svconf *sc, const struct confline *l, char *f)
 {
 	const char *errstr;
 	char *p, *at, *part, orig[128];
@@ -171,7 +320,7 @@ waitfield(struct svconf *sc, const struct confline *l, char *f)
 		p = f + 4;
 	} else
 		return conf_bad(l, "unknown wait field '%s'", f);
-	if (*p == '.') {
+	if (*p == '.' || *p == ':') {
 		part = ++p;
 		if ((p = strchr(p, '/')) != NULL)
 			*p = '\0';
@@ -209,17 +358,20 @@ waitfield(struct svconf *sc, const struct confline *l, char *f)
 	return 0;
 }
 
-/* USER[:GROUP] or USER.GROUP (a user name may hold a dot). */
-static int
-userfield(struct svconf *sc, const struct confline *l, char *f)
+/*
+ * USER[:GROUP] or USER.GROUP (a user name may hold a dot); or, with grp
+ * (key-values' group), USER as it is.
+ */
+int
+inetd_user(struct svconf *sc, const struct confline *l, char *f, char *grp)
 {
 	const char *err = NULL;
-	char *grp;
+	int split = grp == NULL;
 
-	if ((grp = strchr(f, ':')) != NULL)
+	if (split && (grp = strchr(f, ':')) != NULL)
 		*grp++ = '\0';
 	sc->sc_usr = userdb_get(l->cl_db, f, grp, &err);
-	if (sc->sc_usr == NULL && grp == NULL &&
+	if (sc->sc_usr == NULL && split && grp == NULL &&
 	    (grp = strchr(f, '.')) != NULL) {
 		*grp++ = '\0';
 		sc->sc_usr = userdb_get(l->cl_db, f, grp, &err);
@@ -273,9 +425,12 @@ internal(struct svconf *sc, const struct confline *l, char **f, int n)
 	return 0;
 }
 
-/* PROGRAM [ARGV0 ARGS...]. */
-static int
-program(struct svconf *sc, const struct confline *l, char **f, int n)
+/*
+ * PROGRAM [ARGV0 ARGS...]: a path relative to the folder of the file the
+ * line is in, or internal.
+ */
+int
+inetd_program(struct svconf *sc, const struct confline *l, char **f, int n)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -312,7 +467,6 @@ struct svconf *
 inetd_line(const struct confline *l, char **f, int n)
 {
 	struct svconf *sc;
-	int family = AF_UNSPEC;
 
 	if (n < 6) {
 		(void)conf_bad(l, "%d fields, need at least 6", n);
@@ -320,18 +474,13 @@ inetd_line(const struct confline *l, char **f, int n)
 	}
 	if ((sc = conf_new(l)) == NULL)
 		return NULL;
-	if ((sc->sc_proto = strdup(f[2])) == NULL) {
-		(void)conf_bad(l, "%s", strerror(errno));
-		goto fail;
+	if (inetd_protocol(sc, l, f[1], f[2]) == -1 ||
+	    inetd_service(sc, l, f[0], NULL) == -1 ||
+	    inetd_wait(sc, l, f[3]) == -1 ||
+	    inetd_user(sc, l, f[4], NULL) == -1 ||
+	    inetd_program(sc, l, f + 5, n - 5) == -1) {
+		conf_free(sc);
+		return NULL;
 	}
-	if (protocol(sc, l, f[1], f[2], &family) == -1 ||
-	    address(sc, l, f[0], family) == -1 ||
-	    waitfield(sc, l, f[3]) == -1 ||
-	    userfield(sc, l, f[4]) == -1 ||
-	    program(sc, l, f + 5, n - 5) == -1)
-		goto fail;
 	return sc;
-fail:
-	conf_free(sc);
-	return NULL;
 }

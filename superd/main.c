@@ -47,7 +47,9 @@ struct opts {
 	const char		*o_pidfile;	/* -p */
 	const char		*o_allow;	/* --hosts-allow */
 	const char		*o_deny;	/* --hosts-deny */
-	const char		*o_conf;	/* CONFIG */
+	const char		*o_conf;	/* the first CONFIG, for messages */
+	const char		**o_confs;	/* every CONFIG, in order */
+	int			 o_nconf;
 	struct confdefaults	 o_def;		/* -T and the limits */
 	struct adhoc		 o_adhoc;	/* --listen ... -- PROGRAM */
 };
@@ -205,12 +207,15 @@ getopts(int argc, char *argv[], struct opts *o)
 		a->a_argc = argc - optind;	/* a PROGRAM without --listen */
 	if (adhoc_check(a) == -1)
 		exit(2);
-	if (a->a_nlisten > 0)
+	if (a->a_nlisten > 0) {
+		o->o_conf = "--listen";
 		return;
-	if (argc - optind > 1)
-		usage(stderr, 2, 0);
-	if (argc - optind == 1)
-		o->o_conf = argv[optind];
+	}
+	/* Every CONFIG, in order; without one, a list of the default alone. */
+	o->o_nconf = argc - optind > 0 ? argc - optind : 1;
+	o->o_confs = argc - optind > 0 ? (const char **)argv + optind :
+	    &o->o_conf;
+	o->o_conf = o->o_confs[0];
 }
 
 /*
@@ -229,7 +234,8 @@ reload(void)
 	udp_loadaddrs();
 	/* Ad-hoc services have no file to read again: the rules only. */
 	if (opts.o_adhoc.a_nlisten == 0 &&
-	    service_reload(&services, opts.o_conf, &opts.o_def) == -1) {
+	    service_reload(&services, opts.o_confs, opts.o_nconf,
+	    &opts.o_def) == -1) {
 		if (a != allowacl)
 			access_free(a);
 		if (d != denyacl)
@@ -413,7 +419,7 @@ load(int *nerr)
 {
 	if (opts.o_adhoc.a_nlisten > 0)
 		return adhoc_conf(&opts.o_adhoc, &opts.o_def, nerr);
-	return conf_parse(opts.o_conf, &opts.o_def, nerr);
+	return conf_parse(opts.o_confs, opts.o_nconf, &opts.o_def, nerr);
 }
 
 /* Start-up: everything superd needs before it serves; exits on failure. */
@@ -422,7 +428,7 @@ startup(void)
 {
 	struct svconf *list;
 	char *abspath;
-	int nerr, nfail;
+	int nerr, nfail, i;
 
 	if (log_init() == -1)
 		err(1, "log");
@@ -436,9 +442,12 @@ startup(void)
 	serve_setopts(opts.o_logconns);
 	if (opts.o_daemon && opts.o_adhoc.a_nlisten == 0) {
 		/* After the chdir("/") of daemon(3), a relative path is lost. */
-		if ((abspath = realpath(opts.o_conf, NULL)) == NULL)
-			err(1, "%s", opts.o_conf);
-		opts.o_conf = abspath;
+		for (i = 0; i < opts.o_nconf; i++) {
+			if ((abspath = realpath(opts.o_confs[i], NULL)) == NULL)
+				err(1, "%s", opts.o_confs[i]);
+			opts.o_confs[i] = abspath;
+		}
+		opts.o_conf = opts.o_confs[0];
 	}
 	/* Malformed access rules would let in whom they meant to keep out. */
 	if (access_loadpair(opts.o_allow, opts.o_deny, &allowacl, &denyacl) ==
@@ -465,11 +474,9 @@ int
 main(int argc, char *argv[])
 {
 	struct svconf *list;
-	int nerr;
+	int nerr, i;
 
 	getopts(argc, argv, &opts);
-	if (opts.o_adhoc.a_nlisten > 0)
-		opts.o_conf = "--listen";
 	stdfds();
 	if (opts.o_check) {
 		list = load(&nerr);
@@ -492,7 +499,8 @@ main(int argc, char *argv[])
 	access_free(allowacl);
 	access_free(denyacl);
 	if (opts.o_daemon && opts.o_adhoc.a_nlisten == 0)
-		free((char *)opts.o_conf);
+		for (i = 0; i < opts.o_nconf; i++)
+			free((char *)opts.o_confs[i]);
 	free(opts.o_adhoc.a_listen);
 	if (opts.o_pidfile != NULL && unlink(opts.o_pidfile) == -1)
 		logmsg(LOG_ERR, "%s: %s", opts.o_pidfile, strerror(errno));

@@ -90,9 +90,14 @@ newservice(struct svconf *sc)
 			return sv;
 	}
 	addrname(sc, a, sizeof(a), &port);
-	logmsg(LOG_ERR, "%s:%d: %s/%s: %s %s port %d: %s", sc->sc_file,
-	    sc->sc_line, sc->sc_name, sc->sc_proto, what, a, port,
-	    strerror(errno));
+	if (sc->sc_family == AF_UNIX)
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s %s: %s", sc->sc_file,
+		    sc->sc_line, sc->sc_name, sc->sc_proto, what, a,
+		    strerror(errno));
+	else
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s %s port %d: %s",
+		    sc->sc_file, sc->sc_line, sc->sc_name, sc->sc_proto, what,
+		    a, port, strerror(errno));
 	free(sv);
 	return NULL;
 }
@@ -222,20 +227,21 @@ retire(struct service *sv)
 }
 
 /*
- * SIGHUP: CONFIG again, lines leaving a setting to the command line taking
- * d's, into *lp.  If the file has any error, or a new socket cannot be
+ * SIGHUP: the n CONFIG paths again (messages name the first), entries
+ * leaving a setting to the command line taking d's, into *lp.  If the file has any error, or a new socket cannot be
  * bound, nothing changes and -1 is returned; else 0.
  */
 int
-service_reload(struct service **lp, const char *path,
+service_reload(struct service **lp, const char *const *paths, int n,
     const struct confdefaults *d)
 {
+	const char *path = paths[0];
 	struct service *live = *lp;
 	struct service *head = NULL, **tail = &head, *sv, *nextsv, **pair;
 	struct svconf *list, *sc, *next;
 	int nerr, nnew = 0, ngone = 0, nsv = 0, bad = 0;
 
-	if ((list = conf_parse(path, d, &nerr)) == NULL && nerr != 0) {
+	if ((list = conf_parse(paths, n, d, &nerr)) == NULL && nerr != 0) {
 		logmsg(LOG_ERR, "%s: %s; configuration unchanged", path,
 		    nerr == -1 ? "cannot be read" : "errors");
 		return -1;

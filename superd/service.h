@@ -33,7 +33,7 @@ struct service {
 };
 
 struct service	*service_start(struct svconf *, int *);
-int		 service_reload(struct service **, const char *,
+int		 service_reload(struct service **, const char *const *, int,
 		    const struct confdefaults *);
 void		 service_done(struct service *);
 void		 service_freeall(struct service *);

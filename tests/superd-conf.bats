@@ -147,9 +147,7 @@ EOF
 }
 
 @test "superd with an unreadable configuration says so and exits 1" {
-	mkdir adir
-	run -1 "$SUPERD" adir
-	[ "$output" = "superd: adir: Is a directory" ]
+	# (a folder is read as an inetd.d folder: superd-dialect.bats)
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "0 stream tcp nowait $ME $ECHO" >locked.conf
 		chmod 000 locked.conf
@@ -361,9 +359,6 @@ ms() {
 	[ "$output" = "superd: fifo: not a regular file" ]
 	run -1 timeout 5 "$SUPERD" fifo
 	[ "$output" = "superd: fifo: not a regular file" ]
-	mkdir folder
-	run -1 timeout 5 "$SUPERD" -t folder
-	[ "$output" = "superd: folder: Is a directory" ]
 	if [ "$(id -u)" -eq 0 ]; then
 		mknod zero c 1 5
 		run -1 timeout 5 "$SUPERD" -t zero
