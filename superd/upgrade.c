@@ -361,6 +361,24 @@ environment(char ***envp, struct service **svs, int n, int statefd)
 }
 
 /*
+ * fd, moved above top (close-on-exec), so that shuffle() cannot overwrite
+ * it; -1 with errno set (fd closed) on failure.
+ */
+static int
+high(int fd, int top)
+{
+	int k, e;
+
+	if (fd == -1 || fd >= top)
+		return fd;
+	k = fcntl(fd, F_DUPFD_CLOEXEC, top);
+	e = errno;
+	(void)close(fd);
+	errno = e;
+	return k;
+}
+
+/*
  * Moves the n sockets onto fds 3 to 3 + n - 1, inheritable, and the state
  * above them; what sat there is kept in saved[] for undo(), which must be
  * called whatever this returns: the state's new fd, or -1 with errno set.
@@ -453,12 +471,17 @@ upgrade_exec(struct service *list)
 		errno = ENOENT;
 		goto fail;
 	}
+	/* What this opens goes above the fds the sockets will take. */
 	what = "state";
-	if ((statefd = savestate(socks, svs, n)) == -1)
+	if ((statefd = high(savestate(socks, svs, n), ACTIVATE_FIRST + n)) ==
+	    -1)
 		goto fail;
 	what = "finisher";
 	if (conn_count() > 0 || relay_open() > 0) {
-		if (pipe2(gate, O_CLOEXEC) == -1 ||
+		if (pipe2(gate, O_CLOEXEC) == -1)
+			goto fail;
+		if ((gate[0] = high(gate[0], ACTIVATE_FIRST + n)) == -1 ||
+		    (gate[1] = high(gate[1], ACTIVATE_FIRST + n)) == -1 ||
 		    (fin = finisher(list, gate, statefd)) == -1)
 			goto fail;
 		(void)close(gate[0]);
@@ -466,6 +489,11 @@ upgrade_exec(struct service *list)
 		if (dprintf(statefd, "finisher %ld\n", (long)fin) < 0)
 			goto fail;
 	}
+	/* Back where superd started: -D's chdir("/") is the next image's. */
+	here = high(open(".", O_PATH | O_DIRECTORY | O_CLOEXEC),
+	    ACTIVATE_FIRST + n);
+	if (startdir != -1 && fchdir(startdir) == -1)
+		logmsg(LOG_ERR, "upgrade: the start folder: %s", strerror(errno));
 	what = "descriptors";
 	if ((st = shuffle(socks, n, statefd, tmp, tmp + n + 1,
 	    tmp + 2 * (n + 1))) == -1 || environment(&env, svs, n, st) == -1) {
@@ -473,20 +501,19 @@ upgrade_exec(struct service *list)
 		undo(n, tmp, tmp + n + 1, tmp + 2 * (n + 1));
 		if (st != -1)
 			(void)close(st);
+		if (here != -1 && fchdir(here) == -1)
+			logmsg(LOG_ERR, "upgrade: back to /: %s",
+			    strerror(errno));
 		errno = e;
 		goto fail;
 	}
-	/* Back where superd started: -D's chdir("/") is the next image's. */
-	here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (startdir != -1 && fchdir(startdir) == -1)
-		logmsg(LOG_ERR, "upgrade: the start folder: %s", strerror(errno));
 	(void)execve(exe, args, env);
 	e = errno;
 	what = exe;
-	if (here != -1 && fchdir(here) == -1)
-		logmsg(LOG_ERR, "upgrade: back to /: %s", strerror(errno));
 	undo(n, tmp, tmp + n + 1, tmp + 2 * (n + 1));
 	(void)close(st);
+	if (here != -1 && fchdir(here) == -1)
+		logmsg(LOG_ERR, "upgrade: back to /: %s", strerror(errno));
 	errno = e;
 fail:
 	e = errno;
