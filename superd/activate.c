@@ -31,6 +31,7 @@
 
 struct inherited {
 	int			 in_fd;		/* -1: taken, or never a socket */
+	const struct svconf	*in_sc;		/* the entry that is to take it */
 	int			 in_type;	/* SO_TYPE */
 	int			 in_port;	/* to match: bound, or configured */
 	struct sockaddr_storage	 in_addr;	/* getsockname() */
@@ -201,8 +202,32 @@ same(const struct inherited *in, const struct svconf *sc)
 }
 
 /*
- * The inherited socket for sc, now sc's (its log line written), or -1:
- * first one of the same address, else one named as sc's SERVICE field.
+ * Before the services are set up: which entry of list takes which socket.
+ * Addresses first, for every entry, then names, so that a socket named
+ * for one entry never goes to another that it only names.
+ */
+void
+activate_plan(const struct svconf *list)
+{
+	const struct svconf *sc;
+	int i, byname;
+
+	for (byname = 0; byname < 2; byname++)
+		for (sc = list; sc != NULL; sc = sc->sc_next)
+			for (i = 0; i < nfds; i++) {
+				if (fds[i].in_fd == -1 || fds[i].in_sc != NULL)
+					continue;
+				if (byname ? fds[i].in_type == sc->sc_socktype &&
+				    sc->sc_name != NULL && strcmp(fds[i].in_name,
+				    sc->sc_name) == 0 : same(&fds[i], sc)) {
+					fds[i].in_sc = sc;
+					break;
+				}
+			}
+}
+
+/*
+ * The inherited socket activate_plan() gave sc, now sc's (logged), or -1.
  */
 int
 activate_take(const struct svconf *sc)
@@ -212,12 +237,7 @@ activate_take(const struct svconf *sc)
 	int i, fd;
 
 	for (i = 0; i < nfds && in == NULL; i++)
-		if (fds[i].in_fd != -1 && same(&fds[i], sc))
-			in = &fds[i];
-	for (i = 0; i < nfds && in == NULL; i++)
-		if (fds[i].in_fd != -1 && fds[i].in_type == sc->sc_socktype &&
-		    sc->sc_name != NULL && strcmp(fds[i].in_name,
-		    sc->sc_name) == 0)
+		if (fds[i].in_fd != -1 && fds[i].in_sc == sc)
 			in = &fds[i];
 	if (in == NULL)
 		return -1;

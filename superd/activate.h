@@ -8,6 +8,7 @@ struct svconf;
 
 int	activate_init(void);
 void	activate_setport(int, int);
+void	activate_plan(const struct svconf *);
 int	activate_take(const struct svconf *);
 void	activate_leftover(void);
 

@@ -434,6 +434,7 @@ startup(void)
 	list = conf_parse(opts.o_conf, &opts.o_def, &nerr);
 	if (nerr == -1)
 		exit(1);
+	activate_plan(list);
 	services = service_start(list, &nfail);
 	activate_leftover();
 	upgrade_adopt(services);
