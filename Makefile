@@ -45,7 +45,8 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/service.o superd/serve.o superd/stream.o superd/wait.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
-    superd/sock.o superd/ev.o superd/log.o superd/util.o $(ACCESS_OBJ)
+    superd/sock.o superd/ev.o superd/log.o superd/util.o \
+    superd/activate.o superd/notify.o superd/upgrade.o $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
 
@@ -53,7 +54,8 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/confline.h superd/conn.h superd/ev.h superd/limit.h \
     superd/log.h superd/mode.h superd/pathnames.h superd/relay.h \
     superd/serve.h superd/service.h superd/sock.h superd/source.h \
-    superd/spawn.h superd/udp.h superd/user.h superd/util.h handlers/proto.h
+    superd/spawn.h superd/udp.h superd/user.h superd/util.h handlers/proto.h \
+    superd/activate.h superd/notify.h superd/upgrade.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
     clients/output.h
