@@ -46,7 +46,8 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
     superd/sock.o superd/ev.o superd/log.o superd/util.o superd/greet.o \
-    superd/errlog.o superd/adhoc.o $(ACCESS_OBJ)
+    superd/errlog.o superd/adhoc.o superd/activate.o superd/notify.o \
+    superd/upgrade.o $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
 
@@ -55,7 +56,8 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/log.h superd/mode.h superd/pathnames.h superd/relay.h \
     superd/serve.h superd/service.h superd/sock.h superd/source.h \
     superd/spawn.h superd/udp.h superd/user.h superd/util.h superd/greet.h \
-    superd/errlog.h superd/adhoc.h handlers/proto.h
+    superd/errlog.h superd/adhoc.h handlers/proto.h \
+    superd/activate.h superd/notify.h superd/upgrade.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
     clients/output.h

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +114,52 @@ child_nextdeadline(const struct timespec *now)
 			ms = d;
 	}
 	return ms;
+}
+
+/*
+ * An upgrade's hand-over, so that the next image reaps and logs every
+ * handler: one line per child, "child PID INDEX START DEADLINE TERMED
+ * HOLDER" (times as seconds and nanoseconds of CLOCK_MONOTONIC, which an
+ * exec keeps), INDEX the place of its service's socket in socks, or -1 for
+ * a service that has been removed.  Returns 0, or -1 with errno set.
+ */
+int
+child_save(int fd, const int *socks, int nsocks)
+{
+	const struct child *c;
+	size_t i;
+	int k;
+
+	for (i = 0; i < nchildren; i++) {
+		c = &children[i];
+		for (k = nsocks - 1; k >= 0; k--)
+			if (c->ch_sv->sv_fd != -1 && socks[k] == c->ch_sv->sv_fd)
+				break;
+		if (dprintf(fd, "child %ld %d %lld %ld %lld %ld %d %d\n",
+		    (long)c->ch_pid, k, (long long)c->ch_start.tv_sec,
+		    c->ch_start.tv_nsec, (long long)c->ch_deadline.tv_sec,
+		    c->ch_deadline.tv_nsec, c->ch_termed, c->ch_holder) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The next image: pid, started by the previous one, is sv's handler again,
+ * with its start, its time limit (tv_sec 0: none) and whether it has had
+ * its SIGTERM.  Returns the entry, or NULL out of memory.
+ */
+struct child *
+child_adopt(struct service *sv, pid_t pid, const struct timespec *start,
+    const struct timespec *deadline, int termed)
+{
+	struct child *c;
+
+	if ((c = child_add(sv, pid, start, 0)) == NULL)
+		return NULL;
+	c->ch_deadline = *deadline;
+	c->ch_termed = termed;
+	return c;
 }
 
 /* At exit: the table, and the relays of handlers still running. */

@@ -39,6 +39,9 @@ struct child	*child_find(pid_t);
 void		 child_del(struct child *);
 void		 child_timeouts(const struct timespec *, int);
 long long	 child_nextdeadline(const struct timespec *);
+int		 child_save(int, const int *, int);
+struct child	*child_adopt(struct service *, pid_t, const struct timespec *,
+		    const struct timespec *, int);
 void		 child_freeall(void);
 
 #endif

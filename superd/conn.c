@@ -410,6 +410,13 @@ conn_nextdeadline(const struct timespec *now)
 	return d < 0 ? 0 : d;
 }
 
+/* The connections being served. */
+int
+conn_count(void)
+{
+	return nconns;
+}
+
 /* At exit: closes every connection. */
 void
 conn_closeall(void)

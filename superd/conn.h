@@ -20,6 +20,7 @@ int		 conn_full(void);
 int		 conn_add(struct service *, int, struct source *);
 void		 conn_timeouts(const struct timespec *, int);
 long long	 conn_nextdeadline(const struct timespec *);
+int		 conn_count(void);
 void		 conn_closeall(void);
 
 #endif

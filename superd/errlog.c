@@ -158,6 +158,18 @@ errlog_add(int fd, const char *name, pid_t pid)
 	logs = e;
 }
 
+/* The pipes still read: an upgrade's finisher serves them to their end. */
+int
+errlog_count(void)
+{
+	const struct errlog *e;
+	int n = 0;
+
+	for (e = logs; e != NULL; e = e->e_next)
+		n++;
+	return n;
+}
+
 /* At exit: what is still buffered goes to the log. */
 void
 errlog_freeall(void)

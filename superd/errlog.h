@@ -8,6 +8,7 @@
 #define ERRLOG_RATE	20	/* lines a second per handler, then dropped */
 
 void	errlog_add(int, const char *, pid_t);
+int	errlog_count(void);
 void	errlog_freeall(void);
 
 #endif

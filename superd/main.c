@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "activate.h"
 #include "adhoc.h"
 #include "child.h"
 #include "conf.h"
@@ -30,12 +31,14 @@
 #include "limit.h"
 #include "log.h"
 #include "mode.h"
+#include "notify.h"
 #include "pathnames.h"
 #include "relay.h"
 #include "serve.h"
 #include "service.h"
 #include "spawn.h"
 #include "udp.h"
+#include "upgrade.h"
 #include "util.h"
 
 /* The command line. */
@@ -72,7 +75,7 @@ static struct opts opts;
 static struct service *services;
 static struct acl *allowacl, *denyacl;
 static int selfpipe[2] = { -1, -1 };
-static volatile sig_atomic_t gothup, gotterm, gotusr1, gotchld;
+static volatile sig_atomic_t gothup, gotterm, gotusr1, gotusr2, gotchld;
 
 /* The usage line; with help, one line per option after it. */
 static void
@@ -259,6 +262,7 @@ onsignal(int sig)
 	case SIGTERM:
 	case SIGINT:	gotterm = 1; break;
 	case SIGUSR1:	gotusr1 = 1; break;
+	case SIGUSR2:	gotusr2 = 1; break;
 	case SIGCHLD:	gotchld = 1; break;
 	}
 	(void)!write(selfpipe[1], "", 1);
@@ -268,7 +272,9 @@ onsignal(int sig)
 static int
 setsignals(void)
 {
-	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGCHLD };
+	static const int sigs[] = {
+		SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGCHLD
+	};
 	struct sigaction sa;
 	size_t i;
 
@@ -304,12 +310,28 @@ nexttimeout(void)
 		ms = d;
 	if ((d = service_nextpause(services, &t)) != -1 && (ms == -1 || d < ms))
 		ms = d;
+	if ((d = notify_nextwatchdog(&t)) != -1 && (ms == -1 || d < ms))
+		ms = d;
 	if (ms < 0)
 		return ms == -1 ? -1 : 0;
 	return ms > INT_MAX ? INT_MAX : (int)ms + 1;
 }
 
-/* What the signals asked for: -1 exit, 1 reloaded, 0 neither. */
+/* NOTIFY_SOCKET: superd serves, with how much. */
+static void
+ready(void)
+{
+	int n, nrun;
+
+	n = service_count(services, &nrun);
+	notify_send("READY=1\nSTATUS=%d services, %d handlers running\n"
+	    "MAINPID=%ld", n, nrun, (long)getpid());
+}
+
+/*
+ * What the signals asked for: -1 exit, 1 reloaded (or an upgrade failed),
+ * 0 neither.  A successful upgrade does not return.
+ */
 static int
 signals(void)
 {
@@ -317,15 +339,25 @@ signals(void)
 		gotchld = 0;
 		serve_reap();
 	}
-	if (gotterm)
+	if (gotterm) {
+		notify_send("STOPPING=1");
 		return -1;
+	}
 	if (gotusr1) {
 		gotusr1 = 0;
 		service_status(services);
 	}
 	if (gothup) {
 		gothup = 0;
+		notify_reloading();
 		reload();
+		ready();
+		return 1;
+	}
+	if (gotusr2) {
+		gotusr2 = 0;
+		(void)upgrade_exec(services);
+		ready();
 		return 1;
 	}
 	return 0;
@@ -396,6 +428,7 @@ loop(void)
 		tnow(&t);
 		child_timeouts(&t, opts.o_debug);
 		conn_timeouts(&t, opts.o_debug);
+		notify_watchdog(&t);
 		continue;
 nomem:
 		logmsg(LOG_ERR, "poll set: %s", strerror(errno));
@@ -432,6 +465,10 @@ startup(void)
 
 	if (log_init() == -1)
 		err(1, "log");
+	/* What a service manager, or the image before an upgrade, handed. */
+	(void)activate_init();
+	upgrade_load();
+	notify_init();
 	if (setsignals() == -1 || spawn_init() == -1)
 		err(1, "signals");
 	if (ev_init() == -1)
@@ -458,11 +495,16 @@ startup(void)
 	list = load(&nerr);
 	if (nerr == -1)
 		exit(1);
+	activate_plan(list);
 	services = service_start(list, &nfail);
+	activate_leftover();
+	upgrade_adopt(services);
+	serve_reap();	/* handlers that ended while the exec ran */
 	if (services == NULL && (nerr > 0 || nfail > 0))
 		errx(1, "%s: no service could be started", opts.o_conf);
 	if (opts.o_daemon) {
-		if (daemon(0, 0) == -1)
+		/* Detached already, with the same pid, before an upgrade. */
+		if (upgrade_resumed() ? chdir("/") == -1 : daemon(0, 0) == -1)
 			err(1, "daemon");
 		log_syslog();
 	}
@@ -476,6 +518,8 @@ main(int argc, char *argv[])
 	struct svconf *list;
 	int nerr, i;
 
+	if (upgrade_init(argc, argv) == -1)
+		err(1, "command line");
 	getopts(argc, argv, &opts);
 	stdfds();
 	if (opts.o_check) {
@@ -486,6 +530,7 @@ main(int argc, char *argv[])
 	}
 	startup();
 	logmsg(LOG_INFO, "%s: serving, pid %ld", opts.o_conf, (long)getpid());
+	ready();
 
 	loop();
 

@@ -47,6 +47,9 @@ static char dgram[UDP_BUF];
  */
 static struct relay *freerelays;
 
+/* Relays whose handler's output is still being read. */
+static int nopen;
+
 static struct relay *
 newrelay(struct service *sv)
 {
@@ -72,6 +75,7 @@ drop(struct relay *r)
 	if (r->r_fd != -1) {
 		ev_closefd(r->r_fd);
 		r->r_fd = -1;
+		nopen--;
 	}
 	r->r_next = freerelays;
 	freerelays = r;
@@ -122,6 +126,7 @@ pipes(struct relay *r, ssize_t n, int fds[3])
 	}
 	(void)close(in[1]);
 	r->r_fd = out[0];
+	nopen++;
 	fds[0] = in[0];
 	fds[1] = out[1];
 	fds[2] = 2;
@@ -136,6 +141,7 @@ done(struct relay *r)
 		(void)udp_send(r->r_sv, r->r_buf, r->r_len, &r->r_addr);
 	ev_closefd(r->r_fd);
 	r->r_fd = -1;
+	nopen--;
 }
 
 /*
@@ -245,6 +251,16 @@ void
 relay_free(struct relay *r)
 {
 	drop(r);
+}
+
+/*
+ * The replies still to come: an upgrade's finisher serves them to their
+ * end (upgrade.c).
+ */
+int
+relay_open(void)
+{
+	return nopen;
 }
 
 /* At exit: frees the relays kept for reuse. */

@@ -6,5 +6,6 @@ struct relay;
 
 void	relay_free(struct relay *);
 void	relay_freeall(void);
+int	relay_open(void);
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "activate.h"
 #include "conf.h"
 #include "conn.h"
 #include "limit.h"
@@ -60,6 +61,8 @@ static void
 listening(const struct service *sv)
 {
 	const struct svconf *sc = sv->sv_conf;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
 	char a[SOCK_ADDRSTRLEN + 64];
 	int port;
 
@@ -68,26 +71,36 @@ listening(const struct service *sv)
 		logsv(LOG_INFO, sv, "listening on %s", a);
 		return;
 	}
-	if (sock_ntop((const struct sockaddr *)&sc->sc_addr, a, sizeof(a),
-	    &port) == -1)
+	/* The socket's own address: an inherited one may be named, not set. */
+	if ((getsockname(sv->sv_fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    sock_ntop((const struct sockaddr *)&ss, a, sizeof(a), &port) ==
+	    -1) && sock_ntop((const struct sockaddr *)&sc->sc_addr, a,
+	    sizeof(a), &port) == -1)
 		(void)snprintf(a, sizeof(a), "?");
 	logsv(LOG_INFO, sv, "listening on %s port %d", a, sv->sv_port);
 }
 
-/* A service for sc, its socket open: NULL (logged) when it cannot be. */
+/*
+ * A service for sc, its socket open, or inherited (socket activation, an
+ * upgrade) when one binds what sc would: NULL (logged) when it cannot be.
+ */
 static struct service *
 newservice(struct svconf *sc)
 {
 	struct service *sv;
 	const char *what = "malloc";
 	char a[SOCK_ADDRSTRLEN + 64];
-	int port;
+	int port, fd;
 
 	if ((sv = calloc(1, sizeof(*sv))) != NULL) {
 		sv->sv_conf = sc;
 		sv->sv_mode = modeof(sc);
-		if (sock_open(sv, &what) == 0)
+		if ((fd = activate_take(sc)) == -1 && sock_open(sv, &what) == 0)
 			return sv;
+		if (fd != -1 && sock_adopt(sv, fd, &what) == 0)
+			return sv;
+		if (fd != -1)
+			(void)close(fd);
 	}
 	addrname(sc, a, sizeof(a), &port);
 	if (sc->sc_family == AF_UNIX)
@@ -366,6 +379,21 @@ service_nextpause(const struct service *list, const struct timespec *now)
 			ms = d;
 	}
 	return ms;
+}
+
+/* How many services list has, and how many handlers run (*nrun). */
+int
+service_count(const struct service *list, int *nrun)
+{
+	const struct service *sv;
+	int n = 0;
+
+	*nrun = 0;
+	for (sv = list; sv != NULL; sv = sv->sv_next, n++)
+		*nrun += sv->sv_nchild;
+	for (sv = gone; sv != NULL; sv = sv->sv_next)
+		*nrun += sv->sv_nchild;
+	return n;
 }
 
 /* SIGUSR1: one line per service. */

@@ -41,5 +41,6 @@ int		 service_pollable(struct service *, const struct timespec *);
 long long	 service_nextpause(const struct service *,
 		    const struct timespec *);
 void		 service_status(const struct service *);
+int		 service_count(const struct service *, int *);
 
 #endif

@@ -124,6 +124,14 @@ sock_open(struct service *sv, const char **what)
 	if (sc->sc_socktype == SOCK_DGRAM && family == AF_UNIX &&
 	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1)
 		goto fail;
+	/* sndbuf= and rcvbuf= (tcp,sndbuf=64k): before listen, so that
+	   accepted connections inherit them. */
+	if (sc->sc_sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF,
+	    &sc->sc_sndbuf, sizeof(sc->sc_sndbuf)) == -1)
+		goto fail;
+	if (sc->sc_rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    &sc->sc_rcvbuf, sizeof(sc->sc_rcvbuf)) == -1)
+		goto fail;
 	*what = "bind";
 	if (family == AF_UNIX && unixstale(sc) == -1)
 		goto fail;
@@ -285,5 +293,57 @@ sock_peercred(int fd, struct sockaddr_storage *ss)
 	up->up_uid = uc.uid;
 	up->up_gid = uc.gid;
 	up->up_pid = uc.pid;
+	return 0;
+}
+
+/*
+ * Makes fd, a socket bound by someone else (a service manager, or superd's
+ * previous image across an upgrade), sv's: what sock_open() would have set
+ * that can still be set on a bound socket, a listen(2) if it does not
+ * listen yet, and sv_fd and sv_port.  Returns 0, or -1 with errno set and
+ * *what naming the failed call (fd is then still the caller's).
+ */
+int
+sock_adopt(struct service *sv, int fd, const char **what)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss), alen = sizeof(int);
+	const struct svconf *sc = sv->sv_conf;
+	int on = 1, acc = 0;
+
+	*what = "getsockname";
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	*what = "setsockopt";
+	if (sc->sc_socktype == SOCK_DGRAM && ss.ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) == -1)
+		return -1;
+	if (sc->sc_socktype == SOCK_DGRAM && ss.ss_family == AF_INET &&
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1)
+		return -1;
+	if (sc->sc_socktype == SOCK_DGRAM && ss.ss_family == AF_UNIX &&
+	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1)
+		return -1;
+	if (sc->sc_sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF,
+	    &sc->sc_sndbuf, sizeof(sc->sc_sndbuf)) == -1)
+		return -1;
+	if (sc->sc_rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    &sc->sc_rcvbuf, sizeof(sc->sc_rcvbuf)) == -1)
+		return -1;
+	/* A manager's backlog (Backlog=) stays; a socket not listening: ours. */
+	*what = "listen";
+	if (sc->sc_socktype == SOCK_STREAM && (getsockopt(fd, SOL_SOCKET,
+	    SO_ACCEPTCONN, &acc, &alen) == -1 || !acc) &&
+	    listen(fd, SOMAXCONN) == -1)
+		return -1;
+	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+		(void)sock_ntop((struct sockaddr *)&ss, NULL, 0, &sv->sv_port);
+	sv->sv_fd = fd;
+	sv->sv_sockmode = -1;
+	*what = "fcntl";
+	if (sock_setmode(sv) == -1) {
+		sv->sv_fd = -1;
+		return -1;
+	}
 	return 0;
 }

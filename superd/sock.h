@@ -29,6 +29,7 @@ struct sock_unpeer {
 
 int	sock_haveipv6(void);
 int	sock_open(struct service *, const char **);
+int	sock_adopt(struct service *, int, const char **);
 int	sock_setmode(struct service *);
 int	sock_addr16(const struct sockaddr *, unsigned char [16], int *);
 int	sock_ntop(const struct sockaddr *, char *, size_t, int *);
