@@ -53,49 +53,6 @@ splitlisten(const char *s, char *proto, size_t size, const char **rest)
 }
 
 /*
- * The command line's consistency, before anything is loaded: 0, or -1
- * after saying why on stderr (the caller exits 2).
- */
-int
-adhoc_check(const struct adhoc *a)
-{
-	char proto[16];
-	const char *why, *rest;
-	int i;
-
-	if (a->a_nlisten == 0) {
-		if (a->a_wait || a->a_user != NULL || a->a_internal != NULL ||
-		    a->a_argc > 0) {
-			fprintf(stderr, "superd: --wait, --user, --internal "
-			    "and a PROGRAM need --listen\n");
-			return -1;
-		}
-		return 0;
-	}
-	if (a->a_internal != NULL && a->a_argc > 0) {
-		fprintf(stderr, "superd: --internal and a PROGRAM: give one\n");
-		return -1;
-	}
-	if (a->a_internal == NULL && a->a_argc == 0) {
-		fprintf(stderr, "superd: --listen needs a PROGRAM after -- or "
-		    "--internal NAME\n");
-		return -1;
-	}
-	for (i = 0; i < a->a_nlisten; i++)
-		if ((why = splitlisten(a->a_listen[i], proto, sizeof(proto),
-		    &rest)) != NULL) {
-			if (strcmp(why, "unknown protocol") == 0)
-				fprintf(stderr, "superd: --listen %s: unknown "
-				    "protocol '%s'\n", a->a_listen[i], proto);
-			else
-				fprintf(stderr, "superd: --listen %s: %s\n",
-				    a->a_listen[i], why);
-			return -1;
-		}
-	return 0;
-}
-
-/*
  * PROGRAM as the handler's path: as given when it holds a slash (relative
  * to the working folder), else the first executable file of that name in
  * PATH, as a shell finds it.  Into buf; 0, or -1 (said on stderr).
@@ -131,6 +88,52 @@ toolong:
 }
 
 /*
+ * The command line's consistency, before anything is loaded, and the
+ * PROGRAM looked up: 0, or -1 after saying why on stderr (the caller
+ * exits 2).
+ */
+int
+adhoc_check(struct adhoc *a)
+{
+	char proto[16];
+	const char *why, *rest;
+	int i;
+
+	if (a->a_nlisten == 0) {
+		if (a->a_wait || a->a_user != NULL || a->a_internal != NULL ||
+		    a->a_argc > 0) {
+			fprintf(stderr, "superd: --wait, --user, --internal "
+			    "and a PROGRAM need --listen\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (a->a_internal != NULL && a->a_argc > 0) {
+		fprintf(stderr, "superd: --internal and a PROGRAM: give one\n");
+		return -1;
+	}
+	if (a->a_internal == NULL && a->a_argc == 0) {
+		fprintf(stderr, "superd: --listen needs a PROGRAM after -- or "
+		    "--internal NAME\n");
+		return -1;
+	}
+	for (i = 0; i < a->a_nlisten; i++)
+		if ((why = splitlisten(a->a_listen[i], proto, sizeof(proto),
+		    &rest)) != NULL) {
+			if (strcmp(why, "unknown protocol") == 0)
+				fprintf(stderr, "superd: --listen %s: unknown "
+				    "protocol '%s'\n", a->a_listen[i], proto);
+			else
+				fprintf(stderr, "superd: --listen %s: %s\n",
+				    a->a_listen[i], why);
+			return -1;
+		}
+	if (a->a_internal == NULL)
+		return findprog(a->a_argv[0], a->a_prog, sizeof(a->a_prog));
+	return 0;
+}
+
+/*
  * The services of the command line, their errors logged as a file's
  * lines' are, counted into *nerr (-1 when none could be built at all).
  */
@@ -139,7 +142,8 @@ adhoc_conf(const struct adhoc *a, const struct confdefaults *d, int *nerr)
 {
 	struct svconf *list;
 	struct passwd *pw;
-	char ***lines, proto[16], prog[PATH_MAX], user[64];
+	char ***lines, proto[16], user[64];
+	const char *prog = a->a_prog;
 	const char *rest, *slash;
 	int i, j, n, k;
 
@@ -151,9 +155,6 @@ adhoc_conf(const struct adhoc *a, const struct confdefaults *d, int *nerr)
 	else
 		(void)snprintf(user, sizeof(user), "%lu",
 		    (unsigned long)geteuid());
-	if (a->a_internal == NULL && findprog(a->a_argv[0], prog,
-	    sizeof(prog)) == -1)
-		return NULL;
 	if ((lines = calloc((size_t)a->a_nlisten + 1, sizeof(*lines))) ==
 	    NULL) {
 		logmsg(LOG_ERR, "--listen: %s", strerror(errno));
@@ -178,9 +179,9 @@ adhoc_conf(const struct adhoc *a, const struct confdefaults *d, int *nerr)
 			lines[i][k++] = (char *)a->a_internal;
 			continue;
 		}
-		lines[i][k++] = prog;
+		lines[i][k++] = (char *)prog;
 		slash = strrchr(prog, '/');
-		lines[i][k++] = slash != NULL ? (char *)slash + 1 : prog;
+		lines[i][k++] = (char *)(slash != NULL ? slash + 1 : prog);
 		for (j = 1; j < a->a_argc; j++)
 			lines[i][k++] = a->a_argv[j];
 	}

@@ -5,6 +5,8 @@
 #ifndef SUPERD_ADHOC_H
 #define SUPERD_ADHOC_H
 
+#include <limits.h>
+
 struct confdefaults;
 struct svconf;
 
@@ -16,9 +18,10 @@ struct adhoc {
 	const char	 *a_internal;	/* --internal NAME, or NULL */
 	char		**a_argv;	/* PROGRAM [ARGS...], or NULL */
 	int		  a_argc;
+	char		  a_prog[PATH_MAX];	/* PROGRAM found, adhoc_check()'s */
 };
 
-int		 adhoc_check(const struct adhoc *);
+int		 adhoc_check(struct adhoc *);
 struct svconf	*adhoc_conf(const struct adhoc *, const struct confdefaults *,
 		    int *);
 
