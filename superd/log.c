@@ -580,8 +580,8 @@ textevent(int prio, const struct logev *e)
 		    sock_ntop(e->le_peer, a, sizeof(a), &port) == -1)
 			(void)snprintf(a, sizeof(a), "?");
 		if (e->le_more > 0)
-			logsv(prio, e->le_sv, "refused: %s port %d %s (%lu more "
-			    "in the last second)", a, port, e->le_why,
+			logsv(prio, e->le_sv, "refused: %s port %d %s (%lu "
+			    "more in the last second)", a, port, e->le_why,
 			    e->le_more);
 		else
 			logsv(prio, e->le_sv, "refused: %s port %d %s", a, port,
