@@ -23,6 +23,7 @@ milliseconds; event is start, exit, killed, refused or message.  A line that
 fails exits 1, naming it.  In logfmt a bare value of digits is an int (with
 a decimal point, a float), a quoted one a str.
 """
+import errno
 import json
 import os
 import re
@@ -168,8 +169,11 @@ def send(proto, host, port, portfile):
             reply = s.recv(65536)
     except socket.timeout:
         sys.exit(3)
-    except (ConnectionResetError, BrokenPipeError):
-        pass        # closed at once by a refusal: an end, as EOF is
+    except OSError as e:
+        # closed at once by a refusal (a reset, maybe before the shutdown
+        # or the send): an end, as EOF is
+        if e.errno not in (errno.ECONNRESET, errno.EPIPE, errno.ENOTCONN):
+            raise
     sys.stdout.buffer.write(reply)
 
 
