@@ -61,7 +61,8 @@ enum {
 	OPT_SPAWNMAX,
 	OPT_ALLOW,
 	OPT_DENY,
-	OPT_NOFAILPAUSE
+	OPT_NOFAILPAUSE,
+	OPT_LOGFORMAT
 };
 
 static struct opts opts;
@@ -87,6 +88,7 @@ usage(FILE *fp, int status, int help)
 "  -t, --check                print the services of CONFIG and exit (1 on errors)\n"
 "  -D, --daemon               detach, and log to syslog\n"
 "  -l, --log-connections      log each connection, and each handler's exit\n"
+"      --log-format FORMAT    write the log as text, logfmt or json lines\n"
 "  -p, --pidfile PIDFILE      write superd's pid into PIDFILE\n"
 "  -T, --time-limit SECONDS   stop each handler after SECONDS (TERM, then KILL)\n"
 "      --hosts-allow FILE     grant access by the hosts_access(5) rules of FILE\n"
@@ -131,6 +133,7 @@ getopts(int argc, char *argv[], struct opts *o)
 		{ "hosts-allow",	required_argument,	NULL, OPT_ALLOW },
 		{ "hosts-deny",		required_argument,	NULL, OPT_DENY },
 		{ "no-failure-pause",	no_argument,		NULL, OPT_NOFAILPAUSE },
+		{ "log-format",		required_argument,	NULL, OPT_LOGFORMAT },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'V' },
 		{ NULL,			0,			NULL, 0 }
@@ -164,6 +167,11 @@ getopts(int argc, char *argv[], struct opts *o)
 		case OPT_ALLOW: o->o_allow = optarg; break;
 		case OPT_DENY: o->o_deny = optarg; break;
 		case OPT_NOFAILPAUSE: d->cd_failpause = 0; break;
+		case OPT_LOGFORMAT:
+			if (log_setformat(optarg) == -1)
+				errx(2, "log format %s: not text, logfmt or "
+				    "json", optarg);
+			break;
 		case 'h': usage(stdout, 0, 1); break;
 		case 'V':
 			printf("superd %s\n", VERSION);

@@ -31,10 +31,10 @@ teardown() {
 		[ "$(grep -c -- "^  *$o  " <<<"$output")" -eq 1 ] ||
 		    { echo "no line for $o" >&2; return 1; }
 	done
-	[ "${#lines[@]}" -eq 19 ]
+	[ "${#lines[@]}" -eq 20 ]
 	run -0 "$SUPERD" --help
 	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
-	[ "${#lines[@]}" -eq 19 ]
+	[ "${#lines[@]}" -eq 20 ]
 	# a usage error prints the usage alone
 	run -2 "$SUPERD" --no-such-option
 	[ "${#lines[@]}" -eq 4 ]
