@@ -34,7 +34,8 @@ HANDLERS = handlers/echo handlers/discard handlers/chargen handlers/daytime \
     handlers/time handlers/qotd
 PROGS = superd/superd $(HANDLERS) clients/httpget
 TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
-    tests/helpers/acltest tests/helpers/rootcat bench/loadgen
+    tests/helpers/acltest tests/helpers/rootcat tests/helpers/logquote \
+    bench/loadgen
 
 # The protocols, compiled once, in every handler and in superd.
 PROTO_OBJ = handlers/proto.o
@@ -105,6 +106,11 @@ ACLTEST_OBJ = $(ACCESS_OBJ) superd/log.o superd/util.o superd/sock.o
 tests/helpers/acltest: tests/helpers/acltest.c $(ACLTEST_OBJ) superd/access.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/acltest.c \
 	    $(ACLTEST_OBJ) $(LDLIBS)
+# log.c's quoting of values, without the server.
+tests/helpers/logquote: tests/helpers/logquote.c superd/log.o superd/sock.o \
+    superd/util.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/logquote.c \
+	    superd/log.o superd/sock.o superd/util.o $(LDLIBS)
 # The load generator of make bench is also the tests' (superd-limits.bats).
 bench/loadgen: bench/loadgen.c bench/util.c bench/util.h
 	cd bench && $(MAKE) CC="$(CC)" WERROR="$(WERROR)" loadgen

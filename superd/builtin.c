@@ -64,17 +64,33 @@ accepting(struct service *sv)
 		}
 		if (limit_spawned(sv, &t) == -1)
 			logfault(sv, "spawn limit", strerror(errno));
-		serve_logconn(sv, (struct sockaddr *)&peer, 0);
 		if (sv->sv_conf->sc_banner != NULL &&
 		    greet_banner(sv->sv_conf->sc_banner, fd, &why) == -1)
 			logfault(sv, why, strerror(errno));
-		else if (conn_add(sv, fd, src) == 0) {
+		else if (conn_add(sv, fd, src, (struct sockaddr *)&peer) == 0) {
 			sv->sv_served++;
 			continue;
 		}
 		limit_release(sv, src);
 		(void)close(fd);
 	}
+}
+
+/* -l: the end of a builtin's datagram conn, n bytes in, len out. */
+static void
+logreply(const struct service *sv, unsigned long long conn,
+    const struct timespec *start, ssize_t n, ssize_t len)
+{
+	struct timespec t;
+	struct logev e;
+
+	tnow(&t);
+	logev_init(&e, LOGEV_EXIT, sv);
+	e.le_conn = conn;
+	e.le_ms = tsdiff(&t, start);
+	e.le_in = n;
+	e.le_out = len;
+	log_event(LOG_INFO, &e);
 }
 
 /*
@@ -89,6 +105,7 @@ answering(struct service *sv)
 	struct source *src;
 	struct timespec t;
 	struct dgaddr d;
+	unsigned long long conn;
 	ssize_t n, len;
 	int i, k;
 
@@ -104,9 +121,13 @@ answering(struct service *sv)
 		if (limit_spawned(sv, &t) == -1)
 			logfault(sv, "spawn limit", strerror(errno));
 		sv->sv_served++;
+		conn = serve_logconn(sv, (struct sockaddr *)&d.d_peer,
+		    (struct sockaddr *)&d.d_local, 0);
 		if ((len = sc->sc_bi->p_reply(&sc->sc_biopts, in, (size_t)n, out,
-		    d.d_max)) >= 0)
-			(void)udp_send(sv, out, (size_t)len, &d);
+		    d.d_max)) < 0 || udp_send(sv, out, (size_t)len, &d) == -1)
+			len = 0;
+		if (log_conns())
+			logreply(sv, conn, &t, n, len);
 	}
 }
 

@@ -34,6 +34,7 @@
 #include "ev.h"
 #include "limit.h"
 #include "log.h"
+#include "serve.h"
 #include "util.h"
 
 #define ROUNDS		8	/* reads or writes per connection per wake-up */
@@ -50,7 +51,13 @@ struct conn {
 	size_t			 c_plen;
 	size_t			 c_poff;
 	struct timespec		 c_deadline;	/* tv_sec 0: no time limit */
+	struct timespec		 c_start;	/* for the log: */
+	unsigned long long	 c_conn;	/* its number, */
+	long long		 c_in;		/* the bytes read */
+	long long		 c_out;		/* and written */
 };
+
+#define NOLOG	-1	/* finish(): no line, superd is exiting */
 
 static struct conn *conns;
 static size_t capconns;
@@ -125,12 +132,26 @@ room(int fd)
 	return 0;
 }
 
-/* Closes fd and gives back what its connection held. */
+/*
+ * Closes fd and gives back what its connection held; under -l logs its
+ * end as how says (an enum logevent, or NOLOG).
+ */
 static void
-finish(int fd, struct conn *c)
+finish(int fd, struct conn *c, int how)
 {
 	struct service *sv = c->c_sv;
+	struct timespec t;
+	struct logev e;
 
+	if (how != NOLOG && log_conns()) {
+		tnow(&t);
+		logev_init(&e, (enum logevent)how, sv);
+		e.le_conn = c->c_conn;
+		e.le_ms = tsdiff(&t, &c->c_start);
+		e.le_in = c->c_in;
+		e.le_out = c->c_out;
+		log_event(LOG_INFO, &e);
+	}
 	ev_closefd(fd);
 	free(c->c_pend);
 	if (c->c_deadline.tv_sec != 0)
@@ -180,6 +201,7 @@ put(int fd, struct conn *c, const char *p, size_t n)
 	}
 	if (w == -1)
 		w = 0;
+	c->c_out += w;
 	if ((size_t)w == n)
 		return 1;
 	return owe(c, p + w, n - (size_t)w) == -1 ? -1 : 0;
@@ -201,6 +223,7 @@ flush(int fd, struct conn *c)
 			failed(c, "write");
 			return -1;
 		}
+		c->c_out += w;
 		c->c_poff += (size_t)w;
 		c->c_plen -= (size_t)w;
 	}
@@ -232,6 +255,7 @@ sink(int fd, struct conn *c, int echo)
 		}
 		if (n == 0)
 			return 0;
+		c->c_in += n;
 		if (echo && (k = put(fd, c, buf, (size_t)n)) != 1)
 			return k == 0;	/* owed: wait for room first */
 	}
@@ -262,6 +286,7 @@ chargen(int fd, struct conn *c)
 			failed(c, "write");
 			return 0;
 		}
+		c->c_out += w;
 		c->c_pos = (c->c_pos + (size_t)w) % PROTO_CYCLE;
 	}
 	return 1;
@@ -308,7 +333,7 @@ step(int fd, struct conn *c)
 	}
 out:
 	if (k <= 0) {
-		finish(fd, c);
+		finish(fd, c, LOGEV_EXIT);
 		return;
 	}
 	want = c->c_pend != NULL || c->c_bi->p_kind == PROTO_CHARGEN ?
@@ -318,7 +343,7 @@ out:
 	if ((c->c_events ? ev_mod(fd, want) : ev_add(fd, want, ready, NULL)) ==
 	    -1) {
 		failed(c, "epoll_ctl");
-		finish(fd, c);
+		finish(fd, c, LOGEV_EXIT);
 		return;
 	}
 	c->c_events = want;
@@ -335,15 +360,18 @@ ready(int fd, uint32_t events, void *arg)
 }
 
 /*
- * Takes in fd, a non-blocking connection to sv's builtin (src: the source
- * holding a place for it, or NULL), under the service's time limit, and
- * serves what it already sent.  Returns 0, or -1 (logged) when it cannot be
- * taken in; fd is then the caller's to close.
+ * Takes in fd, a non-blocking connection from peer to sv's builtin (src:
+ * the source holding a place for it, or NULL), under the service's time
+ * limit, and serves what it already sent.  Returns 0, or -1 (logged) when
+ * it cannot be taken in; fd is then the caller's to close.
  */
 int
-conn_add(struct service *sv, int fd, struct source *src)
+conn_add(struct service *sv, int fd, struct source *src,
+    const struct sockaddr *peer)
 {
 	int sndbuf = CONN_SNDBUF, secs = sv->sv_conf->sc_deadline;
+	struct sockaddr_storage local;
+	socklen_t llen = sizeof(local);
 	struct conn *c;
 
 	if (room(fd) == -1) {
@@ -366,6 +394,13 @@ conn_add(struct service *sv, int fd, struct source *src)
 	}
 	nconns++;
 	sv->sv_nchild++;
+	tnow(&c->c_start);
+	/* The address it reached costs a call: only when it is logged. */
+	if (log_conns() && getsockname(fd, (struct sockaddr *)&local, &llen) ==
+	    -1)
+		llen = 0;
+	c->c_conn = serve_logconn(sv, peer, log_conns() && llen > 0 ?
+	    (struct sockaddr *)&local : NULL, 0);
 	step(fd, c);
 	return 0;
 }
@@ -394,7 +429,7 @@ conn_timeouts(const struct timespec *now, int verbose)
 			logmsg(LOG_INFO, "%s/%s: fd %zu: time limit, closed",
 			    c->c_sv->sv_conf->sc_name,
 			    c->c_sv->sv_conf->sc_proto, i);
-		finish((int)i, c);
+		finish((int)i, c, LOGEV_KILLED);
 	}
 }
 
@@ -425,7 +460,7 @@ conn_closeall(void)
 
 	for (i = 0; i < capconns; i++)
 		if (conns[i].c_bi != NULL)
-			finish((int)i, &conns[i]);
+			finish((int)i, &conns[i], NOLOG);
 	free(conns);
 	conns = NULL;
 	capconns = 0;

@@ -17,7 +17,8 @@ void		 conn_setservices(int);
 int		 conn_share(void);
 int		 conn_srcshare(void);
 int		 conn_full(void);
-int		 conn_add(struct service *, int, struct source *);
+int		 conn_add(struct service *, int, struct source *,
+		    const struct sockaddr *);
 void		 conn_timeouts(const struct timespec *, int);
 long long	 conn_nextdeadline(const struct timespec *);
 int		 conn_count(void);

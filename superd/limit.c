@@ -182,6 +182,23 @@ limit_why(enum admit a)
 	return why[a];
 }
 
+/* For the structured log: why a connection was refused, in one word. */
+const char *
+limit_cause(enum admit a)
+{
+	static const char *const cause[] = {
+		[ADMIT_OK] = "admitted",
+		[ADMIT_ACCESS] = "access",
+		[ADMIT_RATE] = "rate",
+		[ADMIT_CHILDREN] = "per-source",
+		[ADMIT_SHARE] = "share",
+		[ADMIT_FAILING] = "failing",
+		[ADMIT_FULL] = "untracked"
+	};
+
+	return cause[a];
+}
+
 /* A handler admitted from src (which may be NULL) has ended. */
 void
 limit_release(struct service *sv, struct source *so)

@@ -34,6 +34,7 @@ int		 limit_spawned(struct service *, const struct timespec *);
 enum admit	 limit_admit(struct service *, const struct sockaddr *, int,
 		    const struct timespec *, struct source **);
 const char	*limit_why(enum admit);
+const char	*limit_cause(enum admit);
 void		 limit_release(struct service *, struct source *);
 void		 limit_exited(struct service *, struct source *, enum ended,
 		    long long, const struct timespec *);

@@ -68,7 +68,8 @@ enum {
 	OPT_LISTEN,
 	OPT_WAIT,
 	OPT_USER,
-	OPT_INTERNAL
+	OPT_INTERNAL,
+	OPT_LOGFORMAT
 };
 
 static struct opts opts;
@@ -85,8 +86,8 @@ usage(FILE *fp, int status, int help)
 	    "[-T SECONDS] [--hosts-allow FILE]\n"
 	    "              [--hosts-deny FILE] [--max-children N] "
 	    "[--max-per-source N]\n"
-	    "              [--max-rate-per-source N] [--max-spawn-rate N] "
-	    "[CONFIG]\n"
+	    "              [--max-rate-per-source N] [--max-spawn-rate N]\n"
+	    "              [--log-format text|logfmt|json] [CONFIG ...]\n"
 	    "       superd [OPTIONS] --listen PROTO:ADDR:PORT [--listen ...] "
 	    "[--wait]\n"
 	    "              [--user USER] -- PROGRAM [ARGS...] | --internal "
@@ -98,6 +99,7 @@ usage(FILE *fp, int status, int help)
 "  -t, --check                print the services of CONFIG and exit (1 on errors)\n"
 "  -D, --daemon               detach, and log to syslog\n"
 "  -l, --log-connections      log each connection, and each handler's exit\n"
+"      --log-format FORMAT    write the log as text, logfmt or json lines\n"
 "  -p, --pidfile PIDFILE      write superd's pid into PIDFILE\n"
 "  -T, --time-limit SECONDS   stop each handler after SECONDS (TERM, then KILL)\n"
 "      --hosts-allow FILE     grant access by the hosts_access(5) rules of FILE\n"
@@ -151,6 +153,7 @@ getopts(int argc, char *argv[], struct opts *o)
 		{ "wait",		no_argument,		NULL, OPT_WAIT },
 		{ "user",		required_argument,	NULL, OPT_USER },
 		{ "internal",		required_argument,	NULL, OPT_INTERNAL },
+		{ "log-format",		required_argument,	NULL, OPT_LOGFORMAT },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'V' },
 		{ NULL,			0,			NULL, 0 }
@@ -195,6 +198,11 @@ getopts(int argc, char *argv[], struct opts *o)
 		case OPT_WAIT: a->a_wait = 1; break;
 		case OPT_USER: a->a_user = optarg; break;
 		case OPT_INTERNAL: a->a_internal = optarg; break;
+		case OPT_LOGFORMAT:
+			if (log_setformat(optarg) == -1)
+				errx(2, "log format %s: not text, logfmt or "
+				    "json", optarg);
+			break;
 		case 'h': usage(stdout, 0, 1); break;
 		case 'V':
 			printf("superd %s\n", VERSION);

@@ -26,15 +26,14 @@
 #include "spawn.h"
 #include "util.h"
 
-/* main.c's: -l, and hosts.allow and hosts.deny (NULL: none). */
-static int logconns;
+/* main.c's: hosts.allow and hosts.deny (NULL: none). */
 static const struct acl *allowacl, *denyacl;
 
 /* -l: log each connection and each handler's end. */
 void
 serve_setopts(int l)
 {
-	logconns = l;
+	log_setconns(l);
 }
 
 /* The access rules to apply from now on. */
@@ -97,42 +96,42 @@ serve_accept(struct service *sv, struct sockaddr_storage *peer, int nonblock)
 	return -1;
 }
 
-/* -l: a connection and the pid serving it (0: served in-process). */
-void
+/*
+ * A connection or datagram handed on: its number for the log, and under -l
+ * its start, with the pid serving it (0: served in-process).
+ */
+unsigned long long
 serve_logconn(const struct service *sv, const struct sockaddr *peer,
-    pid_t pid)
+    const struct sockaddr *local, pid_t pid)
 {
-	const struct svconf *sc = sv->sv_conf;
-	char a[SOCK_ADDRSTRLEN];
-	int port;
+	struct logev e;
+	unsigned long long n = log_newconn();
 
-	if (!logconns)
-		return;
-	if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0) {
-		if (pid == 0)
-			logmsg(LOG_INFO, "%s/%s: connection from %s port %d, "
-			    "in-process", sc->sc_name, sc->sc_proto, a, port);
-		else
-			logmsg(LOG_INFO, "%s/%s: connection from %s port %d, "
-			    "pid %ld", sc->sc_name, sc->sc_proto, a, port,
-			    (long)pid);
-	} else
-		logmsg(LOG_INFO, "%s/%s: started pid %ld", sc->sc_name,
-		    sc->sc_proto, (long)pid);
+	if (!log_conns())
+		return n;
+	logev_init(&e, LOGEV_START, sv);
+	e.le_conn = n;
+	e.le_peer = peer;
+	e.le_local = local;
+	e.le_pid = pid;
+	log_event(LOG_INFO, &e);
+	return n;
 }
 
+/* Logs a refusal, rate-limited with sv's faults. */
 static void
 refused(struct service *sv, const struct sockaddr *peer, enum admit why)
 {
-	char a[SOCK_ADDRSTRLEN], msg[128];
-	int port;
+	struct logev e;
 
 	sv->sv_refused++;
-	if (sock_ntop(peer, a, sizeof(a), &port) == -1)
-		(void)snprintf(a, sizeof(a), "?");
-	(void)snprintf(msg, sizeof(msg), "%s port %d %s", a, port,
-	    limit_why(why));
-	logfault(sv, "refused", msg);
+	logev_init(&e, LOGEV_REFUSED, sv);
+	if (!log_ratelimit(sv, &e.le_more))
+		return;
+	e.le_peer = peer;
+	e.le_cause = limit_cause(why);
+	e.le_why = limit_why(why);
+	log_event(LOG_ERR, &e);
 }
 
 /*
@@ -217,7 +216,7 @@ serve_start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 		logfault(sv, "spawn limit", strerror(errno));
 	sv->sv_nchild++;
 	sv->sv_served++;
-	serve_logconn(sv, peer, pid);
+	c->ch_conn = serve_logconn(sv, peer, local, pid);
 	return c;
 fail:
 	sv->sv_failed++;
@@ -226,21 +225,20 @@ fail:
 	return NULL;
 }
 
+/* -l: a handler's end; killed, when it was signalled at its time limit. */
 static void
 logexit(const struct child *c, int status, long long ms)
 {
-	const struct svconf *sc = c->ch_sv->sv_conf;
+	struct logev e;
 
-	if (!logconns)
+	if (!log_conns())
 		return;
-	if (WIFSIGNALED(status))
-		logmsg(LOG_INFO, "%s/%s: pid %ld killed by signal %d after "
-		    "%lld.%03lld s", sc->sc_name, sc->sc_proto, (long)c->ch_pid,
-		    WTERMSIG(status), ms / 1000, ms % 1000);
-	else
-		logmsg(LOG_INFO, "%s/%s: pid %ld exited %d after %lld.%03lld s",
-		    sc->sc_name, sc->sc_proto, (long)c->ch_pid,
-		    WEXITSTATUS(status), ms / 1000, ms % 1000);
+	logev_init(&e, c->ch_termed ? LOGEV_KILLED : LOGEV_EXIT, c->ch_sv);
+	e.le_conn = c->ch_conn;
+	e.le_pid = c->ch_pid;
+	e.le_status = status;
+	e.le_ms = ms;
+	log_event(LOG_INFO, &e);
 }
 
 /*

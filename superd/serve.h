@@ -23,8 +23,8 @@ enum admit	 serve_admit(struct service *, const struct sockaddr *, int,
 struct child	*serve_start(struct service *, const int [3],
 		    const struct sockaddr *, const struct sockaddr *,
 		    struct source *);
-void		 serve_logconn(const struct service *, const struct sockaddr *,
-		    pid_t);
+unsigned long long serve_logconn(const struct service *,
+		    const struct sockaddr *, const struct sockaddr *, pid_t);
 void		 serve_pause(struct service *, int);
 void		 serve_refuse(const struct service *, int);
 int		 serve_full(const struct service *);
