@@ -34,7 +34,8 @@ HANDLERS = handlers/echo handlers/discard handlers/chargen handlers/daytime \
     handlers/time handlers/qotd
 PROGS = superd/superd $(HANDLERS) clients/httpget
 TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
-    tests/helpers/acltest tests/helpers/logquote bench/loadgen
+    tests/helpers/acltest tests/helpers/rootcat tests/helpers/logquote \
+    bench/loadgen
 
 # The protocols, compiled once, in every handler and in superd.
 PROTO_OBJ = handlers/proto.o
@@ -45,8 +46,9 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/service.o superd/serve.o superd/stream.o superd/wait.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
-    superd/sock.o superd/ev.o superd/log.o superd/util.o \
-    superd/activate.o superd/notify.o superd/upgrade.o $(ACCESS_OBJ)
+    superd/sock.o superd/ev.o superd/log.o superd/util.o superd/greet.o \
+    superd/errlog.o superd/adhoc.o superd/activate.o superd/notify.o \
+    superd/upgrade.o $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
 
@@ -54,7 +56,8 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/confline.h superd/conn.h superd/ev.h superd/limit.h \
     superd/log.h superd/mode.h superd/pathnames.h superd/relay.h \
     superd/serve.h superd/service.h superd/sock.h superd/source.h \
-    superd/spawn.h superd/udp.h superd/user.h superd/util.h handlers/proto.h \
+    superd/spawn.h superd/udp.h superd/user.h superd/util.h superd/greet.h \
+    superd/errlog.h superd/adhoc.h handlers/proto.h \
     superd/activate.h superd/notify.h superd/upgrade.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
@@ -95,6 +98,9 @@ tests/helpers/acceptone: tests/helpers/acceptone.c
 tests/helpers/udpfd: tests/helpers/udpfd.c $(HANDLER_OBJ) $(HANDLER_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/udpfd.c \
 	    $(HANDLER_OBJ) $(LDLIBS)
+# Static, for a handler in an empty chroot: no sanitizer flags.
+tests/helpers/rootcat: tests/helpers/rootcat.c
+	$(CC) -std=c11 -O2 -static -o $@ tests/helpers/rootcat.c
 # superd's access control without the server.
 ACLTEST_OBJ = $(ACCESS_OBJ) superd/log.o superd/util.o superd/sock.o
 tests/helpers/acltest: tests/helpers/acltest.c $(ACLTEST_OBJ) superd/access.h

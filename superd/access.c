@@ -408,12 +408,13 @@ tablematch(const struct acl *a, const struct access_query *q, int dflt)
 /*
  * hosts_access(5): 1 when the first entry of allow matching (argv0 or
  * service, peer) grants access, 0 when it refuses; then the same with deny,
- * whose entries refuse unless they say allow; 1 when neither matches.
- * Either table, argv0, service and peer may be NULL; a peer neither IPv4
- * nor IPv6 matches only ALL.  Allocates nothing.
+ * whose entries refuse unless they say allow; -1 when neither matches.
+ * Either table, argv0, service and peer may be NULL; a UNIX peer matches
+ * ALL, LOCAL and its uid=N; a peer of another family only ALL.  Allocates
+ * nothing.
  */
 int
-access_check(const struct acl *allow, const struct acl *deny,
+access_verdict(const struct acl *allow, const struct acl *deny,
     const char *argv0, const char *service, const struct sockaddr *peer)
 {
 	const char *slash;
@@ -429,12 +430,25 @@ access_check(const struct acl *allow, const struct acl *deny,
 	if (peer != NULL) {
 		q.q_family = sock_addr16(peer, q.q_addr, NULL);
 		q.q_v4sock = peer->sa_family == AF_INET;
+		if (q.q_family == AF_UNIX)
+			q.q_uid = (unsigned long)q.q_addr[12] << 24 |
+			    (unsigned long)q.q_addr[13] << 16 |
+			    (unsigned long)q.q_addr[14] << 8 | q.q_addr[15];
 	}
 	if ((v = tablematch(allow, &q, 1)) != -1)
 		return v;
-	if ((v = tablematch(deny, &q, 0)) != -1)
-		return v;
-	return 1;
+	return tablematch(deny, &q, 0);
+}
+
+/* As access_verdict(), a peer that no rule names granted (tcpd's way). */
+int
+access_check(const struct acl *allow, const struct acl *deny,
+    const char *argv0, const char *service, const struct sockaddr *peer)
+{
+	int v;
+
+	return (v = access_verdict(allow, deny, argv0, service, peer)) == -1 ?
+	    1 : v;
 }
 
 /*

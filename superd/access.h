@@ -28,6 +28,8 @@ int		 access_loadpair(const char *, const char *, struct acl **,
 		    struct acl **);
 int		 access_check(const struct acl *, const struct acl *,
 		    const char *, const char *, const struct sockaddr *);
+int		 access_verdict(const struct acl *, const struct acl *,
+		    const char *, const char *, const struct sockaddr *);
 
 /*
  * Internal: what follows is shared by access.c and accesspat.c only.  The
@@ -36,7 +38,7 @@ int		 access_check(const struct acl *, const struct acl *,
 
 enum access_kind {
 	PAT_EXCEPT, PAT_ALL, PAT_LOCAL, PAT_NAME, PAT_PREFIX, PAT_SUFFIX,
-	PAT_ADDR
+	PAT_ADDR, PAT_UID
 };
 
 /* One pattern of a list, in binary form. */
@@ -45,6 +47,7 @@ struct access_pat {
 	int		 p_v6;		/* PAT_ADDR beyond ::ffff:0:0/96 */
 	unsigned char	 p_net[16];	/* PAT_ADDR, as sock_addr16() writes */
 	unsigned char	 p_mask[16];
+	unsigned long	 p_uid;		/* PAT_UID: a UNIX peer's */
 	char		 p_name[ACCESS_NAMEMAX]; /* NAME, PREFIX, SUFFIX */
 };
 
@@ -80,6 +83,7 @@ struct access_query {
 	const char	*q_argv0;	/* the last path component */
 	const char	*q_service;
 	int		 q_family;	/* sock_addr16()'s, or -1 for none */
+	unsigned long	 q_uid;		/* AF_UNIX: the peer's uid */
 	int		 q_v4sock;	/* an AF_INET peer (a tcp4 socket) */
 	unsigned char	 q_addr[16];	/* as sock_addr16() writes */
 };

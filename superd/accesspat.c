@@ -184,6 +184,19 @@ namekeyword(const char *tok)
 	    strcasecmp(tok, "PARANOID") == 0;
 }
 
+/* uid=N: a UNIX peer's uid. */
+static int
+parseuid(const struct access_ctx *c, struct access_pat *p, const char *num)
+{
+	const char *errstr;
+
+	p->p_uid = (unsigned long)parsenum(num, 0, 4294967294LL, &errstr);
+	if (errstr != NULL)
+		return access_bad(c, "uid '%.80s': %s", num, errstr);
+	p->p_kind = PAT_UID;
+	return 0;
+}
+
 /* One client pattern into p; returns 0, or -1 (logged). */
 int
 access_client(const struct access_ctx *c, struct access_pat *p,
@@ -195,6 +208,8 @@ access_client(const struct access_ctx *c, struct access_pat *p,
 		p->p_kind = PAT_ALL;
 	else if (strcasecmp(tok, "LOCAL") == 0)
 		p->p_kind = PAT_LOCAL;
+	else if (strncmp(tok, "uid=", 4) == 0)
+		return parseuid(c, p, tok + 4);
 	else if (namekeyword(tok))
 		return access_bad(c, "'%s' needs host name lookups, which "
 		    "superd does not do", tok);
@@ -289,8 +304,12 @@ access_match(const struct access_pat *p, const struct access_query *q)
 	switch (p->p_kind) {
 	case PAT_ALL:
 		return 1;
+	case PAT_UID:
+		return q->q_family == AF_UNIX && q->q_uid == p->p_uid;
 	case PAT_LOCAL:
-		return (q->q_family == AF_INET && a[12] == 127) ||
+		/* A UNIX peer is on this host. */
+		return q->q_family == AF_UNIX ||
+		    (q->q_family == AF_INET && a[12] == 127) ||
 		    (q->q_family == AF_INET6 &&
 		    memcmp(a, &in6addr_loopback, 16) == 0);
 	case PAT_ADDR:
@@ -298,7 +317,8 @@ access_match(const struct access_pat *p, const struct access_query *q)
 		 * An IPv6 pattern matches IPv6 peers, and IPv4 ones only as a
 		 * dual-stack socket shows them (v4-mapped): [::]/0 is not ALL.
 		 */
-		if (q->q_family == -1 || (p->p_v6 && q->q_v4sock))
+		if (q->q_family == -1 || q->q_family == AF_UNIX ||
+		    (p->p_v6 && q->q_v4sock))
 			return 0;
 		for (i = 0; i < 16; i++)
 			if ((a[i] & p->p_mask[i]) != p->p_net[i])

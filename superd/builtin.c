@@ -14,6 +14,7 @@
 #include "../handlers/proto.h"
 #include "conf.h"
 #include "conn.h"
+#include "greet.h"
 #include "limit.h"
 #include "log.h"
 #include "mode.h"
@@ -47,6 +48,7 @@ accepting(struct service *sv)
 	struct sockaddr_storage peer;
 	struct source *src;
 	struct timespec t;
+	const char *why;
 	int fd, i;
 
 	for (i = 0; i < ACCEPTMAX && !full(sv); i++) {
@@ -56,12 +58,16 @@ accepting(struct service *sv)
 			return;
 		if (serve_admit(sv, (struct sockaddr *)&peer,
 		    conn_srcshare(), 1, &t, &src) != ADMIT_OK) {
+			serve_refuse(sv, fd);
 			(void)close(fd);
 			continue;
 		}
 		if (limit_spawned(sv, &t) == -1)
 			logfault(sv, "spawn limit", strerror(errno));
-		if (conn_add(sv, fd, src, (struct sockaddr *)&peer) == 0) {
+		if (sv->sv_conf->sc_banner != NULL &&
+		    greet_banner(sv->sv_conf->sc_banner, fd, &why) == -1)
+			logfault(sv, why, strerror(errno));
+		else if (conn_add(sv, fd, src, (struct sockaddr *)&peer) == 0) {
 			sv->sv_served++;
 			continue;
 		}

@@ -221,6 +221,46 @@ conf_parse(const char *const *paths, int n, const struct confdefaults *d,
 	return ld.ld_head;
 }
 
+/*
+ * Ad-hoc mode's services: each of the n NULL-terminated field lists of
+ * lines is an inetd.conf line of the file named origin (its messages say
+ * "origin:N"), relative PROGRAMs relative to the working folder.  Returns
+ * the services as conf_parse() does.
+ */
+struct svconf *
+conf_fields(const char *origin, char **const *lines, int n,
+    const struct confdefaults *d, int *nerr)
+{
+	struct confload ld;
+	struct confline l;
+	char dir[PATH_MAX];
+	int i, k;
+
+	memset(&ld, 0, sizeof(ld));
+	memset(&l, 0, sizeof(l));
+	ld.ld_def = d;
+	ld.ld_tail = &ld.ld_head;
+	if (getcwd(dir, sizeof(dir)) == NULL ||
+	    (ld.ld_db = userdb_new()) == NULL) {
+		logmsg(LOG_ERR, "%s: %s", origin, strerror(errno));
+		*nerr = -1;
+		return NULL;
+	}
+	l.cl_file = origin;
+	l.cl_dir = dir;
+	l.cl_db = ld.ld_db;
+	for (i = 0; i < n; i++) {
+		for (k = 0; lines[i][k] != NULL; k++)
+			;
+		l.cl_line = i + 1;
+		conf_add(&ld, &l, inetd_line(&l, lines[i], k), 0);
+	}
+	*nerr = ld.ld_nerr;
+	ld.ld_head = checkusers(ld.ld_head, ld.ld_db, nerr);
+	userdb_free(ld.ld_db);
+	return ld.ld_head;
+}
+
 /* A signal handler sets *flag when a load must be given up. */
 void
 conf_stopflag(const volatile sig_atomic_t *flag)

@@ -112,6 +112,8 @@ struct svconf {
 
 struct acl;
 
+struct svconf	*conf_fields(const char *, char **const *, int,
+		    const struct confdefaults *, int *);
 struct svconf	*conf_parse(const char *const *, int,
 		    const struct confdefaults *, int *);
 void		 conf_free(struct svconf *);

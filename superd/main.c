@@ -22,9 +22,11 @@
 
 #include "access.h"
 #include "activate.h"
+#include "adhoc.h"
 #include "child.h"
 #include "conf.h"
 #include "conn.h"
+#include "errlog.h"
 #include "ev.h"
 #include "limit.h"
 #include "log.h"
@@ -52,6 +54,7 @@ struct opts {
 	const char		**o_confs;	/* every CONFIG, in order */
 	int			 o_nconf;
 	struct confdefaults	 o_def;		/* -T and the limits */
+	struct adhoc		 o_adhoc;	/* --listen ... -- PROGRAM */
 };
 
 enum {
@@ -62,6 +65,10 @@ enum {
 	OPT_ALLOW,
 	OPT_DENY,
 	OPT_NOFAILPAUSE,
+	OPT_LISTEN,
+	OPT_WAIT,
+	OPT_USER,
+	OPT_INTERNAL,
 	OPT_LOGFORMAT
 };
 
@@ -79,8 +86,12 @@ usage(FILE *fp, int status, int help)
 	    "[-T SECONDS] [--hosts-allow FILE]\n"
 	    "              [--hosts-deny FILE] [--max-children N] "
 	    "[--max-per-source N]\n"
-	    "              [--max-rate-per-source N] [--max-spawn-rate N] "
-	    "[CONFIG]\n");
+	    "              [--max-rate-per-source N] [--max-spawn-rate N]\n"
+	    "              [--log-format text|logfmt|json] [CONFIG ...]\n"
+	    "       superd [OPTIONS] --listen PROTO:ADDR:PORT [--listen ...] "
+	    "[--wait]\n"
+	    "              [--user USER] -- PROGRAM [ARGS...] | --internal "
+	    "NAME\n");
 	if (help)
 		fprintf(fp,
 "Runs the services of CONFIG (default " SUPERD_CONF "), inetd style.\n"
@@ -98,6 +109,11 @@ usage(FILE *fp, int status, int help)
 "      --max-rate-per-source N  at most N connections a minute per client\n"
 "      --max-spawn-rate N     at most N handlers started a minute per service\n"
 "      --no-failure-pause     never pause a service whose handlers fail at once\n"
+"      --listen PROTO:ADDR:PORT  ad-hoc mode: serve PROGRAM on this socket, no CONFIG\n"
+"                             (tcp, tcp4, tcp6, udp, udp4, udp6, or unix:PATH)\n"
+"      --wait                 ad-hoc: the handler gets the socket (inetd's wait)\n"
+"      --user USER            ad-hoc: run the handler as USER (as root)\n"
+"      --internal NAME        ad-hoc: serve the builtin NAME instead of a PROGRAM\n"
 "  -h, --help                 print this help and exit\n"
 "  -V, --version              print the version and exit\n");
 	exit(status);
@@ -133,12 +149,17 @@ getopts(int argc, char *argv[], struct opts *o)
 		{ "hosts-allow",	required_argument,	NULL, OPT_ALLOW },
 		{ "hosts-deny",		required_argument,	NULL, OPT_DENY },
 		{ "no-failure-pause",	no_argument,		NULL, OPT_NOFAILPAUSE },
+		{ "listen",		required_argument,	NULL, OPT_LISTEN },
+		{ "wait",		no_argument,		NULL, OPT_WAIT },
+		{ "user",		required_argument,	NULL, OPT_USER },
+		{ "internal",		required_argument,	NULL, OPT_INTERNAL },
 		{ "log-format",		required_argument,	NULL, OPT_LOGFORMAT },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'V' },
 		{ NULL,			0,			NULL, 0 }
 	};
 	struct confdefaults *d = &o->o_def;
+	struct adhoc *a = &o->o_adhoc;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -167,6 +188,16 @@ getopts(int argc, char *argv[], struct opts *o)
 		case OPT_ALLOW: o->o_allow = optarg; break;
 		case OPT_DENY: o->o_deny = optarg; break;
 		case OPT_NOFAILPAUSE: d->cd_failpause = 0; break;
+		case OPT_LISTEN:
+			/* argv outlives the options: keep pointers into it */
+			if ((a->a_listen = reallocarray(a->a_listen,
+			    (size_t)a->a_nlisten + 1, sizeof(char *))) == NULL)
+				err(1, "--listen");
+			a->a_listen[a->a_nlisten++] = optarg;
+			break;
+		case OPT_WAIT: a->a_wait = 1; break;
+		case OPT_USER: a->a_user = optarg; break;
+		case OPT_INTERNAL: a->a_internal = optarg; break;
 		case OPT_LOGFORMAT:
 			if (log_setformat(optarg) == -1)
 				errx(2, "log format %s: not text, logfmt or "
@@ -178,6 +209,18 @@ getopts(int argc, char *argv[], struct opts *o)
 			exit(0);
 		default: usage(stderr, 2, 0);
 		}
+	}
+	if (a->a_nlisten > 0) {
+		/* Ad-hoc: what follows the options is the program. */
+		a->a_argv = argv + optind;
+		a->a_argc = argc - optind;
+	} else if (argc - optind > 0 && strcmp(argv[optind - 1], "--") == 0)
+		a->a_argc = argc - optind;	/* a PROGRAM without --listen */
+	if (adhoc_check(a) == -1)
+		exit(2);
+	if (a->a_nlisten > 0) {
+		o->o_conf = "--listen";
+		return;
 	}
 	/* Every CONFIG, in order; without one, a list of the default alone. */
 	o->o_nconf = argc - optind > 0 ? argc - optind : 1;
@@ -200,7 +243,9 @@ reload(void)
 		return;
 	}
 	udp_loadaddrs();
-	if (service_reload(&services, opts.o_confs, opts.o_nconf,
+	/* Ad-hoc services have no file to read again: the rules only. */
+	if (opts.o_adhoc.a_nlisten == 0 &&
+	    service_reload(&services, opts.o_confs, opts.o_nconf,
 	    &opts.o_def) == -1) {
 		if (a != allowacl)
 			access_free(a);
@@ -409,6 +454,15 @@ writepid(void)
 		err(1, "%s", opts.o_pidfile);
 }
 
+/* The services: CONFIG's, or the command line's in ad-hoc mode. */
+static struct svconf *
+load(int *nerr)
+{
+	if (opts.o_adhoc.a_nlisten > 0)
+		return adhoc_conf(&opts.o_adhoc, &opts.o_def, nerr);
+	return conf_parse(opts.o_confs, opts.o_nconf, &opts.o_def, nerr);
+}
+
 /* Start-up: everything superd needs before it serves; exits on failure. */
 static void
 startup(void)
@@ -431,7 +485,7 @@ startup(void)
 		err(1, "RLIMIT_NOFILE");
 	conf_stopflag(&gotterm);
 	serve_setopts(opts.o_logconns);
-	if (opts.o_daemon) {
+	if (opts.o_daemon && opts.o_adhoc.a_nlisten == 0) {
 		/* After the chdir("/") of daemon(3), a relative path is lost. */
 		for (i = 0; i < opts.o_nconf; i++) {
 			if ((abspath = realpath(opts.o_confs[i], NULL)) == NULL)
@@ -446,7 +500,7 @@ startup(void)
 		errx(1, "access rules: errors; not starting");
 	serve_setacl(allowacl, denyacl);
 	udp_loadaddrs();
-	list = conf_parse(opts.o_confs, opts.o_nconf, &opts.o_def, &nerr);
+	list = load(&nerr);
 	if (nerr == -1)
 		exit(1);
 	activate_plan(list);
@@ -477,8 +531,7 @@ main(int argc, char *argv[])
 	getopts(argc, argv, &opts);
 	stdfds();
 	if (opts.o_check) {
-		list = conf_parse(opts.o_confs, opts.o_nconf, &opts.o_def,
-		    &nerr);
+		list = load(&nerr);
 		conf_print(list);
 		conf_free(list);
 		return nerr != 0;
@@ -490,6 +543,7 @@ main(int argc, char *argv[])
 	loop();
 
 	conn_closeall();
+	errlog_freeall();
 	child_freeall();
 	relay_freeall();
 	ev_end();
@@ -497,9 +551,10 @@ main(int argc, char *argv[])
 	udp_free();
 	access_free(allowacl);
 	access_free(denyacl);
-	if (opts.o_daemon)
+	if (opts.o_daemon && opts.o_adhoc.a_nlisten == 0)
 		for (i = 0; i < opts.o_nconf; i++)
 			free((char *)opts.o_confs[i]);
+	free(opts.o_adhoc.a_listen);
 	if (opts.o_pidfile != NULL && unlink(opts.o_pidfile) == -1)
 		logmsg(LOG_ERR, "%s: %s", opts.o_pidfile, strerror(errno));
 	logmsg(LOG_INFO, "exiting on signal");

@@ -16,6 +16,7 @@
 #include "access.h"
 #include "child.h"
 #include "conf.h"
+#include "greet.h"
 #include "limit.h"
 #include "log.h"
 #include "mode.h"
@@ -74,8 +75,17 @@ serve_accept(struct service *sv, struct sockaddr_storage *peer, int nonblock)
 	for (;;) {
 		plen = sizeof(*peer);
 		if ((fd = accept4(sv->sv_fd, (struct sockaddr *)peer, &plen,
-		    SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0))) != -1)
+		    SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0))) == -1)
+			;
+		else if (sv->sv_conf->sc_family != AF_UNIX ||
+		    sock_peercred(fd, peer) == 0)
 			return fd;
+		else {
+			/* Who it is decides what it may: unknown, it may not. */
+			logfault(sv, "SO_PEERCRED", strerror(errno));
+			(void)close(fd);
+			continue;
+		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return -1;
 		if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
@@ -139,16 +149,36 @@ serve_admit(struct service *sv, const struct sockaddr *peer, int srccap,
 	const struct svconf *sc = sv->sv_conf;
 	enum admit a = ADMIT_OK;
 
+	const char *name = sc->sc_bi != NULL ? sc->sc_bi->p_name :
+	    sc->sc_argv[0];
+	int v = -1;
+
 	*src = NULL;
-	if (rules && (allowacl != NULL || denyacl != NULL) &&
-	    !access_check(allowacl, denyacl, sc->sc_bi != NULL ?
-	    sc->sc_bi->p_name : sc->sc_argv[0], sc->sc_name, peer))
+	/* The service's own lists first, then the files. */
+	if (rules && (sc->sc_allow != NULL || sc->sc_deny != NULL))
+		v = access_verdict(sc->sc_allow, sc->sc_deny, name, sc->sc_name,
+		    peer);
+	if (rules && v == -1 && (allowacl != NULL || denyacl != NULL))
+		v = access_check(allowacl, denyacl, name, sc->sc_name, peer);
+	if (v == 0)
 		a = ADMIT_ACCESS;
 	else
 		a = limit_admit(sv, peer, srccap, t, src);
 	if (a != ADMIT_OK)
 		refused(sv, peer, a);
 	return a;
+}
+
+/*
+ * A stream connection on fd was refused: its refuse_message, if it has
+ * one, goes out before it is closed (without waiting: a client that does
+ * not read gets what its socket buffer takes).
+ */
+void
+serve_refuse(const struct service *sv, int fd)
+{
+	if (sv->sv_conf->sc_refuse != NULL)
+		greet_refuse(sv->sv_conf->sc_refuse, fd);
 }
 
 /*

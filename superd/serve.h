@@ -26,6 +26,7 @@ struct child	*serve_start(struct service *, const int [3],
 unsigned long long serve_logconn(const struct service *,
 		    const struct sockaddr *, const struct sockaddr *, pid_t);
 void		 serve_pause(struct service *, int);
+void		 serve_refuse(const struct service *, int);
 int		 serve_full(const struct service *);
 int		 serve_accept(struct service *, struct sockaddr_storage *, int);
 void		 serve_reap(void);

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,20 @@ modeof(const struct svconf *sc)
 	}
 }
 
+/* sc's address as the log shows it: a UNIX socket's path, or "?". */
+static void
+addrname(const struct svconf *sc, char *a, size_t size, int *port)
+{
+	const struct sockaddr_un *sun = (const void *)&sc->sc_addr;
+
+	*port = 0;
+	if (sc->sc_family == AF_UNIX)
+		(void)snprintf(a, size, "%s", sun->sun_path);
+	else if (sock_ntop((const struct sockaddr *)&sc->sc_addr, a, size,
+	    port) == -1)
+		(void)snprintf(a, size, "?");
+}
+
 /* Logs the address and port sv really bound. */
 static void
 listening(const struct service *sv)
@@ -48,9 +63,14 @@ listening(const struct service *sv)
 	const struct svconf *sc = sv->sv_conf;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char a[SOCK_ADDRSTRLEN];
+	char a[SOCK_ADDRSTRLEN + 64];
 	int port;
 
+	if (sc->sc_family == AF_UNIX) {
+		addrname(sc, a, sizeof(a), &port);
+		logsv(LOG_INFO, sv, "listening on %s", a);
+		return;
+	}
 	/* The socket's own address: an inherited one may be named, not set. */
 	if ((getsockname(sv->sv_fd, (struct sockaddr *)&ss, &len) == -1 ||
 	    sock_ntop((const struct sockaddr *)&ss, a, sizeof(a), &port) ==
@@ -69,7 +89,7 @@ newservice(struct svconf *sc)
 {
 	struct service *sv;
 	const char *what = "malloc";
-	char a[SOCK_ADDRSTRLEN];
+	char a[SOCK_ADDRSTRLEN + 64];
 	int port, fd;
 
 	if ((sv = calloc(1, sizeof(*sv))) != NULL) {
@@ -82,10 +102,15 @@ newservice(struct svconf *sc)
 		if (fd != -1)
 			(void)close(fd);
 	}
-	(void)sock_ntop((struct sockaddr *)&sc->sc_addr, a, sizeof(a), &port);
-	logmsg(LOG_ERR, "%s:%d: %s/%s: %s %s port %d: %s", sc->sc_file,
-	    sc->sc_line, sc->sc_name, sc->sc_proto, what, a, port,
-	    strerror(errno));
+	addrname(sc, a, sizeof(a), &port);
+	if (sc->sc_family == AF_UNIX)
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s %s: %s", sc->sc_file,
+		    sc->sc_line, sc->sc_name, sc->sc_proto, what, a,
+		    strerror(errno));
+	else
+		logmsg(LOG_ERR, "%s:%d: %s/%s: %s %s port %d: %s",
+		    sc->sc_file, sc->sc_line, sc->sc_name, sc->sc_proto, what,
+		    a, port, strerror(errno));
 	free(sv);
 	return NULL;
 }
@@ -203,6 +228,7 @@ static void
 retire(struct service *sv)
 {
 	(void)close(sv->sv_fd);
+	sock_unlinkunix(sv);
 	sv->sv_fd = -1;
 	if (sv->sv_nchild == 0) {
 		freeservice(sv);
@@ -250,6 +276,7 @@ service_reload(struct service **lp, const char *const *paths, int n,
 		for (sc = list, nsv = 0; sc != NULL; sc = sc->sc_next, nsv++)
 			if (pair[nsv] != NULL && pair[nsv]->sv_conf == sc) {
 				(void)close(pair[nsv]->sv_fd);
+				sock_unlinkunix(pair[nsv]);
 				free(pair[nsv]);
 			}
 		logmsg(LOG_ERR, "%s: configuration unchanged", path);
@@ -308,8 +335,10 @@ service_freeall(struct service *list)
 	for (pass = 0; pass < 2; pass++) {
 		for (sv = pass ? gone : list; sv != NULL; sv = next) {
 			next = sv->sv_next;
-			if (sv->sv_fd != -1)
+			if (sv->sv_fd != -1) {
 				(void)close(sv->sv_fd);
+				sock_unlinkunix(sv);
+			}
 			freeservice(sv);
 		}
 	}

@@ -10,7 +10,9 @@
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +25,8 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "errlog.h"
+#include "greet.h"
 #include "sock.h"
 #include "spawn.h"
 #include "user.h"
@@ -167,14 +171,43 @@ addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
 }
 
 /*
+ * The settings of sc that change the process itself, in the order that
+ * lets each work: while still root, the rlimits (a hard limit may be
+ * raised), the nice value (it may be lowered) and the chroot; the umask
+ * any time.
+ */
+static void
+settings(const struct svconf *sc)
+{
+	struct rlimit rl;
+	int i;
+
+	for (i = 0; i < sc->sc_nrlimits; i++) {
+		rl.rlim_cur = rl.rlim_max = sc->sc_rlimits[i].rl_value;
+		if (setrlimit(sc->sc_rlimits[i].rl_resource, &rl) == -1)
+			die("setrlimit");
+	}
+	if (sc->sc_setnice && setpriority(PRIO_PROCESS, 0, sc->sc_nice) == -1)
+		die("setpriority");
+	if (sc->sc_umask != -1)
+		(void)umask((mode_t)sc->sc_umask);
+	if (sc->sc_chroot != NULL &&
+	    (chroot(sc->sc_chroot) == -1 || chdir("/") == -1))
+		die(sc->sc_chroot);
+}
+
+/*
  * The child's side: the hand-off in its order, then exec.  Under vfork it
  * runs on superd's memory until exec, so it changes nothing but its own
- * fds, signal dispositions, mask and ids, all of which are its own.
+ * fds, signal dispositions, mask, limits, root and ids, all of which are
+ * its own.  A program in a chroot is opened before the chroot is entered:
+ * it is the one the configuration names, run inside it.
  */
 static void __attribute__((noreturn))
 child(const struct svconf *sc, const int fds[3], char *const env[])
 {
 	const struct user *u = sc->sc_usr;
+	const char *why;
 	int i, prog = -1;
 
 	for (i = 0; i < 3; i++)
@@ -185,9 +218,13 @@ child(const struct svconf *sc, const int fds[3], char *const env[])
 	if (resetsignals() == -1)
 		die("signals");
 	/* A folder on the way is closed to the user: open it while root. */
-	if (sc->sc_byfd &&
+	if ((sc->sc_byfd || sc->sc_chroot != NULL) &&
 	    (prog = open(sc->sc_prog, O_PATH | O_CLOEXEC)) == -1)
 		die(sc->sc_prog);
+	/* The banner goes first, read while superd's rights still hold. */
+	if (sc->sc_banner != NULL && greet_banner(sc->sc_banner, 1, &why) == -1)
+		die(why);
+	settings(sc);
 	if (sc->sc_setid) {
 		if (setgroups((size_t)u->u_ngroups, u->u_groups) == -1)
 			die("setgroups");
@@ -209,6 +246,58 @@ child(const struct svconf *sc, const int fds[3], char *const env[])
 }
 
 /*
+ * The UNIX peer's credentials as UNIX* variables (ucspi-ipc's names) into
+ * env, written into buf.
+ */
+static void
+unixenv(char **env, int *n, char *buf, size_t len, const struct sockaddr *peer)
+{
+	const struct sock_unpeer *up = (const void *)peer;
+	int k;
+
+	if (peer == NULL || peer->sa_family != AF_UNIX ||
+	    up->up_magic != SOCK_UNPEER_MAGIC)
+		return;
+	k = snprintf(buf, len, "UNIXREMOTEEUID=%lu", (unsigned long)up->up_uid);
+	if (k < 0 || (size_t)k + 1 >= len)
+		return;
+	env[(*n)++] = buf;
+	buf += k + 1;
+	len -= (size_t)k + 1;
+	k = snprintf(buf, len, "UNIXREMOTEEGID=%lu", (unsigned long)up->up_gid);
+	if (k < 0 || (size_t)k + 1 >= len)
+		return;
+	env[(*n)++] = buf;
+	buf += k + 1;
+	len -= (size_t)k + 1;
+	k = snprintf(buf, len, "UNIXREMOTEPID=%ld", (long)up->up_pid);
+	if (k >= 0 && (size_t)k < len)
+		env[(*n)++] = buf;
+}
+
+/* Where a handler's stderr goes when it is not the connection. */
+static int
+stderrfd(const struct svconf *sc, int fd2, int *logpipe)
+{
+	static int devnull = -1;
+	int p[2];
+
+	*logpipe = -1;
+	if (sc->sc_stderr == STDERR_NULL) {
+		if (devnull == -1 &&
+		    (devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+			return -1;
+		return devnull;
+	}
+	if (sc->sc_stderr != STDERR_LOG)
+		return fd2;
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	*logpipe = p[0];
+	return p[1];
+}
+
+/*
  * Starts sc's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
  * (either may be NULL) fill its environment.  Returns the child's pid, or
  * -1 with errno set when fork fails.  When the child failed before its
@@ -226,26 +315,50 @@ spawn_child(const struct svconf *sc, const int fds[3],
     struct spawnfail *f)
 {
 	const char *const *names = addrnames[sc->sc_socktype != SOCK_STREAM];
-	char renv[160], cgienv[160], lenv[160], a[SOCK_ADDRSTRLEN];
-	char *env[16];
+	char renv[160], cgienv[160], lenv[160], uenv[96], a[SOCK_ADDRSTRLEN];
+	char **env, *const *e2;
 	sigset_t all, old;
 	pid_t pid;
-	int n = 0, e, port;
+	int n = 0, e, port, myfds[3], logpipe;
+	size_t nenv = 0;
 
+	for (e2 = sc->sc_env; e2 != NULL && *e2 != NULL; e2++)
+		nenv++;
+	if ((env = calloc(nenv + 16, sizeof(*env))) == NULL)
+		return -1;
 	env[n++] = "PATH=/usr/bin:/bin";
-	env[n++] = sc->sc_socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP";
-	if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) == 0) {
-		addrenv(env, &n, renv, sizeof(renv), names[0], names[1], a,
-		    port);
-		addrenv(env, &n, cgienv, sizeof(cgienv), "REMOTE_ADDR",
-		    "REMOTE_PORT", a, port);
+	if (sc->sc_family == AF_UNIX) {
+		env[n++] = "PROTO=UNIX";
+		if (sc->sc_socktype == SOCK_STREAM)
+			unixenv(env, &n, uenv, sizeof(uenv), peer);
+	} else {
+		env[n++] = sc->sc_socktype == SOCK_STREAM ? "PROTO=TCP" :
+		    "PROTO=UDP";
+		if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) ==
+		    0) {
+			addrenv(env, &n, renv, sizeof(renv), names[0],
+			    names[1], a, port);
+			addrenv(env, &n, cgienv, sizeof(cgienv), "REMOTE_ADDR",
+			    "REMOTE_PORT", a, port);
+		}
+		if (local != NULL && sock_ntop(local, a, sizeof(a), &port) ==
+		    0)
+			addrenv(env, &n, lenv, sizeof(lenv), names[2],
+			    names[3], a, port);
 	}
-	if (local != NULL && sock_ntop(local, a, sizeof(a), &port) == 0)
-		addrenv(env, &n, lenv, sizeof(lenv), names[2], names[3], a,
-		    port);
 	env[n++] = sc->sc_envsvc;
+	for (e2 = sc->sc_env; e2 != NULL && *e2 != NULL; e2++)
+		env[n++] = *e2;
 	env[n] = NULL;
 
+	myfds[0] = fds[0];
+	myfds[1] = fds[1];
+	if ((myfds[2] = stderrfd(sc, fds[2], &logpipe)) == -1) {
+		e = errno;
+		free(env);
+		errno = e;
+		return -1;
+	}
 	failure.sf_what = NULL;
 	if (sigfillset(&all) == -1 ||
 	    sigprocmask(SIG_SETMASK, &all, &old) == -1)
@@ -253,11 +366,21 @@ spawn_child(const struct svconf *sc, const int fds[3],
 	else {
 		/* The child never returns: only superd unblocks here. */
 		if ((pid = vfork()) == 0)
-			child(sc, fds, env);
+			child(sc, myfds, env);
 		e = errno;
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		errno = e;
 	}
+	e = errno;
+	free(env);
+	if (logpipe != -1) {
+		(void)close(myfds[2]);
+		if (pid == -1)
+			(void)close(logpipe);
+		else
+			errlog_add(logpipe, sc->sc_name, pid);
+	}
+	errno = e;
 	*f = failure;
 	return pid;
 }

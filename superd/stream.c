@@ -40,6 +40,7 @@ ready(struct service *sv)
 		llen = sizeof(local);
 		if (serve_admit(sv, (struct sockaddr *)&peer, 0, 1, &t,
 		    &src) != ADMIT_OK) {
+			serve_refuse(sv, fd);
 			(void)close(fd);
 			continue;
 		}

@@ -18,10 +18,12 @@
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <ifaddrs.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +153,9 @@ badsource(const struct service *sv, const struct sockaddr *sa)
 	struct in_addr a4;
 	int port, own;
 
+	/* A UNIX socket reaches this host only: the file's mode guards it. */
+	if (sv->sv_conf->sc_family == AF_UNIX)
+		return 0;
 	if (proto_badsource(sa, sv->sv_conf->sc_privok))
 		return 1;
 	if (sock_addr16(sa, a, &port) == AF_INET6) {
@@ -177,9 +182,12 @@ recvdgram(const struct service *sv, char *buf, size_t size, struct dgaddr *d)
 	struct cmsghdr *cm;
 	struct in_pktinfo pi;
 	struct in6_pktinfo pi6;
+	struct sock_unpeer *up = (void *)&d->d_peer;
+	struct ucred uc;
 	ssize_t n;
 
 	memset(&msg, 0, sizeof(msg));
+	memset(&d->d_peer, 0, sizeof(d->d_peer));
 	iov.iov_base = buf;
 	iov.iov_len = size;
 	msg.msg_name = &d->d_peer;
@@ -199,7 +207,16 @@ recvdgram(const struct service *sv, char *buf, size_t size, struct dgaddr *d)
 	memcpy(&d->d_local, &sc->sc_addr, sc->sc_addrlen);
 	d->d_ifindex = 0;
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
-		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_CREDENTIALS && sc->sc_family ==
+		    AF_UNIX) {
+			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
+			up->up_sun.sun_family = AF_UNIX;
+			up->up_magic = SOCK_UNPEER_MAGIC;
+			up->up_uid = uc.uid;
+			up->up_gid = uc.gid;
+			up->up_pid = uc.pid;
+		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
 		    d->d_local.ss_family == AF_INET) {
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
 			((struct sockaddr_in *)&d->d_local)->sin_addr =
@@ -212,6 +229,10 @@ recvdgram(const struct service *sv, char *buf, size_t size, struct dgaddr *d)
 			    pi6.ipi6_addr;
 			d->d_ifindex = (int)pi6.ipi6_ifindex;
 		}
+	}
+	if (sc->sc_family == AF_UNIX) {
+		d->d_max = UDP_MAX6;
+		return n;
 	}
 	if (d->d_local.ss_family == AF_INET)
 		((struct sockaddr_in *)&d->d_local)->sin_port =
@@ -266,6 +287,10 @@ udp_send(struct service *sv, const char *buf, size_t len,
 
 	if (sv->sv_fd == -1)
 		return -1;
+	/* A UNIX sender that bound no address cannot be answered. */
+	if (d->d_local.ss_family == AF_UNIX &&
+	    d->d_peerlen <= offsetof(struct sockaddr_un, sun_path))
+		return 0;
 	memset(&msg, 0, sizeof(msg));
 	memset(&cbuf, 0, sizeof(cbuf));
 	iov.iov_base = (void *)buf;
@@ -276,7 +301,9 @@ udp_send(struct service *sv, const char *buf, size_t len,
 	msg.msg_iovlen = 1;
 	msg.msg_control = cbuf.buf;
 	cm = (struct cmsghdr *)cbuf.buf;
-	if (d->d_local.ss_family == AF_INET) {
+	if (d->d_local.ss_family == AF_UNIX)
+		msg.msg_control = NULL;
+	else if (d->d_local.ss_family == AF_INET) {
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi_spec_dst = ((const struct sockaddr_in *)&d->d_local)->
 		    sin_addr;

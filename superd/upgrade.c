@@ -34,6 +34,7 @@
 #include "child.h"
 #include "conf.h"
 #include "conn.h"
+#include "errlog.h"
 #include "ev.h"
 #include "log.h"
 #include "mode.h"
@@ -227,10 +228,12 @@ finish(struct service *list)
 			(void)close(sv->sv_fd);
 			sv->sv_fd = -1;
 		}
-	logmsg(LOG_INFO, "upgrade: pid %ld finishes %d connections and %d "
-	    "replies", (long)getpid(), conn_count(), relay_open());
+	logmsg(LOG_INFO, "upgrade: pid %ld finishes %d connections, %d "
+	    "replies and %d stderr pipes", (long)getpid(), conn_count(),
+	    relay_open(), errlog_count());
 	(void)sigemptyset(&none);
-	while (!stop && (conn_count() > 0 || relay_open() > 0) &&
+	while (!stop && (conn_count() > 0 || relay_open() > 0 ||
+	    errlog_count() > 0) &&
 	    (pfd.fd = ev_fd()) != -1) {
 		pfd.events = POLLIN;
 		tnow(&t);

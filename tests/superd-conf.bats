@@ -19,25 +19,29 @@ teardown() {
 	run -0 "$SUPERD" -h
 	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
 	[ "${lines[1]}" = "              [--hosts-deny FILE] [--max-children N] [--max-per-source N]" ]
-	[ "${lines[2]}" = "              [--max-rate-per-source N] [--max-spawn-rate N] [CONFIG]" ]
-	[ "${lines[3]}" = "Runs the services of CONFIG (default /etc/superd.conf), inetd style." ]
+	[ "${lines[2]}" = "              [--max-rate-per-source N] [--max-spawn-rate N]" ]
+	[ "${lines[3]}" = "              [--log-format text|logfmt|json] [CONFIG ...]" ]
+	[ "${lines[4]}" = "       superd [OPTIONS] --listen PROTO:ADDR:PORT [--listen ...] [--wait]" ]
+	[ "${lines[5]}" = "              [--user USER] -- PROGRAM [ARGS...] | --internal NAME" ]
+	[ "${lines[6]}" = "Runs the services of CONFIG (default /etc/superd.conf), inetd style." ]
 	# every long option of the usage line, and the others, each once
 	for o in -d,\ --debug -t,\ --check -D,\ --daemon -l,\ --log-connections \
 	    "-p, --pidfile PIDFILE" "-T, --time-limit SECONDS" \
 	    "--hosts-allow FILE" "--hosts-deny FILE" "--max-children N" \
 	    "--max-per-source N" "--max-rate-per-source N" \
-	    "--max-spawn-rate N" --no-failure-pause -h,\ --help \
-	    -V,\ --version; do
+	    "--max-spawn-rate N" --no-failure-pause "--log-format FORMAT" \
+	    "--listen PROTO:ADDR:PORT" --wait "--user USER" "--internal NAME" \
+	    -h,\ --help -V,\ --version; do
 		[ "$(grep -c -- "^  *$o  " <<<"$output")" -eq 1 ] ||
 		    { echo "no line for $o" >&2; return 1; }
 	done
-	[ "${#lines[@]}" -eq 20 ]
+	[ "${#lines[@]}" -eq 28 ]
 	run -0 "$SUPERD" --help
 	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
-	[ "${#lines[@]}" -eq 20 ]
+	[ "${#lines[@]}" -eq 28 ]
 	# a usage error prints the usage alone
 	run -2 "$SUPERD" --no-such-option
-	[ "${#lines[@]}" -eq 4 ]
+	[ "${#lines[@]}" -eq 7 ]
 }
 
 @test "superd rejects an unknown option with the usage and exit 2" {

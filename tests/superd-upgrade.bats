@@ -132,7 +132,7 @@ EOF
 	[ "$line" = one ]
 	upgrade 2
 	upgrade 3
-	grep -q 'upgrade: pid [0-9]* finishes 2 connections and 0 replies' "$SUPERD_LOG"
+	grep -q 'upgrade: pid [0-9]* finishes 2 connections, 0 replies and 0 stderr pipes' "$SUPERD_LOG"
 	printf 'two\n' >&6
 	read -r -t 5 line <&6
 	[ "$line" = two ]

@@ -1,11 +1,15 @@
 /*
  * netc: the tests' network client.  TCP: connect, send stdin, half-close,
  * print what comes back until EOF.  UDP: send stdin as one datagram, print
- * the one reply.  Every wait is bounded by -w; used only against loopback.
+ * the one reply.  A HOST that starts with '/' is a UNIX socket's path (PORT
+ * is then ignored), stream or, with -u, datagram: the client then binds an
+ * address of its own (an autobound abstract one) so that a reply can come.
+ * Every wait is bounded by -w; used only against loopback.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -95,6 +99,28 @@ writeall(int fd, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
+}
+
+static int
+dialunix(const char *path)
+{
+	struct sockaddr_un sun;
+	sa_family_t fam = AF_UNIX;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		errx(1, "%s: path too long", path);
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, uflag ? SOCK_DGRAM : SOCK_STREAM, 0)) == -1)
+		err(1, "socket");
+	/* Linux autobinds an abstract name when given the family alone. */
+	if (uflag && bind(fd, (struct sockaddr *)&fam, sizeof(fam)) == -1)
+		err(1, "bind");
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		err(1, "connect %s", path);
+	return fd;
 }
 
 static int
@@ -241,7 +267,7 @@ main(int argc, char *argv[])
 	if (clock_gettime(CLOCK_MONOTONIC, &deadline) == -1)
 		err(1, "clock_gettime");
 	deadline.tv_sec += wsecs;
-	fd = dial(argv[0], argv[1]);
+	fd = argv[0][0] == '/' ? dialunix(argv[0]) : dial(argv[0], argv[1]);
 	if (uflag)
 		udp(fd, &deadline);
 	else
