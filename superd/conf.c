@@ -53,6 +53,55 @@ conf_new(const struct confline *l)
 }
 
 /*
+ * Whether the keys that change a handler's process, what a client is sent
+ * and who is let in fit sc's mode: 0, or -1 (logged) naming the first key
+ * that cannot work there, rather than one that silently does nothing.
+ */
+static int
+fits(const struct svconf *sc, const struct confline *l)
+{
+	const char *key = NULL, *why = NULL;
+	int stream = sc->sc_socktype == SOCK_STREAM;
+
+	if (sc->sc_bi != NULL) {
+		why = "internal services run inside superd, no program";
+		if (sc->sc_env != NULL)
+			key = "env or passenv";
+		else if (sc->sc_nrlimits > 0)
+			key = "rlimit_*";
+		else if (sc->sc_setnice)
+			key = "nice";
+		else if (sc->sc_umask != -1)
+			key = "umask";
+		else if (sc->sc_stderr != STDERR_SOCKET)
+			key = "stderr";
+		else if (sc->sc_chroot != NULL)
+			key = "chroot";
+	}
+	if (key == NULL && !stream && sc->sc_banner != NULL) {
+		why = "a datagram has no connection to send it on first";
+		key = "banner";
+	}
+	if (key == NULL && !stream && sc->sc_refuse != NULL) {
+		why = "a refused datagram gets no answer, which a forged "
+		    "source could aim at others";
+		key = "refuse_message";
+	}
+	if (key == NULL && sc->sc_wait) {
+		why = "the handler of a wait service takes its clients itself";
+		if (sc->sc_banner != NULL)
+			key = "banner";
+		else if (sc->sc_refuse != NULL)
+			key = "refuse_message";
+		else if (sc->sc_allow != NULL || sc->sc_deny != NULL)
+			key = "access_allow or access_deny";
+	}
+	if (key != NULL)
+		return conf_bad(l, "key '%s' does not apply here: %s", key, why);
+	return 0;
+}
+
+/*
  * Chooses sc's mode, once, and gives it the command line's defaults for
  * what its line leaves unset: 0, or -1 (logged) for a mode that cannot be.
  */
@@ -92,7 +141,7 @@ finish(struct svconf *sc, const struct confline *l,
 		sc->sc_deadline = sc->sc_mode == MODE_DGRAM ?
 		    CONF_RELAYLIMIT : -1;
 	sc->sc_setid = geteuid() == 0;
-	return 0;
+	return fits(sc, l);
 }
 
 /* Drops sc from *list and frees it, counting the error. */

@@ -174,3 +174,25 @@ EOF
 	! grep -q 'paused' "$SUPERD_LOG"
 	[ "$(grep -c "exited 3 after" "$SUPERD_LOG")" -eq 10 ]
 }
+
+@test "keys that cannot work in a service's mode are errors naming the key, not silently ignored" {
+	printf 'hi\r\n' >b.txt
+	cat >superd.conf <<EOF
+127.0.0.1:0 on socktype=dgram, protocol=udp4, wait=no, user=$ME, exec=/bin/cat, banner=b.txt;
+127.0.0.1:0 on socktype=dgram, protocol=udp4, wait=no, user=$ME, exec=internal, args=echo, refuse_message=no;
+127.0.0.1:0 on socktype=stream, protocol=tcp4, wait=no, user=$ME, exec=internal, args=echo, env=A=1;
+127.0.0.1:0 on socktype=stream, protocol=tcp4, wait=no, user=$ME, exec=internal, args=echo, stderr=log;
+127.0.0.1:0 on socktype=stream, protocol=tcp4, wait=yes, user=$ME, exec=$ROOT/tests/helpers/acceptone, banner=b.txt;
+127.0.0.1:0 on socktype=stream, protocol=tcp4, wait=yes, user=$ME, exec=$ROOT/tests/helpers/acceptone, access_deny=ALL;
+127.0.0.1:0 on socktype=stream, protocol=tcp4, wait=no, user=$ME, exec=internal, args=echo, banner=b.txt, refuse_message=no;
+EOF
+	run -1 "$SUPERD" -t superd.conf
+	[ "${#lines[@]}" -eq 7 ]
+	[ "${lines[0]}" = "superd: superd.conf:1: key 'banner' does not apply here: a datagram has no connection to send it on first" ]
+	[ "${lines[1]}" = "superd: superd.conf:2: key 'refuse_message' does not apply here: a refused datagram gets no answer, which a forged source could aim at others" ]
+	[ "${lines[2]}" = "superd: superd.conf:3: key 'env or passenv' does not apply here: internal services run inside superd, no program" ]
+	[ "${lines[3]}" = "superd: superd.conf:4: key 'stderr' does not apply here: internal services run inside superd, no program" ]
+	[ "${lines[4]}" = "superd: superd.conf:5: key 'banner' does not apply here: the handler of a wait service takes its clients itself" ]
+	[ "${lines[5]}" = "superd: superd.conf:6: key 'access_allow or access_deny' does not apply here: the handler of a wait service takes its clients itself" ]
+	[[ "${lines[6]}" == "superd.conf:7: 0 127.0.0.1 0 stream tcp4 nowait $ME internal echo "* ]]
+}
