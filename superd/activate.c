@@ -26,7 +26,7 @@
 #include "sock.h"
 #include "util.h"
 
-#define ACTIVATE_MAX	4096	/* descriptors taken at most */
+#define ACTIVATE_MAX	65536	/* descriptors taken at most */
 #define NAMEMAX		256	/* a name's bytes, as systemd caps them */
 
 struct inherited {

@@ -79,6 +79,34 @@ cloexec_from3(void)
 	return closedir(d);
 }
 
+/* The handlers' environment, grown to the largest a service needs. */
+static char **envbuf;
+static size_t envcap;
+
+/*
+ * An environment array for sc's handler, grown to the largest a service
+ * needs and never freed: nothing is allocated per connection.  NULL, with
+ * errno set, out of memory.  Not inlined: its locals are not to share a
+ * frame with spawn_child()'s vfork.
+ */
+static char ** __attribute__((noinline))
+envfor(const struct svconf *sc)
+{
+	char *const *e;
+	size_t n = 16;
+	void *p;
+
+	for (e = sc->sc_env; e != NULL && *e != NULL; e++)
+		n++;
+	if (n > envcap) {
+		if ((p = reallocarray(envbuf, n, sizeof(*envbuf))) == NULL)
+			return NULL;
+		envbuf = p;
+		envcap = n;
+	}
+	return envbuf;
+}
+
 /* The signals whose disposition is not the default, from spawn_init(). */
 static unsigned char changed[NSIG];
 
@@ -316,15 +344,12 @@ spawn_child(const struct svconf *sc, const int fds[3],
 {
 	const char *const *names = addrnames[sc->sc_socktype != SOCK_STREAM];
 	char renv[160], cgienv[160], lenv[160], uenv[96], a[SOCK_ADDRSTRLEN];
-	char **env, *const *e2;
+	char **const env = envfor(sc), *const *e2;
 	sigset_t all, old;
 	pid_t pid;
 	int n = 0, e, port, myfds[3], logpipe;
-	size_t nenv = 0;
 
-	for (e2 = sc->sc_env; e2 != NULL && *e2 != NULL; e2++)
-		nenv++;
-	if ((env = calloc(nenv + 16, sizeof(*env))) == NULL)
+	if (env == NULL)
 		return -1;
 	env[n++] = "PATH=/usr/bin:/bin";
 	if (sc->sc_family == AF_UNIX) {
@@ -353,12 +378,8 @@ spawn_child(const struct svconf *sc, const int fds[3],
 
 	myfds[0] = fds[0];
 	myfds[1] = fds[1];
-	if ((myfds[2] = stderrfd(sc, fds[2], &logpipe)) == -1) {
-		e = errno;
-		free(env);
-		errno = e;
+	if ((myfds[2] = stderrfd(sc, fds[2], &logpipe)) == -1)
 		return -1;
-	}
 	failure.sf_what = NULL;
 	if (sigfillset(&all) == -1 ||
 	    sigprocmask(SIG_SETMASK, &all, &old) == -1)
@@ -372,7 +393,6 @@ spawn_child(const struct svconf *sc, const int fds[3],
 		errno = e;
 	}
 	e = errno;
-	free(env);
 	if (logpipe != -1) {
 		(void)close(myfds[2]);
 		if (pid == -1)

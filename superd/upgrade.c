@@ -381,52 +381,112 @@ high(int fd, int top)
 	return k;
 }
 
+/* A descriptor that sat where a socket goes, set aside for undo(). */
+struct aside {
+	int	as_fd;		/* its number, given back on failure */
+	int	as_copy;	/* a copy above the sockets' range */
+	int	as_flags;	/* its F_GETFD flags */
+};
+
 /*
- * Moves the n sockets onto fds 3 to 3 + n - 1, inheritable, and the state
- * above them; what sat there is kept in saved[] for undo(), which must be
- * called whatever this returns: the state's new fd, or -1 with errno set.
+ * Moves the n sockets of svs onto fds 3 to 3 + n - 1, inheritable, each
+ * service's sv_fd following its socket, with hardly a descriptor more than
+ * superd holds already (a service of 10,000 sockets upgrades under a limit
+ * of 20,000): a socket is moved, never copied, and only the other
+ * descriptors that sat in that range (the epoll set, the self-pipe, ...)
+ * are copied aside, into as[], *nas of them, for undo(), which must be
+ * called whatever this returns.  *spare is a descriptor undo() may free
+ * first.  The state's fd then goes above, inheritable: it is returned, or
+ * -1 with errno set.
  */
 static int
-shuffle(const int *socks, int n, int statefd, int *tmp, int *saved,
-    int *flags)
+shuffle(struct service **svs, int n, int statefd, struct aside *as, int *nas,
+    int *spare)
 {
-	int i, top = ACTIVATE_FIRST + n;
+	int top = ACTIVATE_FIRST + n, i, f, fd, *owner;
 
+	*nas = 0;
+	if ((*spare = fcntl(statefd, F_DUPFD_CLOEXEC, top)) == -1 ||
+	    (owner = malloc((size_t)top * sizeof(*owner))) == NULL)
+		return -1;
+	for (f = 0; f < top; f++)
+		owner[f] = -1;
 	for (i = 0; i < n; i++)
-		tmp[i] = saved[i] = flags[i] = -1;
-	for (i = 0; i < n; i++)
-		if ((tmp[i] = fcntl(socks[i], F_DUPFD_CLOEXEC, top)) == -1)
-			return -1;
-	for (i = 0; i < n; i++)
-		if ((flags[i] = fcntl(ACTIVATE_FIRST + i, F_GETFD)) != -1 &&
-		    (saved[i] = fcntl(ACTIVATE_FIRST + i, F_DUPFD_CLOEXEC,
-		    top)) == -1)
-			return -1;
-	for (i = 0; i < n; i++)
-		if (dup2(tmp[i], ACTIVATE_FIRST + i) == -1)
-			return -1;
+		if (svs[i]->sv_fd < top)
+			owner[svs[i]->sv_fd] = i;
+	/* Sockets in the range but out of place go above it first. */
+	for (i = 0; i < n; i++) {
+		f = svs[i]->sv_fd;
+		if (f >= top || f == ACTIVATE_FIRST + i)
+			continue;
+		if ((fd = fcntl(f, F_DUPFD_CLOEXEC, top)) == -1)
+			goto fail;
+		(void)close(f);
+		owner[f] = -1;
+		svs[i]->sv_fd = fd;
+	}
+	/* What else is open in the range is copied aside. */
+	for (f = ACTIVATE_FIRST; f < top; f++) {
+		if (owner[f] != -1 || (as[*nas].as_flags = fcntl(f, F_GETFD)) ==
+		    -1)
+			continue;
+		if ((as[*nas].as_copy = fcntl(f, F_DUPFD_CLOEXEC, top)) == -1)
+			goto fail;
+		as[(*nas)++].as_fd = f;
+	}
+	/* Each socket onto its place, closing the copied-aside fd there. */
+	for (i = 0; i < n; i++) {
+		f = ACTIVATE_FIRST + i;
+		if (svs[i]->sv_fd == f) {
+			if (fcntl(f, F_SETFD, 0) == -1)
+				goto fail;
+			continue;
+		}
+		if (dup2(svs[i]->sv_fd, f) == -1)
+			goto fail;
+		(void)close(svs[i]->sv_fd);
+		svs[i]->sv_fd = f;
+	}
+	free(owner);
 	return fcntl(statefd, F_DUPFD, top);
+fail:
+	free(owner);
+	return -1;
 }
 
 /*
- * Puts back what shuffle() moved, close-on-exec flags too, and closes its
- * copies.  (An fd that an epoll set watches keeps its registration: the
- * file stays open meanwhile, and comes back to the same number.)
+ * After a failed exec, or a shuffle() that failed on the way: the sockets
+ * close-on-exec again, where they are (their sv_fd says where), and every
+ * descriptor set aside given back its number and flags, a socket on that
+ * number moved above first.  (An fd that an epoll set watches keeps its
+ * registration: its file stays open meanwhile, and comes back to the same
+ * number.)
  */
 static void
-undo(int n, const int *tmp, const int *saved, const int *flags)
+undo(struct service **svs, int n, struct aside *as, int nas, int spare)
 {
-	int i;
+	int top = ACTIVATE_FIRST + n, i, j, fd;
 
-	for (i = 0; i < n; i++) {
-		if (saved[i] != -1) {
-			(void)dup2(saved[i], ACTIVATE_FIRST + i);
-			(void)fcntl(ACTIVATE_FIRST + i, F_SETFD, flags[i]);
-			(void)close(saved[i]);
-		} else if (flags[i] == -1)
-			(void)close(ACTIVATE_FIRST + i);
-		if (tmp[i] != -1)
-			(void)close(tmp[i]);
+	if (spare != -1)
+		(void)close(spare);	/* one fd free for the moves below */
+	for (i = 0; i < n; i++)
+		(void)fcntl(svs[i]->sv_fd, F_SETFD, FD_CLOEXEC);
+	for (j = 0; j < nas; j++) {
+		i = as[j].as_fd - ACTIVATE_FIRST;
+		if (i >= 0 && i < n && svs[i]->sv_fd == as[j].as_fd) {
+			if ((fd = fcntl(as[j].as_fd, F_DUPFD_CLOEXEC, top)) ==
+			    -1) {
+				logmsg(LOG_ERR, "upgrade: fd %d: %s",
+				    as[j].as_fd, strerror(errno));
+				continue;
+			}
+			svs[i]->sv_fd = fd;
+		}
+		if (dup2(as[j].as_copy, as[j].as_fd) == -1)
+			logmsg(LOG_ERR, "upgrade: fd %d: %s", as[j].as_fd,
+			    strerror(errno));
+		(void)fcntl(as[j].as_fd, F_SETFD, as[j].as_flags);
+		(void)close(as[j].as_copy);
 	}
 }
 
@@ -440,7 +500,8 @@ upgrade_exec(struct service *list)
 {
 	struct service *sv, **svs = NULL;
 	sigset_t block, old;
-	int *socks = NULL, *tmp = NULL, n = 0, i, statefd = -1, st = -1;
+	struct aside *as = NULL;
+	int *socks = NULL, n = 0, i, statefd = -1, st = -1, nas = 0, spare = -1;
 	int gate[2] = { -1, -1 }, here = -1, e = 0;
 	char **env = NULL;
 	const char *what;
@@ -461,9 +522,9 @@ upgrade_exec(struct service *list)
 		n += sv->sv_fd != -1;
 	what = "malloc";
 	if ((svs = calloc((size_t)n + 1, sizeof(*svs))) == NULL ||
-	    (socks = calloc((size_t)n + 1, 4 * sizeof(*socks))) == NULL)
+	    (socks = calloc((size_t)n + 1, sizeof(*socks))) == NULL ||
+	    (as = calloc((size_t)n + 1, sizeof(*as))) == NULL)
 		goto fail;
-	tmp = socks + n + 1;
 	for (sv = list, i = 0; sv != NULL; sv = sv->sv_next)
 		if (sv->sv_fd != -1) {
 			svs[i] = sv;
@@ -498,10 +559,10 @@ upgrade_exec(struct service *list)
 	if (startdir != -1 && fchdir(startdir) == -1)
 		logmsg(LOG_ERR, "upgrade: the start folder: %s", strerror(errno));
 	what = "descriptors";
-	if ((st = shuffle(socks, n, statefd, tmp, tmp + n + 1,
-	    tmp + 2 * (n + 1))) == -1 || environment(&env, svs, n, st) == -1) {
+	if ((st = shuffle(svs, n, statefd, as, &nas, &spare)) == -1 ||
+	    environment(&env, svs, n, st) == -1) {
 		e = errno;
-		undo(n, tmp, tmp + n + 1, tmp + 2 * (n + 1));
+		undo(svs, n, as, nas, spare);
 		if (st != -1)
 			(void)close(st);
 		if (here != -1 && fchdir(here) == -1)
@@ -513,7 +574,7 @@ upgrade_exec(struct service *list)
 	(void)execve(exe, args, env);
 	e = errno;
 	what = exe;
-	undo(n, tmp, tmp + n + 1, tmp + 2 * (n + 1));
+	undo(svs, n, as, nas, spare);
 	(void)close(st);
 	if (here != -1 && fchdir(here) == -1)
 		logmsg(LOG_ERR, "upgrade: back to /: %s", strerror(errno));
@@ -533,6 +594,7 @@ fail:
 	free(env);
 	free(svs);
 	free(socks);
+	free(as);
 	logmsg(LOG_ERR, "upgrade: %s: %s; still serving", what, strerror(e));
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	return -1;
