@@ -388,70 +388,129 @@ struct aside {
 	int	as_flags;	/* its F_GETFD flags */
 };
 
+#define SPARE	(-2)	/* owner[]: the spare sits there */
+
+/*
+ * A spare descriptor, so that a cycle of sockets can always be broken:
+ * above the range if there is room, else anywhere, marked in owner[].
+ */
+static int
+getspare(int statefd, int top, int *owner)
+{
+	int fd;
+
+	if ((fd = fcntl(statefd, F_DUPFD_CLOEXEC, top)) == -1 &&
+	    (fd = fcntl(statefd, F_DUPFD_CLOEXEC, ACTIVATE_FIRST)) != -1 &&
+	    fd < top)
+		owner[fd] = SPARE;
+	return fd;
+}
+
 /*
  * Moves the n sockets of svs onto fds 3 to 3 + n - 1, inheritable, each
  * service's sv_fd following its socket, with hardly a descriptor more than
- * superd holds already (a service of 10,000 sockets upgrades under a limit
- * of 20,000): a socket is moved, never copied, and only the other
- * descriptors that sat in that range (the epoll set, the self-pipe, ...)
- * are copied aside, into as[], *nas of them, for undo(), which must be
- * called whatever this returns.  *spare is a descriptor undo() may free
- * first.  The state's fd then goes above, inheritable: it is returned, or
+ * superd holds already (2,000 sockets upgrade under a limit of 2,100): a
+ * socket is moved, never copied, and only the other descriptors in that
+ * range (the epoll set, the self-pipe, ...) are copied aside, into as[],
+ * *nas of them, for undo(), which must be called whatever this returns.
+ *
+ * Each socket goes to its place along a chain: if the place is held by a
+ * socket not yet placed, that one goes to its own place first, and so on,
+ * until a place that is free or set aside; a chain that comes back to its
+ * start is a cycle, broken through one free descriptor (*spare, held for
+ * it).  The state's fd then goes above, inheritable: it is returned, or
  * -1 with errno set.
  */
 static int
 shuffle(struct service **svs, int n, int statefd, struct aside *as, int *nas,
     int *spare)
 {
-	int top = ACTIVATE_FIRST + n, i, f, fd, *owner;
+	int top = ACTIVATE_FIRST + n, size = top, i, k, m, f, t, tmp;
+	int *owner = NULL, *chain = NULL, r = -1;
 
 	*nas = 0;
-	if ((*spare = fcntl(statefd, F_DUPFD_CLOEXEC, top)) == -1 ||
-	    (owner = malloc((size_t)top * sizeof(*owner))) == NULL)
-		return -1;
-	for (f = 0; f < top; f++)
+	*spare = -1;
+	for (i = 0; i < n; i++)
+		if (svs[i]->sv_fd >= size)
+			size = svs[i]->sv_fd + 1;
+	if ((owner = malloc((size_t)size * sizeof(*owner))) == NULL ||
+	    (chain = malloc((size_t)n * sizeof(*chain))) == NULL)
+		goto out;
+	for (f = 0; f < size; f++)
 		owner[f] = -1;
 	for (i = 0; i < n; i++)
-		if (svs[i]->sv_fd < top)
-			owner[svs[i]->sv_fd] = i;
-	/* Sockets in the range but out of place go above it first. */
-	for (i = 0; i < n; i++) {
-		f = svs[i]->sv_fd;
-		if (f >= top || f == ACTIVATE_FIRST + i)
-			continue;
-		if ((fd = fcntl(f, F_DUPFD_CLOEXEC, top)) == -1)
-			goto fail;
-		(void)close(f);
-		owner[f] = -1;
-		svs[i]->sv_fd = fd;
-	}
-	/* What else is open in the range is copied aside. */
+		owner[svs[i]->sv_fd] = i;
+	/* What else is open where the sockets go is copied aside. */
 	for (f = ACTIVATE_FIRST; f < top; f++) {
 		if (owner[f] != -1 || (as[*nas].as_flags = fcntl(f, F_GETFD)) ==
 		    -1)
 			continue;
 		if ((as[*nas].as_copy = fcntl(f, F_DUPFD_CLOEXEC, top)) == -1)
-			goto fail;
+			goto out;
 		as[(*nas)++].as_fd = f;
 	}
-	/* Each socket onto its place, closing the copied-aside fd there. */
+	if ((*spare = getspare(statefd, top, owner)) == -1)
+		goto out;
 	for (i = 0; i < n; i++) {
-		f = ACTIVATE_FIRST + i;
-		if (svs[i]->sv_fd == f) {
-			if (fcntl(f, F_SETFD, 0) == -1)
-				goto fail;
+		if (svs[i]->sv_fd == ACTIVATE_FIRST + i)
 			continue;
+		/* The chain: chain[m + 1] sits on chain[m]'s place. */
+		chain[0] = i;
+		for (m = 0; ; m++) {
+			t = ACTIVATE_FIRST + chain[m];
+			if ((k = owner[t]) == SPARE) {
+				/* the spare is in the way: it moves later */
+				(void)close(*spare);
+				*spare = -1;
+				owner[t] = k = -1;
+			}
+			if (k == -1 || k == i)
+				break;
+			chain[m + 1] = k;
 		}
-		if (dup2(svs[i]->sv_fd, f) == -1)
-			goto fail;
-		(void)close(svs[i]->sv_fd);
-		svs[i]->sv_fd = f;
+		tmp = -1;
+		if (k == i) {
+			/* A cycle: i steps out of the way, onto the spare's. */
+			if (*spare != -1) {
+				if (*spare < top)
+					owner[*spare] = -1;
+				(void)close(*spare);
+				*spare = -1;
+			}
+			if ((tmp = fcntl(svs[i]->sv_fd, F_DUPFD_CLOEXEC,
+			    ACTIVATE_FIRST)) == -1)
+				goto out;
+			/* its place is chain[m]'s: the dup2 below closes it */
+			svs[i]->sv_fd = tmp;
+		}
+		/* From the end: each place is free, aside, or just left. */
+		for (k = m; k >= 0; k--) {
+			f = svs[chain[k]]->sv_fd;
+			t = ACTIVATE_FIRST + chain[k];
+			if (dup2(f, t) == -1)
+				goto out;
+			owner[t] = chain[k];
+			svs[chain[k]]->sv_fd = t;
+			/* Its old place is the next one's, which the next
+			   dup2 closes; the first one's is closed here. */
+			if (k == 0) {
+				if (f < size)
+					owner[f] = -1;
+				(void)close(f);
+			}
+		}
+		if (*spare == -1 && (*spare = getspare(statefd, top, owner)) ==
+		    -1)
+			goto out;
 	}
+	for (i = 0; i < n; i++)
+		if (fcntl(ACTIVATE_FIRST + i, F_SETFD, 0) == -1)
+			goto out;
+	r = fcntl(statefd, F_DUPFD, top);
+out:
 	free(owner);
-	return fcntl(statefd, F_DUPFD, top);
-fail:
-	free(owner);
-	return -1;
+	free(chain);
+	return r;
 }
 
 /*
@@ -465,7 +524,7 @@ fail:
 static void
 undo(struct service **svs, int n, struct aside *as, int nas, int spare)
 {
-	int top = ACTIVATE_FIRST + n, i, j, fd;
+	int i, j, fd;
 
 	if (spare != -1)
 		(void)close(spare);	/* one fd free for the moves below */
@@ -474,8 +533,8 @@ undo(struct service **svs, int n, struct aside *as, int nas, int spare)
 	for (j = 0; j < nas; j++) {
 		i = as[j].as_fd - ACTIVATE_FIRST;
 		if (i >= 0 && i < n && svs[i]->sv_fd == as[j].as_fd) {
-			if ((fd = fcntl(as[j].as_fd, F_DUPFD_CLOEXEC, top)) ==
-			    -1) {
+			if ((fd = fcntl(as[j].as_fd, F_DUPFD_CLOEXEC,
+			    ACTIVATE_FIRST)) == -1) {
 				logmsg(LOG_ERR, "upgrade: fd %d: %s",
 				    as[j].as_fd, strerror(errno));
 				continue;

@@ -210,3 +210,100 @@ EOF
 	wait_until 5 eval '! kill -0 '"$pid"' 2>/dev/null'
 	[ ! -e superd.pid ]
 }
+
+@test "2,000 services upgrade under a limit of 2,100 descriptors, every socket kept" {
+	local k
+	for k in $(seq 2000); do
+		echo "127.0.0.1:0 stream tcp4 nowait $ME internal echo"
+	done >"$BATS_TEST_TMPDIR/big.conf"
+	SUPERD_CONF=$BATS_TEST_TMPDIR/big.conf
+	SUPERD_LOG=$BATS_TEST_TMPDIR/superd.log
+	# the limit of the process, soft and hard, across the exec too
+	bg_start "$SUPERD_LOG" sh -c 'ulimit -n 2100 && exec "$@"' sh "$SUPERD" "$SUPERD_CONF"
+	SUPERD_PID=$BG_PID
+	SUPERD_WAIT=60 superd_serving 1
+	fds=$(superd_fds | wc -l)
+	[ "$fds" -ge 2000 ]
+	upgrade 2
+	upgrade 3
+	! grep -q 'still serving' "$SUPERD_LOG"
+	[ "$(superd_fds | wc -l)" -eq "$fds" ]
+	for k in 1 1000 2000; do
+		run -0 "$NETC" 127.0.0.1 "$(superd_port "$k")" <<<"line $k"
+		[ "$output" = "line $k" ]
+	done
+}
+
+@test "services reordered by a reload upgrade with their sockets, and a failed exec then gives every fd back" {
+	local k
+	cp "$SUPERD" "$BATS_TEST_TMPDIR/superd"
+	for k in $(seq 20); do
+		echo "127.0.0.1:0 stream tcp4 nowait $ME internal echo"
+		echo "127.0.0.1:0 dgram udp4 nowait $ME internal echo"
+	done >"$BATS_TEST_TMPDIR/superd.conf"
+	SUPERD=$BATS_TEST_TMPDIR/superd superd_start_file "$BATS_TEST_TMPDIR/superd.conf"
+	# the same sockets, the TCP ones listed first: the list's order is
+	# no longer the descriptors' (a reload pairs lines by socket)
+	{ for k in $(seq 20); do
+		echo "127.0.0.1:0 stream tcp4 nowait $ME internal echo"
+	  done
+	  for k in $(seq 20); do
+		echo "127.0.0.1:0 dgram udp4 nowait $ME internal echo"
+	  done; } >"$BATS_TEST_TMPDIR/superd.conf"
+	superd_reload
+	grep -q 'reloaded: 40 services, 0 new, 0 removed' "$SUPERD_LOG"
+	sleep 10 | "$NETC" -w 10 127.0.0.1 "$(superd_port 10)" >held.out &
+	held=$!
+	wait_until 5 eval '[ "$(superd_fds | wc -l)" -ge 45 ]'
+	upgrade 2
+	! grep -Eq 'still serving|in use|no service uses it' "$SUPERD_LOG"
+	for k in 1 10 20; do
+		run -0 "$NETC" 127.0.0.1 "$(superd_port "$k")" <<<"after $k"
+		[ "$output" = "after $k" ]
+	done
+	for k in 21 30 40; do
+		run -0 "$NETC" -u 127.0.0.1 "$(superd_port "$k")" <<<"udp $k"
+		[ "$output" = "udp $k" ]
+	done
+	kill "$held" 2>/dev/null || true
+	wait_for "$SUPERD_LOG" 'upgrade: pid [0-9]*: finished' 15
+	# a failed exec: every descriptor back at its number, all serve
+	fds=$(superd_fds | tr '\n' ' ')
+	rm "$BATS_TEST_TMPDIR/superd"
+	kill -USR2 "$SUPERD_PID"
+	wait_for "$SUPERD_LOG" 'still serving'
+	[ "$(superd_fds | tr '\n' ' ')" = "$fds" ]
+	for k in $(seq 20); do
+		run -0 "$NETC" 127.0.0.1 "$(superd_port "$k")" <<<"still $k"
+		[ "$output" = "still $k" ]
+	done
+	for k in $(seq 21 40); do
+		run -0 "$NETC" -u 127.0.0.1 "$(superd_port "$k")" <<<"udp $k"
+		[ "$output" = "udp $k" ]
+	done
+}
+
+@test "an upgrade that runs out of descriptors on the way gives every socket back and serves on" {
+	command -v prlimit >/dev/null || skip "no prlimit here"
+	local k
+	for k in $(seq 300); do
+		echo "127.0.0.1:0 stream tcp4 nowait $ME internal echo"
+	done >"$BATS_TEST_TMPDIR/superd.conf"
+	superd_start_file "$BATS_TEST_TMPDIR/superd.conf"
+	fds=$(superd_fds | tr '\n' ' ')
+	# room for two descriptors more: too few to set the others aside
+	hard=$(prlimit --pid "$SUPERD_PID" --nofile --raw --noheadings -o HARD)
+	prlimit --pid "$SUPERD_PID" --nofile=$(( $(superd_fds | tail -n 1) + 3 )):
+	kill -USR2 "$SUPERD_PID"
+	wait_for "$SUPERD_LOG" 'upgrade: descriptors: Too many open files; still serving'
+	[ "$(superd_fds | tr '\n' ' ')" = "$fds" ]
+	for k in 1 150 300; do
+		run -0 "$NETC" 127.0.0.1 "$(superd_port "$k")" <<<"kept $k"
+		[ "$output" = "kept $k" ]
+	done
+	# with room again, the same upgrade goes through
+	prlimit --pid "$SUPERD_PID" --nofile="$hard":
+	upgrade 2
+	run -0 "$NETC" 127.0.0.1 "$(superd_port 300)" <<<"new image"
+	[ "$output" = "new image" ]
+}
