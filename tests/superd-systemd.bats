@@ -254,3 +254,17 @@ EOF
 	[ "$output" = "still served" ]
 	[ "$(grep -c "NOTIFY_SOCKET $NOTIFY_SOCKET: No such file or directory; serving goes on" "$SUPERD_LOG")" -eq 1 ]
 }
+
+@test "etc/systemd: every unit file passes systemd-analyze verify (paths pointed at this tree)" {
+	command -v systemd-analyze >/dev/null || skip "no systemd-analyze here"
+	local f
+	for f in "$ROOT"/etc/systemd/*.service "$ROOT"/etc/systemd/*.socket; do
+		sed "s|/usr/local/sbin/superd|$SUPERD|g; s|/usr/local/libexec/superd/|$ROOT/handlers/|g" \
+		    "$f" >"$BATS_TEST_TMPDIR/${f##*/}"
+	done
+	cd "$BATS_TEST_TMPDIR"
+	grep -q '^Type=notify$' superd.service
+	grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' superd.service
+	run -0 systemd-analyze verify --man=no ./*.service ./*.socket
+	[ "$output" = "" ]
+}
