@@ -100,7 +100,9 @@ tests/helpers/udpfd: tests/helpers/udpfd.c $(HANDLER_OBJ) $(HANDLER_HDR)
 	    $(HANDLER_OBJ) $(LDLIBS)
 # Static, for a handler in an empty chroot: no sanitizer flags.
 tests/helpers/rootcat: tests/helpers/rootcat.c
-	$(CC) -std=c11 -O2 -static -o $@ tests/helpers/rootcat.c
+	$(CC) -std=c11 -O2 -static -o $@ tests/helpers/rootcat.c 2>/dev/null || \
+	    { echo 'make: static linking failed; rootcat is dynamic (its test skips)' >&2; \
+	    $(CC) -std=c11 -O2 -o $@ tests/helpers/rootcat.c; }
 # superd's access control without the server.
 ACLTEST_OBJ = $(ACCESS_OBJ) superd/log.o superd/util.o superd/sock.o
 tests/helpers/acltest: tests/helpers/acltest.c $(ACLTEST_OBJ) superd/access.h
