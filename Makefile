@@ -42,13 +42,13 @@ PROTO_OBJ = handlers/proto.o
 HANDLER_OBJ = handlers/util.o $(PROTO_OBJ)
 ACCESS_OBJ = superd/access.o superd/accesspat.o
 SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
-    superd/kv.o superd/words.o superd/user.o \
+    superd/kv.o superd/kvopts.o superd/words.o superd/user.o \
     superd/service.o superd/serve.o superd/stream.o superd/wait.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
     superd/sock.o superd/ev.o superd/log.o superd/util.o superd/greet.o \
     superd/errlog.o superd/adhoc.o superd/activate.o superd/notify.o \
-    superd/upgrade.o $(ACCESS_OBJ)
+    superd/upgrade.o superd/logquote.o superd/fdmove.o $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
 
@@ -57,7 +57,8 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/log.h superd/mode.h superd/pathnames.h superd/relay.h \
     superd/serve.h superd/service.h superd/sock.h superd/source.h \
     superd/spawn.h superd/udp.h superd/user.h superd/util.h superd/greet.h \
-    superd/errlog.h superd/adhoc.h handlers/proto.h \
+    superd/errlog.h superd/adhoc.h superd/kv.h superd/fdmove.h \
+    handlers/proto.h \
     superd/activate.h superd/notify.h superd/upgrade.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
@@ -104,15 +105,16 @@ tests/helpers/rootcat: tests/helpers/rootcat.c
 	    { echo 'make: static linking failed; rootcat is dynamic (its test skips)' >&2; \
 	    $(CC) -std=c11 -O2 -o $@ tests/helpers/rootcat.c; }
 # superd's access control without the server.
-ACLTEST_OBJ = $(ACCESS_OBJ) superd/log.o superd/util.o superd/sock.o
+ACLTEST_OBJ = $(ACCESS_OBJ) superd/log.o superd/logquote.o superd/util.o \
+    superd/sock.o
 tests/helpers/acltest: tests/helpers/acltest.c $(ACLTEST_OBJ) superd/access.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/acltest.c \
 	    $(ACLTEST_OBJ) $(LDLIBS)
 # log.c's quoting of values, without the server.
-tests/helpers/logquote: tests/helpers/logquote.c superd/log.o superd/sock.o \
-    superd/util.o
+tests/helpers/logquote: tests/helpers/logquote.c superd/log.o \
+    superd/logquote.o superd/sock.o superd/util.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/logquote.c \
-	    superd/log.o superd/sock.o superd/util.o $(LDLIBS)
+	    superd/log.o superd/logquote.o superd/sock.o superd/util.o $(LDLIBS)
 # The load generator of make bench is also the tests' (superd-limits.bats).
 bench/loadgen: bench/loadgen.c bench/util.c bench/util.h
 	cd bench && $(MAKE) CC="$(CC)" WERROR="$(WERROR)" loadgen
@@ -146,9 +148,10 @@ bench-handlers: handlers/echo
 # tests/fuzz/TARGET/ (which keeps every input a run found, as a regression)
 # and, for httpget's responses, the tests' canned ones; a crash fails the
 # make.
-FUZZ_SUPERD = superd/log.c superd/util.c superd/sock.c
+FUZZ_SUPERD = superd/log.c superd/logquote.c superd/util.c superd/sock.c
 FUZZ_ACCESS = superd/access.c superd/accesspat.c
 FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
+    superd/kvopts.c \
     superd/words.c \
     superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \

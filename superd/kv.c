@@ -21,30 +21,11 @@
 #include "access.h"
 #include "conf.h"
 #include "confline.h"
+#include "kv.h"
 #include "log.h"
 
-#define KV_MAXVALUES	256	/* values in one entry */
-#define KV_MAXENV	64	/* env and passenv names */
-#define KV_REFUSEMAX	512	/* bytes in refuse_message */
 
-enum {
-	K_BIND, K_SOCKTYPE, K_PROTOCOL, K_SNDBUF, K_RECVBUF, K_WAIT,
-	K_SERVICEMAX, K_IPMAX, K_ACCEPTMAX, K_USER, K_GROUP, K_EXEC, K_ARGS,
-	K_MAXCHILD, K_MAXCHILDIP, K_TIMELIMIT, K_ENV, K_PASSENV,
-	K_RLCPU, K_RLAS, K_RLDATA, K_RLNOFILE, K_RLNPROC, K_RLFSIZE,
-	K_RLCORE, K_RLSTACK, K_NICE, K_UMASK, K_STDERR, K_BANNER,
-	K_REFUSE, K_FAILPAUSE, K_PRIVOK, K_SOCKOWNER, K_SOCKGROUP,
-	K_SOCKMODE, K_CHROOT, K_ALLOW, K_DENY, K_PROXY, K_PROXYTIMEOUT,
-	K_ACCEPTFILTER, K_IPSEC, K_N
-};
-
-enum { V_ONE, V_SOME, V_ANY };	/* how many values a key takes */
-
-static const struct {
-	const char	*k_name;
-	int		 k_vals;
-	int		 k_res;		/* rlimit_*: RLIMIT_* */
-} keys[K_N] = {
+const struct kvkey kv_keys[K_N] = {
 	{ "bind", V_ONE, 0 }, { "socktype", V_ONE, 0 },
 	{ "protocol", V_ONE, 0 }, { "sndbuf", V_ONE, 0 },
 	{ "recvbuf", V_ONE, 0 }, { "wait", V_ONE, 0 },
@@ -71,36 +52,19 @@ static const struct {
 	{ "acceptfilter", V_ANY, 0 }, { "ipsec", V_ANY, 0 }
 };
 
-/* One entry being read: its keys' values, in place in its text. */
-struct kvctx {
-	const struct confline	*c_l;
-	struct confline		 c_kl;		/* at a key's line */
-	struct svconf		*c_sc;
-	char			*c_service;	/* [ADDR:]SERVICE */
-	char			*c_v[K_N];	/* the first value, or NULL */
-	char			**c_vals[K_N];	/* all of them */
-	int			 c_nv[K_N];
-	int			 c_given[K_N];
-	int			 c_line[K_N];
-	char			*c_pool[KV_MAXVALUES];
-	int			 c_npool;
-};
-
 /* The confline of key k's line, for its messages. */
-static const struct confline *
-at(struct kvctx *c, int k)
+const struct confline *
+kv_at(struct kvctx *c, int k)
 {
 	c->c_kl = *c->c_l;
 	c->c_kl.cl_line = c->c_line[k];
 	return &c->c_kl;
 }
 
-#define kbad(c, k, fmt, ...)	conf_bad(at(c, k), "key '%s': " fmt, \
-				    keys[k].k_name, __VA_ARGS__)
 
 /* A decimal number of key k in [min, max]: 0, or -1 (logged). */
-static int
-num(struct kvctx *c, int k, long long min, long long max, long long *v)
+int
+kv_num(struct kvctx *c, int k, long long min, long long max, long long *v)
 {
 	const char *s = c->c_v[k];
 	char *end;
@@ -117,8 +81,8 @@ num(struct kvctx *c, int k, long long min, long long max, long long *v)
 }
 
 /* An octal number of key k in [0, max]: 0, or -1 (logged). */
-static int
-octal(struct kvctx *c, int k, long max, long *v)
+int
+kv_octal(struct kvctx *c, int k, long max, long *v)
 {
 	const char *s = c->c_v[k];
 	char *end;
@@ -132,8 +96,8 @@ octal(struct kvctx *c, int k, long max, long *v)
 }
 
 /* Key k's yes/no (or on/off): 1, 0, or -1 (logged). */
-static int
-yesno(struct kvctx *c, int k, const char *yes, const char *no)
+int
+kv_yesno(struct kvctx *c, int k, const char *yes, const char *no)
 {
 	if (strcmp(c->c_v[k], yes) == 0)
 		return 1;
@@ -143,8 +107,8 @@ yesno(struct kvctx *c, int k, const char *yes, const char *no)
 }
 
 /* Key k's values joined by one blank, malloc'd; NULL (logged). */
-static char *
-joined(struct kvctx *c, int k)
+char *
+kv_joined(struct kvctx *c, int k)
 {
 	size_t len = 0;
 	char *s;
@@ -166,8 +130,8 @@ joined(struct kvctx *c, int k)
 }
 
 /* A path of key k, relative to the file's folder, into buf. */
-static int
-keypath(struct kvctx *c, int k, char *buf, size_t size)
+int
+kv_keypath(struct kvctx *c, int k, char *buf, size_t size)
 {
 	const char *v = c->c_v[k];
 
@@ -175,313 +139,6 @@ keypath(struct kvctx *c, int k, char *buf, size_t size)
 	    (size_t)snprintf(buf, size, "%s/%s", c->c_l->cl_dir, v) >= size)
 		return kbad(c, k, "'%.40s...': path too long", v);
 	return 0;
-}
-
-static int
-envname(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' &&
-		    s[i] <= '9')))
-			return 0;
-	return 1;
-}
-
-/* env, then passenv resolved now, into sc_env. */
-static int
-setenvs(struct kvctx *c)
-{
-	struct svconf *sc = c->c_sc;
-	const char *v, *eq;
-	char *s;
-	int i, n = 0;
-
-	if (c->c_nv[K_ENV] + c->c_nv[K_PASSENV] > KV_MAXENV)
-		return conf_bad(c->c_l, "more than %d names in env and "
-		    "passenv", KV_MAXENV);
-	if (c->c_nv[K_ENV] + c->c_nv[K_PASSENV] == 0)
-		return 0;
-	if ((sc->sc_env = calloc((size_t)(c->c_nv[K_ENV] +
-	    c->c_nv[K_PASSENV] + 1), sizeof(char *))) == NULL)
-		return conf_bad(c->c_l, "%s", strerror(errno));
-	for (i = 0; i < c->c_nv[K_ENV]; i++) {
-		v = c->c_vals[K_ENV][i];
-		if ((eq = strchr(v, '=')) == NULL ||
-		    !envname(v, (size_t)(eq - v)))
-			return kbad(c, K_ENV, "'%s' is not NAME=VALUE", v);
-		if ((sc->sc_env[n++] = strdup(v)) == NULL)
-			return kbad(c, K_ENV, "%s", strerror(errno));
-	}
-	for (i = 0; i < c->c_nv[K_PASSENV]; i++) {
-		v = c->c_vals[K_PASSENV][i];
-		if (!envname(v, strlen(v)))
-			return kbad(c, K_PASSENV, "'%s' is not a name", v);
-		if ((eq = getenv(v)) == NULL)
-			continue;	/* not set: nothing to pass */
-		if ((s = malloc(strlen(v) + strlen(eq) + 2)) == NULL)
-			return kbad(c, K_PASSENV, "%s", strerror(errno));
-		(void)sprintf(s, "%s=%s", v, eq);
-		sc->sc_env[n++] = s;
-	}
-	return 0;
-}
-
-/* rlimit_*: a size with k, m or g, or unlimited. */
-static int
-setrlimits(struct kvctx *c)
-{
-	struct svconf *sc = c->c_sc;
-	long long v;
-	int k, bad = 0;
-
-	for (k = K_RLCPU; k <= K_RLSTACK; k++) {
-		if (c->c_v[k] == NULL)
-			continue;
-		if (strcmp(c->c_v[k], "unlimited") == 0)
-			sc->sc_rlimits[sc->sc_nrlimits].rl_value =
-			    RLIM_INFINITY;
-		else if (inetd_size(c->c_v[k], LLONG_MAX, &v) == 0 &&
-		    (unsigned long long)v < (unsigned long long)RLIM_INFINITY)
-			sc->sc_rlimits[sc->sc_nrlimits].rl_value = (rlim_t)v;
-		else {
-			bad = kbad(c, k, "'%s' is neither a size (N, Nk, Nm, "
-			    "Ng) nor unlimited", c->c_v[k]);
-			continue;
-		}
-		sc->sc_rlimits[sc->sc_nrlimits++].rl_resource = keys[k].k_res;
-	}
-	return bad;
-}
-
-/* A user or group of key k, by name or number. */
-static int
-owner(struct kvctx *c, int k, unsigned long *id)
-{
-	const char *v = c->c_v[k];
-	struct passwd *pw;
-	struct group *gr;
-	long long n;
-
-	if (*v >= '0' && *v <= '9')
-		return num(c, k, 0, (long long)UINT_MAX - 1, &n) == -1 ? -1 :
-		    (*id = (unsigned long)n, 0);
-	if (k == K_SOCKOWNER && (pw = getpwnam(v)) != NULL)
-		*id = pw->pw_uid;
-	else if (k == K_SOCKGROUP && (gr = getgrnam(v)) != NULL)
-		*id = gr->gr_gid;
-	else
-		return kbad(c, k, "unknown %s '%s'", k == K_SOCKOWNER ?
-		    "user" : "group", v);
-	return 0;
-}
-
-/* The keys that apply to a UNIX socket only, and its owner and mode. */
-static int
-setsocket(struct kvctx *c)
-{
-	struct svconf *sc = c->c_sc;
-	unsigned long id;
-	long mode;
-	int k, bad = 0;
-
-	for (k = K_SOCKOWNER; k <= K_SOCKMODE; k++)
-		if (c->c_v[k] != NULL && sc->sc_family != AF_UNIX)
-			bad = kbad(c, k, "%s", "only for a UNIX socket "
-			    "(protocol=unix)");
-	if (bad)
-		return -1;
-	if (c->c_v[K_SOCKOWNER] != NULL) {
-		if (owner(c, K_SOCKOWNER, &id) == -1)
-			bad = -1;
-		sc->sc_sockuid = (uid_t)id;
-	}
-	if (c->c_v[K_SOCKGROUP] != NULL) {
-		if (owner(c, K_SOCKGROUP, &id) == -1)
-			bad = -1;
-		sc->sc_sockgid = (gid_t)id;
-	}
-	if (c->c_v[K_SOCKMODE] != NULL) {
-		if (octal(c, K_SOCKMODE, 0777, &mode) == -1)
-			bad = -1;
-		sc->sc_sockmode = (mode_t)mode;
-	}
-	return bad;
-}
-
-/* banner: a regular file readable now; its absolute path is kept. */
-static int
-setbanner(struct kvctx *c)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	int fd, e;
-
-	if (keypath(c, K_BANNER, path, sizeof(path)) == -1)
-		return -1;
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) ==
-	    -1)
-		return kbad(c, K_BANNER, "'%s': %s", path, strerror(errno));
-	e = fstat(fd, &st) == -1 ? errno : 0;
-	(void)close(fd);
-	if (e != 0)
-		return kbad(c, K_BANNER, "'%s': %s", path, strerror(e));
-	if (!S_ISREG(st.st_mode))
-		return kbad(c, K_BANNER, "'%s': not a regular file", path);
-	if ((c->c_sc->sc_banner = strdup(path)) == NULL)
-		return kbad(c, K_BANNER, "%s", strerror(errno));
-	return 0;
-}
-
-/* chroot: an absolute path to a folder, as root only. */
-static int
-setchroot(struct kvctx *c)
-{
-	const char *v = c->c_v[K_CHROOT];
-	struct stat st;
-
-	if (geteuid() != 0)
-		return kbad(c, K_CHROOT, "%s", "only root can chroot");
-	if (v[0] != '/')
-		return kbad(c, K_CHROOT, "'%s': not an absolute path", v);
-	if (stat(v, &st) == -1)
-		return kbad(c, K_CHROOT, "'%s': %s", v, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return kbad(c, K_CHROOT, "'%s': not a folder", v);
-	if ((c->c_sc->sc_chroot = strdup(v)) == NULL)
-		return kbad(c, K_CHROOT, "%s", strerror(errno));
-	return 0;
-}
-
-/* refuse_message: one line, without its CR LF. */
-static int
-setrefuse(struct kvctx *c)
-{
-	char *s;
-	size_t len;
-
-	if ((s = joined(c, K_REFUSE)) == NULL)
-		return -1;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-		s[--len] = '\0';
-	c->c_sc->sc_refuse = s;
-	if (strpbrk(s, "\r\n") != NULL)
-		return kbad(c, K_REFUSE, "%s", "one line: no CR or LF inside");
-	if (len > KV_REFUSEMAX)
-		return kbad(c, K_REFUSE, "longer than %d bytes", KV_REFUSEMAX);
-	return 0;
-}
-
-/* access_allow, access_deny: a client list for this service alone. */
-static int
-setacl(struct kvctx *c, int k, struct acl **ap, char **srcp)
-{
-	char *s;
-
-	if ((s = joined(c, k)) == NULL)
-		return -1;
-	*srcp = s;
-	if ((*ap = access_clients(s, c->c_l->cl_file, c->c_line[k])) == NULL)
-		return -1;
-	return 0;
-}
-
-/* The limits of service_max, ip_max, max_child and the others. */
-static int
-setlimits(struct kvctx *c)
-{
-	static const int key[] = { K_SERVICEMAX, K_IPMAX, K_MAXCHILD,
-	    K_ACCEPTMAX, K_MAXCHILDIP };
-	struct svconf *sc = c->c_sc;
-	int *slot[] = { &sc->sc_spawnmax, &sc->sc_maxcpm, &sc->sc_maxchild,
-	    &sc->sc_maxchild, &sc->sc_maxperip };
-	long long v;
-	size_t i;
-	int bad = 0;
-
-	if (c->c_v[K_MAXCHILD] != NULL && c->c_v[K_ACCEPTMAX] != NULL)
-		bad = kbad(c, K_ACCEPTMAX, "%s", "sets what max_child sets");
-	for (i = 0; i < sizeof(key) / sizeof(key[0]); i++) {
-		if (c->c_v[key[i]] == NULL)
-			continue;
-		if (num(c, key[i], 0, INT_MAX, &v) == -1)
-			bad = -1;
-		else
-			*slot[i] = (int)v;
-	}
-	if (c->c_v[K_TIMELIMIT] != NULL) {
-		if (num(c, K_TIMELIMIT, 1, INT_MAX, &v) == -1)
-			bad = -1;
-		else
-			sc->sc_timelimit = (int)v;
-	}
-	if (sc->sc_wait && sc->sc_socktype == SOCK_STREAM)
-		for (i = 1; i < sizeof(key) / sizeof(key[0]); i += 3)
-			if (c->c_v[key[i]] != NULL && *slot[i] != 0)
-				bad = kbad(c, key[i], "%s", "a per-source "
-				    "limit needs wait=no");
-	return bad;
-}
-
-/* The other superd keys, each alone. */
-static int
-setmisc(struct kvctx *c)
-{
-	struct svconf *sc = c->c_sc;
-	long long v;
-	long m;
-	int bad = 0, r;
-
-	if (c->c_v[K_NICE] != NULL) {
-		if (num(c, K_NICE, -20, 19, &v) == -1)
-			bad = -1;
-		sc->sc_setnice = 1;
-		sc->sc_nice = (int)v;
-	}
-	if (c->c_v[K_UMASK] != NULL) {
-		if (octal(c, K_UMASK, 0777, &m) == -1)
-			bad = -1;
-		sc->sc_umask = (int)m;
-	}
-	if (c->c_v[K_STDERR] != NULL) {
-		if (strcmp(c->c_v[K_STDERR], "socket") == 0)
-			sc->sc_stderr = STDERR_SOCKET;
-		else if (strcmp(c->c_v[K_STDERR], "log") == 0)
-			sc->sc_stderr = STDERR_LOG;
-		else if (strcmp(c->c_v[K_STDERR], "null") == 0)
-			sc->sc_stderr = STDERR_NULL;
-		else
-			bad = kbad(c, K_STDERR, "'%s' is not socket, log or "
-			    "null", c->c_v[K_STDERR]);
-	}
-	if (c->c_v[K_FAILPAUSE] != NULL) {
-		if ((r = yesno(c, K_FAILPAUSE, "on", "off")) == -1)
-			bad = -1;
-		sc->sc_failpause = r;
-	}
-	if (c->c_v[K_PRIVOK] != NULL) {
-		if ((r = yesno(c, K_PRIVOK, "yes", "no")) == -1)
-			bad = -1;
-		sc->sc_privok = r == 1;
-	}
-	if (c->c_v[K_BANNER] != NULL && setbanner(c) == -1)
-		bad = -1;
-	if (c->c_v[K_REFUSE] != NULL && setrefuse(c) == -1)
-		bad = -1;
-	if (c->c_v[K_CHROOT] != NULL && setchroot(c) == -1)
-		bad = -1;
-	if (c->c_v[K_ALLOW] != NULL && setacl(c, K_ALLOW, &sc->sc_allow,
-	    &sc->sc_allowsrc) == -1)
-		bad = -1;
-	if (c->c_v[K_DENY] != NULL && setacl(c, K_DENY, &sc->sc_deny,
-	    &sc->sc_denysrc) == -1)
-		bad = -1;
-	return bad;
 }
 
 /* socktype and protocol, then where to bind. */
@@ -501,13 +158,13 @@ setsocktype(struct kvctx *c, char *service)
 	else if (type == NULL)
 		return conf_bad(l, "missing key 'socktype' (protocol '%s')",
 		    proto);
-	if (inetd_protocol(sc, at(c, c->c_v[K_SOCKTYPE] != NULL ? K_SOCKTYPE :
+	if (inetd_protocol(sc, kv_at(c, c->c_v[K_SOCKTYPE] != NULL ? K_SOCKTYPE :
 	    K_PROTOCOL), type, proto) == -1)
 		return -1;
 	if (c->c_v[K_BIND] != NULL && sc->sc_family == AF_UNIX)
 		return kbad(c, K_BIND, "%s", "an address does not apply to a "
 		    "UNIX socket");
-	return inetd_service(sc, c->c_v[K_BIND] != NULL ? at(c, K_BIND) : l,
+	return inetd_service(sc, c->c_v[K_BIND] != NULL ? kv_at(c, K_BIND) : l,
 	    service, c->c_v[K_BIND]);
 }
 
@@ -524,16 +181,16 @@ setprogram(struct kvctx *c)
 		f[n++] = c->c_vals[K_ARGS][i];
 	if (c->c_line[k] == 0)
 		c->c_line[k] = c->c_l->cl_line;
-	if (inetd_program(sc, at(c, k), f, n) == -1)
+	if (inetd_program(sc, kv_at(c, k), f, n) == -1)
 		bad = -1;
 	if (c->c_v[K_WAIT] != NULL) {
-		if ((sc->sc_wait = yesno(c, K_WAIT, "yes", "no")) == -1)
+		if ((sc->sc_wait = kv_yesno(c, K_WAIT, "yes", "no")) == -1)
 			bad = -1;
 	} else if (sc->sc_bi == NULL && sc->sc_prog != NULL)
 		bad = conf_bad(c->c_l, "missing key 'wait'");
 	if (c->c_v[K_USER] == NULL)
 		bad = conf_bad(c->c_l, "missing key 'user'");
-	else if (inetd_user(sc, at(c, K_USER), c->c_v[K_USER],
+	else if (inetd_user(sc, kv_at(c, K_USER), c->c_v[K_USER],
 	    c->c_v[K_GROUP]) == -1)
 		bad = -1;
 	return bad;
@@ -574,8 +231,8 @@ apply(struct kvctx *c, char *service)
 		bad = -1;
 	if (setprogram(c) == -1)
 		bad = -1;
-	if (setlimits(c) == -1 || setenvs(c) == -1 || setrlimits(c) == -1 ||
-	    setsocket(c) == -1 || setmisc(c) == -1)
+	if (kv_setlimits(c) == -1 || kv_setenvs(c) == -1 || kv_setrlimits(c) == -1 ||
+	    kv_setsocket(c) == -1 || kv_setmisc(c) == -1)
 		bad = -1;
 	return bad;
 }
@@ -611,9 +268,9 @@ values(struct kvctx *c, struct conftok *t, int k, int *end)
 	*end = r == ';';
 	c->c_nv[k] = n;
 	c->c_v[k] = n > 0 ? c->c_vals[k][0] : NULL;
-	if (n == 0 && keys[k].k_vals != V_ANY)
+	if (n == 0 && kv_keys[k].k_vals != V_ANY)
 		return kbad(c, k, "%s", "no value");
-	if (n > 1 && keys[k].k_vals == V_ONE)
+	if (n > 1 && kv_keys[k].k_vals == V_ONE)
 		return kbad(c, k, "one value, not %d", n);
 	return 0;
 }
@@ -672,7 +329,7 @@ readkeys(struct kvctx *c, struct conftok *t)
 				    "expected '='", w);
 			return -2;
 		}
-		for (k = 0; k < K_N && strcmp(keys[k].k_name, w) != 0; k++)
+		for (k = 0; k < K_N && strcmp(kv_keys[k].k_name, w) != 0; k++)
 			;
 		if (k == K_N || c->c_given[k]) {
 			bad = logat(l->cl_file, t->t_wline, k == K_N ?
