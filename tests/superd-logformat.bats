@@ -309,6 +309,10 @@ EOF
 }
 
 @test "json and logfmt: a refusal in the last second is counted on the next line (suppressed)" {
+	# refusals left out within a second of a logged one are counted on
+	# the next logged one: however the sends are spaced in time (a busy
+	# machine may space them past a second), each logged line plus its
+	# suppressed count adds up to every refusal, none lost
 	for f in logfmt json; do
 		superd_start --log-format $f <<EOF
 127.0.0.1:0 stream tcp4 nowait/0/1/0 $ME $ECHO echo
@@ -317,13 +321,19 @@ EOF
 		for k in 1 2 3 4; do
 			send tcp "$port" </dev/null >/dev/null
 		done
-		wait_until 5 eval '[ "$(events '$f' refused)" -eq 1 ]'
+		wait_until 5 eval '[ "$(events '$f' refused)" -ge 1 ]'
 		sleep 1.1
 		send tcp "$port" </dev/null >/dev/null
-		wait_until 5 eval '[ "$(events '$f' refused)" -eq 2 ]'
+		total() {
+			lq $f event=refused -- suppressed |
+			    awk '{ n += 1 + ($1 == "-" ? 0 : $1) } END { print n + 0 }'
+		}
+		wait_until 5 eval '[ "$(total)" -eq 4 ]' || { total >&2; false; }
 		run -0 lq $f event=refused -- suppressed
 		[ "${lines[0]}" = "-" ]
-		[ "${lines[1]}" = "2" ]
+		for k in "${lines[@]:1}"; do
+			[[ "$k" =~ ^(-|[1-9][0-9]*)$ ]]
+		done
 		superd_stop
 	done
 }

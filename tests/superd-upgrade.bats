@@ -252,7 +252,7 @@ EOF
 	  done; } >"$BATS_TEST_TMPDIR/superd.conf"
 	superd_reload
 	grep -q 'reloaded: 40 services, 0 new, 0 removed' "$SUPERD_LOG"
-	sleep 10 | "$NETC" -w 10 127.0.0.1 "$(superd_port 10)" >held.out &
+	sleep 10 | "$NETC" -w 10 127.0.0.1 "$(superd_port 10)" >"$BATS_TEST_TMPDIR/held.out" &
 	held=$!
 	wait_until 5 eval '[ "$(superd_fds | wc -l)" -ge 45 ]'
 	upgrade 2
