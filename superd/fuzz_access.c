@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "sock.h"
 #include "log.h"
 
 static const char *peers[] = {
@@ -67,7 +68,8 @@ check(const struct acl *a, const char *argv0, const char *service,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sockaddr_un sun;
+	struct sockaddr_storage ss;
+	struct sock_unpeer *up = (void *)&ss;
 	struct acl *a;
 	FILE *fp;
 	size_t i;
@@ -90,9 +92,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(a, "/usr/sbin/echo", "7", (struct sockaddr *)&addrs[i]);
 		check(a, NULL, NULL, (struct sockaddr *)&addrs[i]);
 	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	check(a, "sshd", "ssh", (struct sockaddr *)&sun);
+	/* UNIX peers live in a sockaddr_storage (sock.h): unknown, then uid 0 */
+	memset(&ss, 0, sizeof(ss));
+	up->up_sun.sun_family = AF_UNIX;
+	check(a, "sshd", "ssh", (struct sockaddr *)&ss);
+	up->up_magic = SOCK_UNPEER_MAGIC;
+	check(a, "sshd", "ssh", (struct sockaddr *)&ss);
 	check(a, "sshd", "ssh", NULL);
 	access_free(a);
 	return 0;

@@ -13,7 +13,9 @@ struct service;
  * A UNIX-domain peer as superd keeps it, in a struct sockaddr_storage:
  * the address it sent from (a datagram's reply goes there), then what the
  * kernel says of it (SO_PEERCRED).  Access rules and per-source limits see
- * its uid; the handler its uid, gid and pid.
+ * its uid; the handler its uid, gid and pid.  Every AF_UNIX address handed
+ * to sock_addr16() or sock_ntop() must therefore sit in a whole struct
+ * sockaddr_storage, as the ones accept(2) and recvmsg(2) fill in superd do.
  */
 #define SOCK_UNPEER_MAGIC	0x756e6978U	/* "unix": the ids are known */
 struct sock_unpeer {
