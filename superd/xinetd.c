@@ -143,8 +143,8 @@ xinetd_free(struct xload *x)
  * seen already in this load: xinetd needs an `id` to tell them apart.
  */
 int
-xinetd_newid(struct confload *ld, const struct confline *l, const char *id,
-    int explicit)
+xinetd_newid(struct confload *ld, const struct confline *l, const char *name,
+    const char *id, int explicit)
 {
 	struct xload *x = xl(ld);
 	struct xid *n;
@@ -155,7 +155,7 @@ xinetd_newid(struct confload *ld, const struct confline *l, const char *id,
 	for (i = 0; i < x->x_nids; i++)
 		if (strcmp(x->x_ids[i].i_id, id) == 0)
 			return conf_bad(l, "service '%s': %s '%s' is at %s:%d "
-			    "already%s", id, explicit ? "the id" : "a service",
+			    "already%s", name, explicit ? "the id" : "a service",
 			    id, x->x_ids[i].i_file, x->x_ids[i].i_line,
 			    explicit ? "" : "; give each an 'id'");
 	if ((n = realloc(x->x_ids, (size_t)(x->x_nids + 1) * sizeof(*n))) ==
@@ -269,6 +269,9 @@ setdefaults(struct confload *ld, const struct confline *l,
 	for (a = 0; a < XA_N; a++) {
 		if (!b->b_a[a].v_given)
 			continue;
+		if (a == XA_LOGTYPE || a == XA_MAXLOAD || a == XA_MDNS)
+			(void)logat(l->cl_file, b->b_a[a].v_line, "attribute '%s': "
+			    "not supported by superd; ignored", xattrs[a].x_name);
 		if (!(xattrs[a].x_flags & XF_CUM))
 			clearval(&x->x_def.b_a[a]);
 		for (i = 0; i < b->b_a[a].v_n; i++)

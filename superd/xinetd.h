@@ -71,7 +71,7 @@ int	xinetd_relpath(const struct confline *, const char *, char *,
 	    size_t);
 void	xinetd_clear(struct xblock *);
 int	xinetd_newid(struct confload *, const struct confline *, const char *,
-	    int);
+	    const char *, int);
 void	xinetd_service(struct confload *, const struct confline *,
 	    struct xblock *);
 

@@ -374,7 +374,10 @@ addr(struct xmap *m, int a, const char *s, char **w, int *n)
 		;
 	if (parts < 4 && len < parts * 8)
 		len = parts * 8;
-	(void)snprintf(buf, sizeof(buf), "%s/%d", net, len);
+	if (len == 32)
+		(void)snprintf(buf, sizeof(buf), "%s", net);
+	else
+		(void)snprintf(buf, sizeof(buf), "%s/%d", net, len);
 	return (w[(*n)++] = keep(m, buf)) == NULL ? -1 : 0;
 }
 
@@ -592,7 +595,7 @@ xinetd_service(struct confload *ld, const struct confline *l,
 	if (off && !bad)
 		return;
 	if (!bad && xinetd_newid(ld, at(&m, val(&m, XA_ID) != NULL ? XA_ID :
-	    -1), id, val(&m, XA_ID) != NULL) == -1)
+	    -1), b->b_name, id, val(&m, XA_ID) != NULL) == -1)
 		bad = -1;
 	if (typeflags(&m) == -1 || unsupported(&m) == -1)
 		bad = -1;
