@@ -472,3 +472,121 @@ superd: xd/bad:5: '{' inside the block of line 1, which has no '}'"
 	[ "$stderr" = "superd: xd/bad:9: attribute 'access_times': not supported by superd; ignored
 superd: xd/bad:10: attribute 'max_load': not supported by superd; ignored" ]
 }
+
+# --- (c) the same folder under xinetd and under superd -----------------------
+
+# xinetd_bin: Debian's xinetd, from .cache/peers, or extracted from the
+# fetched package into the test's folder; fails (printing why) otherwise.
+xinetd_bin() {
+	local deb
+	if [ -x "$PEERS_DIR/xinetd/usr/sbin/xinetd" ]; then
+		echo "$PEERS_DIR/xinetd/usr/sbin/xinetd"
+		return 0
+	fi
+	deb=$(ls "$ROOT"/.cache/debs/xinetd_*.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ] || ! dpkg -x "$deb" "$T/xpkg" 2>/dev/null; then
+		echo "xinetd not fetched (tests/helpers/deps peers)"
+		return 1
+	fi
+	echo "$T/xpkg/usr/sbin/xinetd"
+}
+
+# clients WHO: the same clients against whichever server runs, their
+# answers in WHO.* files.
+clients() {
+	local who=$1 hp
+	printf 'both ways\0\377\n' >in
+	"$NETC" -w 5 127.0.0.1 "$P_ECHO" <in >"$1.echo"
+	"$NETC" -u -w 5 127.0.0.1 "$P_ECHO" <in >"$1.echou"
+	"$NETC" -n -w 5 127.0.0.1 "$P_ENV" >"$1.env"
+	# only_from 127.0.0.1: from 127.0.0.2, refused
+	"$NETC" -n -w 3 -s 127.0.0.2 127.0.0.1 "$P_ENV" >"$1.refused" 2>/dev/null &&
+	    echo 0 >"$1.refusedst" || echo $? >"$1.refusedst"
+	# instances = 1: one handler holds it, a second client comes
+	"$NETC" -n -w 6 127.0.0.1 "$P_HOLD" >"$1.hold1" &
+	hp=$!
+	wait_until 5 eval '[ "$(cat "$who.hold1")" = hi ]'
+	"$NETC" -n -w 1 127.0.0.1 "$P_HOLD" >"$1.hold2" 2>/dev/null &&
+	    echo 0 >"$1.hold2st" || echo $? >"$1.hold2st"
+	wait "$hp" || true
+}
+
+@test "differential: one xinetd.d folder under Debian's xinetd and under superd, the same clients" {
+	local bin p
+	bin=$(xinetd_bin) || skip_or_fail "$bin"
+	[ -d "$XSHIP" ] || skip_or_fail "xinetd not fetched (tests/helpers/deps peers)"
+	peer_ports
+	P_ENV=$P_DAYTIME P_HOLD=$P_TIME
+	script envdump 'echo "args: $*"; env | sort'
+	shipped echo
+	sed -i "s/port = 0/port = $P_ECHO/" xd/echo
+	cat >xd/envdump <<-EOF
+	service envdump
+	{
+		type		= UNLISTED
+		port		= $P_ENV
+		bind		= 127.0.0.1
+		socket_type	= stream
+		protocol	= tcp
+		wait		= no
+		user		= $ME
+		server		= $T/envdump
+		server_args	= one two
+		env		= FOO=bar
+		passenv		= PASSME
+		only_from	= 127.0.0.1
+	}
+	EOF
+	cat >xd/held <<-EOF
+	service held
+	{
+		type		= UNLISTED
+		port		= $P_HOLD
+		bind		= 127.0.0.1
+		socket_type	= stream
+		wait		= no
+		user		= $ME
+		server		= $T/hold
+		instances	= 1
+	}
+	EOF
+	printf 'defaults\n{\n\tlog_type = FILE %s\n}\nincludedir %s\n' "$T/x.svclog" "$T/xd" >xinetd.conf
+	# xinetd, in the foreground, its environment as superd's
+	bg_start x.log env -i PATH=/usr/bin:/bin PASSME=yes SECRET=no \
+	    LD_LIBRARY_PATH="$(peer_libs)" "$bin" -dontfork -f "$T/xinetd.conf" \
+	    -pidfile "$T/xinetd.pid" -filelog "$T/xinetd.filelog"
+	p=$BG_PID
+	for port in "$P_ECHO" "$P_ENV" "$P_HOLD"; do
+		wait_until 5 listening tcp "$port" || { cat x.log >&2; false; }
+	done
+	clients x
+	bg_stop "$p"
+	wait_until 5 eval '! listening tcp "$P_ENV"'
+	# superd, on the same xinetd.conf
+	PASSME=yes SECRET=no superd_start_file "$T/xinetd.conf"
+	clients s
+	# the bytes: the same
+	cmp in x.echo && cmp in s.echo
+	cmp in x.echou && cmp in s.echou
+	# the arguments and the variables both set, the same
+	[ "$(head -n 1 x.env)" = 'args: one two' ]
+	[ "$(head -n 1 s.env)" = 'args: one two' ]
+	grep -qx FOO=bar x.env && grep -qx FOO=bar s.env
+	grep -qx PASSME=yes x.env && grep -qx PASSME=yes s.env
+	! grep -q SECRET x.env s.env
+	# what only one sets (superd.conf(5), "Coming from xinetd")
+	cut -d= -f1 x.env | sort -u >x.names
+	cut -d= -f1 s.env | sort -u >s.names
+	[ "$(comm -23 x.names s.names | tr '\n' ' ')" = "REMOTE_HOST " ] ||
+	    { comm -3 x.names s.names >&2; false; }
+	[ "$(comm -13 x.names s.names | grep -v '^args' | tr '\n' ' ')" = "PATH PROTO REMOTE_ADDR REMOTE_PORT SUPERD_SERVICE TCPLOCALIP TCPLOCALPORT TCPREMOTEIP TCPREMOTEPORT " ] ||
+	    { comm -3 x.names s.names >&2; false; }
+	[ "$(grep REMOTE_HOST x.env)" = REMOTE_HOST=127.0.0.1 ]
+	# the refusal by only_from: no byte from either
+	[ ! -s x.refused ] && [ ! -s s.refused ]
+	# instances = 1: xinetd closes the second client; superd leaves it in
+	# the backlog (its wait timed out: netc's 3)
+	[ "$(cat x.hold1)" = hi ] && [ "$(cat s.hold1)" = hi ]
+	[ ! -s x.hold2 ] && [ "$(cat x.hold2st)" = 0 ]
+	[ ! -s s.hold2 ] && [ "$(cat s.hold2st)" = 3 ]
+}
