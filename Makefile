@@ -48,7 +48,7 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
     superd/sock.o superd/ev.o superd/log.o superd/util.o superd/greet.o \
     superd/errlog.o superd/adhoc.o superd/activate.o superd/notify.o \
-    superd/upgrade.o superd/logquote.o superd/fdmove.o superd/xinetd.o \
+    superd/upgrade.o superd/logquote.o superd/fdmove.o superd/xinetd.o superd/xinetdacl.o \
     superd/xinetdmap.o $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
@@ -152,7 +152,7 @@ bench-handlers: handlers/echo
 FUZZ_SUPERD = superd/log.c superd/logquote.c superd/util.c superd/sock.c
 FUZZ_ACCESS = superd/access.c superd/accesspat.c
 FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
-    superd/kvopts.c superd/xinetd.c superd/xinetdmap.c \
+    superd/kvopts.c superd/xinetd.c superd/xinetdmap.c superd/xinetdacl.c \
     superd/words.c \
     superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "confline.h"
+#include "kv.h"
 
 #define XINETD_MAXWORDS	256	/* values on one attribute line */
 
@@ -74,5 +75,24 @@ int	xinetd_newid(struct confload *, const struct confline *, const char *,
 	    const char *, int);
 void	xinetd_service(struct confload *, const struct confline *,
 	    struct xblock *);
+
+/* What superd makes of one service as it is translated (xinetdmap.c). */
+struct xmap {
+	const struct confline	*m_l;	/* the `service` line */
+	struct confline		 m_al;	/* an attribute's line */
+	struct xblock		*m_b;
+	struct svconf		*m_sc;
+	char			*m_pool[2 * XINETD_MAXWORDS + 16];
+	int			 m_npool;
+	int			 m_internal, m_unlisted;
+	int			 m_v4, m_v6, m_nameinargs;
+};
+
+/* Attribute a's line (the service's when inherited), for messages. */
+const struct confline	*xmap_at(struct xmap *, int);
+const struct xval	*xmap_val(struct xmap *, int);
+char			*xmap_keep(struct xmap *, const char *);
+int			 xinetd_access(struct xmap *, struct kvctx *, char **,
+			    char **);
 
 #endif
