@@ -69,10 +69,12 @@ addr(struct xmap *m, int a, const char *s, char **w, int *n)
 	/* a.b.c.d with rightmost zeros wildcards; or fewer parts */
 	for (parts = 1, p = (char *)s; (p = strchr(p, '.')) != NULL; p++)
 		parts++;
+	if (parts > 4 || strlen(s) > 15)
+		return xbad(m, a, "%s: bad address '%s'", xattrs[a].x_name, s);
 	(void)snprintf(net, sizeof(net), "%s", s);
 	for (i = parts; i < 4; i++)
-		strcat(net, ".0");
-	if (parts > 4 || strlen(s) > 15 || inet_pton(AF_INET, net, &a4) != 1)
+		strcat(net, ".0");	/* 15 + 6 bytes at most */
+	if (inet_pton(AF_INET, net, &a4) != 1)
 		return xbad(m, a, "%s: bad address '%s'", xattrs[a].x_name, s);
 	if (ntohl(a4.s_addr) == 0)
 		return (w[(*n)++] = keep(m, "ALL")) == NULL ? -1 : 0;

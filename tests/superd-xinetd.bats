@@ -315,6 +315,17 @@ hi" ]'
 	}
 	service three
 	{
+		type = UNLISTED
+		port = 0
+		socket_type = stream
+		wait = no
+		user = $ME
+		server = /bin/echo
+		only_from -= 10.0.0.0/8
+		only_from += 10.9.0.0 1.2.3.4
+	}
+	service four
+	{
 		id = off1
 		type = UNLISTED
 		port = 0
@@ -327,7 +338,8 @@ hi" ]'
 	EOF
 	run -0 "$SUPERD" -t xd
 	[ "$output" = "xd/all:8: one 0.0.0.0 0 stream tcp4 nowait/5/0/0 $ME /bin/echo echo access_allow='127.0.0.1 10.0.0.0/8' access_deny=ALL
-xd/all:17: two 0.0.0.0 0 stream tcp4 nowait $ME /bin/echo echo access_allow=192.168.1.1 access_deny=ALL" ]
+xd/all:17: two 0.0.0.0 0 stream tcp4 nowait $ME /bin/echo echo access_allow=192.168.1.1 access_deny=ALL
+xd/all:28: three 0.0.0.0 0 stream tcp4 nowait/5/0/0 $ME /bin/echo echo access_allow='127.0.0.1 10.9.0.0/16 1.2.3.4' access_deny=ALL" ]
 }
 
 @test "include and includedir: includedir skips names with a dot or ending in ~, in C-locale order" {
