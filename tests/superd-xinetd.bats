@@ -602,3 +602,21 @@ clients() {
 	[ ! -s x.hold2 ] && [ "$(cat x.hold2st)" = 0 ]
 	[ ! -s s.hold2 ] && [ "$(cat s.hold2st)" = 3 ]
 }
+
+@test "SIGHUP re-reads an xinetd.d folder: a file added is served, a typo changes nothing" {
+	printf 'service a\n{\n\ttype = UNLISTED\n\tport = 0\n\tbind = 127.0.0.1\n\tsocket_type = stream\n\twait = no\n\tuser = %s\n\tserver = /bin/echo\n\tserver_args = a\n}\n' \
+	    "$ME" >xd/a
+	superd_start_file xd
+	run -0 "$NETC" -n -w 3 127.0.0.1 "$(xport xd/a 1)"
+	[ "$output" = a ]
+	sed 's/service a/service b/; s/= a$/= b/' xd/a >xd/b
+	superd_reload
+	wait_for "$SUPERD_LOG" 'xd/b:1: b/tcp4: listening'
+	run -0 "$NETC" -n -w 3 127.0.0.1 "$(xport xd/b 1)"
+	[ "$output" = b ]
+	printf 'service c\n{\n\tsocket_type = stream\n\twiat = no\n}\n' >xd/c
+	superd_reload
+	grep -q "xd/c:4: unknown attribute 'wiat'" "$SUPERD_LOG"
+	run -0 "$NETC" -n -w 3 127.0.0.1 "$(xport xd/a 1)"
+	[ "$output" = a ]
+}
