@@ -48,7 +48,8 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
     superd/sock.o superd/ev.o superd/log.o superd/util.o superd/greet.o \
     superd/errlog.o superd/adhoc.o superd/activate.o superd/notify.o \
-    superd/upgrade.o superd/logquote.o superd/fdmove.o $(ACCESS_OBJ)
+    superd/upgrade.o superd/logquote.o superd/fdmove.o superd/xinetd.o superd/xinetdacl.o \
+    superd/xinetdmap.o $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
 
@@ -59,7 +60,7 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/spawn.h superd/udp.h superd/user.h superd/util.h superd/greet.h \
     superd/errlog.h superd/adhoc.h superd/kv.h superd/fdmove.h \
     handlers/proto.h \
-    superd/activate.h superd/notify.h superd/upgrade.h
+    superd/activate.h superd/notify.h superd/upgrade.h superd/xinetd.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
     clients/output.h
@@ -151,7 +152,7 @@ bench-handlers: handlers/echo
 FUZZ_SUPERD = superd/log.c superd/logquote.c superd/util.c superd/sock.c
 FUZZ_ACCESS = superd/access.c superd/accesspat.c
 FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
-    superd/kvopts.c \
+    superd/kvopts.c superd/xinetd.c superd/xinetdmap.c superd/xinetdacl.c \
     superd/words.c \
     superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \

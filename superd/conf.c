@@ -259,6 +259,7 @@ conf_parse(const char *const *paths, int n, const struct confdefaults *d,
 	for (i = 0; i < n && ld.ld_nerr != -1; i++)
 		conf_read(&ld, paths[i]);
 	endservent();
+	xinetd_free(ld.ld_x);
 	*nerr = ld.ld_nerr;
 	if (*nerr != -1)
 		ld.ld_head = checkusers(ld.ld_head, ld.ld_db, nerr);
@@ -429,7 +430,8 @@ printkeys(const struct svconf *sc)
 		{ RLIMIT_NPROC, "rlimit_nproc" },
 		{ RLIMIT_FSIZE, "rlimit_fsize" },
 		{ RLIMIT_CORE, "rlimit_core" },
-		{ RLIMIT_STACK, "rlimit_stack" }
+		{ RLIMIT_STACK, "rlimit_stack" },
+		{ RLIMIT_RSS, "rlimit_rss" }	/* xinetd's */
 	};
 	static const char *const stderrs[] = { "socket", "log", "null" };
 	char buf[32];
@@ -437,6 +439,8 @@ printkeys(const struct svconf *sc)
 	size_t j;
 	int i;
 
+	if (sc->sc_cps > 0)
+		printf(" cps=%d/%d", sc->sc_cps, sc->sc_cpspause);
 	if (sc->sc_sndbuf)
 		printf(" sndbuf=%d", sc->sc_sndbuf);
 	if (sc->sc_rcvbuf)

@@ -68,6 +68,8 @@ struct svconf {
 	enum svmode		 sc_mode;
 	int			 sc_wait;	/* as written */
 	int			 sc_spawnmax;	/* nowait.N: spawns a minute, 0 */
+	int			 sc_cps;	/* xinetd's cps: spawns a second, */
+	int			 sc_cpspause;	/* ... then paused that long */
 	int			 sc_maxchild;	/* A, 0 none */
 	int			 sc_maxcpm;	/* B: per source a minute */
 	int			 sc_maxperip;	/* C: children per source */

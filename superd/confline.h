@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 #include <signal.h>
+#include <stdio.h>
 
 #define CONF_ENTRYMAX	65536	/* bytes in an entry, over its lines */
 #define CONF_HOSTMAX	256	/* bytes in an `ADDR:` line's address */
@@ -21,6 +22,7 @@
 struct confdefaults;
 struct svconf;
 struct userdb;
+struct xload;
 
 /* One load: every CONFIG and what they include. */
 struct confload {
@@ -34,6 +36,7 @@ struct confload {
 	dev_t			 ld_dev[CONF_MAXDEPTH];
 	ino_t			 ld_ino[CONF_MAXDEPTH];
 	const volatile sig_atomic_t *ld_stop;	/* set: give up */
+	struct xload		*ld_x;		/* xinetd's defaults, ids */
 };
 
 struct confline {
@@ -52,6 +55,13 @@ void		 conf_add(struct confload *, const struct confline *,
 
 /* confread.c: files, folders, lines and entries. */
 void		 conf_read(struct confload *, const char *);
+void		 conf_readfile(struct confload *, const char *,
+		    const struct confline *);
+
+/* xinetd.c: xinetd.conf(5) files. */
+int		 xinetd_sniff(FILE *);
+void		 xinetd_file(struct confload *, struct confline *, FILE *);
+void		 xinetd_free(struct xload *);
 
 /* inetd.c: an inetd.conf line, and its fields for the other dialects. */
 struct svconf	*inetd_line(const struct confline *, char **, int);

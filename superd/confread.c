@@ -344,7 +344,10 @@ readfile(struct confload *ld, const char *path, const char *host,
 	ld->ld_nfiles++;
 	ld->ld_dev[ld->ld_depth] = st.st_dev;
 	ld->ld_ino[ld->ld_depth++] = st.st_ino;
-	readlines(ld, f, fp);
+	if (xinetd_sniff(fp))
+		xinetd_file(ld, &f->f_l, fp);
+	else
+		readlines(ld, f, fp);
 	ld->ld_depth--;
 out:
 	free(f);
@@ -451,6 +454,14 @@ readpath(struct confload *ld, const char *path, const char *host,
 		readfolder(ld, path, host, from);
 	else
 		readfile(ld, path, host, from);
+}
+
+/* A file named by an xinetd `include` or `includedir` at from. */
+void
+conf_readfile(struct confload *ld, const char *path,
+    const struct confline *from)
+{
+	readfile(ld, path, NULL, from);
 }
 
 /* CONFIG: a file or a folder, into ld. */

@@ -38,6 +38,9 @@ struct limits {
 	int		 l_spawnmax;
 	int		 l_nspawn;
 	int		 l_spawnhead;
+	/* xinetd's cps: the spawns of the second that began at l_cpsts */
+	struct timespec	 l_cpsts;
+	int		 l_ncps;
 	struct sources	*l_src;		/* source.c's */
 	/* failing at once: the last QUICK_RUN failures of a run */
 	int		 l_streak;
@@ -64,6 +67,30 @@ nextbackoff(int b)
 }
 
 /*
+ * xinetd's cps N S: after N spawns within a second, sv pauses S seconds
+ * (its socket stays open, the backlog queues).  0 when it pauses now.
+ */
+static int
+cpsok(struct service *sv, const struct timespec *now)
+{
+	const struct svconf *sc = sv->sv_conf;
+	const struct limits *l = sv->sv_lim;
+
+	if (sc->sc_cps <= 0 || l == NULL || l->l_ncps < sc->sc_cps ||
+	    tsdiff(now, &l->l_cpsts) >= 1000)
+		return 1;
+	sv->sv_pause = *now;
+	sv->sv_pause.tv_sec += sc->sc_cpspause;
+	if (sv->sv_pausewhy != PAUSE_RATE)
+		logsv(LOG_WARNING, sv, "%d spawns in a second (cps); paused "
+		    "for %d s", sc->sc_cps, sc->sc_cpspause);
+	sv->sv_pausewhy = PAUSE_RATE;
+	sv->sv_lim->l_ncps = 0;
+	sv->sv_lim->l_cpsts = sv->sv_pause;
+	return 0;
+}
+
+/*
  * 1 when sv may start a handler now.  Over nowait.N spawns in the last 60
  * seconds, pauses sv until the oldest of them is 60 seconds old.
  */
@@ -74,6 +101,8 @@ limit_spawnok(struct service *sv, const struct timespec *now)
 	const struct timespec *oldest;
 	int max = sv->sv_conf->sc_spawnmax;
 
+	if (!cpsok(sv, now))
+		return 0;
 	if (max <= 0 || l == NULL || l->l_spawnmax != max ||
 	    l->l_nspawn < max)
 		return 1;
@@ -96,6 +125,15 @@ limit_spawned(struct service *sv, const struct timespec *now)
 	struct limits *l;
 	int max = sv->sv_conf->sc_spawnmax;
 
+	if (sv->sv_conf->sc_cps > 0) {
+		if ((l = lim(sv)) == NULL)
+			return -1;
+		if (l->l_ncps == 0 || tsdiff(now, &l->l_cpsts) >= 1000) {
+			l->l_cpsts = *now;
+			l->l_ncps = 0;
+		}
+		l->l_ncps++;
+	}
 	if (max <= 0)
 		return 0;
 	if ((l = lim(sv)) == NULL)
