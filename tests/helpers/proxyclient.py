@@ -16,6 +16,7 @@
     -d DATA                  DATA after the header (\\n is a newline); with
                              -s 0 in the same write as the header
     -b PORT                  bind this source port first
+    -B ADDR                  bind this source address (with -b: both)
     -w SECS                  wait this long after sending before shutting
                              down the sending side (default 0; -1: never)
 
@@ -42,7 +43,7 @@ def addrs(src, dst, sport, dport):
 
 
 def main():
-    opts, args = getopt.getopt(sys.argv[1:], '1:2:uLUt:l:r:c:s:d:b:w:')
+    opts, args = getopt.getopt(sys.argv[1:], '1:2:uLUt:l:r:c:s:d:b:B:w:')
     if len(args) < 2:
         sys.exit('usage: proxyclient.py [OPTIONS] HOST PORT')
     # -1 and -2 take four words: the first here, three from args
@@ -53,6 +54,7 @@ def main():
     step = 0
     data = b''
     bind = None
+    baddr = None
     wait = 0.0
     rest = list(args)
     for o, v in opts:
@@ -85,6 +87,8 @@ def main():
             data = v.replace('\\n', '\n').encode()
         elif o == '-b':
             bind = int(v)
+        elif o == '-B':
+            baddr = v
         elif o == '-w':
             wait = float(v)
     if isinstance(hdr, tuple):
@@ -99,9 +103,9 @@ def main():
     f = socket.AF_INET6 if ':' in host else socket.AF_INET
     s = socket.socket(f, socket.SOCK_STREAM)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    if bind is not None:
+    if bind is not None or baddr is not None:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((host, bind))
+        s.bind((baddr or host, bind or 0))
     s.settimeout(5)
     s.connect((host, port))
     try:
