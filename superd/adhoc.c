@@ -119,10 +119,14 @@ adhoc_check(struct adhoc *a)
 	int i;
 
 	if (a->a_nlisten == 0) {
+		if (a->a_proxy) {
+			fprintf(stderr, "superd: --proxy needs --listen\n");
+			return -1;
+		}
 		if (a->a_wait || a->a_user != NULL || a->a_internal != NULL ||
-		    a->a_argc > 0 || a->a_proxy) {
-			fprintf(stderr, "superd: --wait, --user, --internal, "
-			    "--proxy and a PROGRAM need --listen\n");
+		    a->a_argc > 0) {
+			fprintf(stderr, "superd: --wait, --user, --internal "
+			    "and a PROGRAM need --listen\n");
 			return -1;
 		}
 		return 0;

@@ -273,4 +273,6 @@ EOF
 	grep -q -- '--proxy: needs tcp --listen without --wait' <<<"$output"
 	run -2 "$SUPERD" --proxy v9 --listen tcp:127.0.0.1:0 -- "$T/env.sh"
 	grep -q -- '--proxy v9: not v1, v2 or any' <<<"$output"
+	run -2 "$SUPERD" --proxy v1 "$T/c.conf"
+	[ "$output" = "superd: --proxy needs --listen" ]
 }
