@@ -276,3 +276,23 @@ EOF
 	run -2 "$SUPERD" --proxy v1 "$T/c.conf"
 	[ "$output" = "superd: --proxy needs --listen" ]
 }
+
+@test "a service removed by a reload while a connection waits for its header: closed, nothing runs, superd goes on" {
+	superd_start < <(svc v1 proxy_timeout=2)
+	local p
+	p=$(superd_port 1)
+	"$PC" -w 3 -c 3 -1 192.0.2.70 192.0.2.1 70 80 127.0.0.1 "$p" >late &
+	local cpid=$!
+	# accepted: superd holds it, waiting for the rest of its header
+	wait_until 5 eval "ss -tnH state established '( sport = :$p )' | grep -q ."
+	echo "127.0.0.1:0 on protocol=tcp6, wait=no, user=$ME, exec=$T/env.sh;" >"$SUPERD_CONF"
+	sed -i 's/^127.0.0.1:0 on protocol=tcp6/127.0.0.2:0 on protocol=tcp4/' "$SUPERD_CONF"
+	superd_reload
+	grep -q 'reloaded: 1 services, 1 new, 1 removed' "$SUPERD_LOG"
+	wait "$cpid" || true
+	[ "$(wc -c <late)" -eq 0 ]
+	[ ! -e ran ]
+	kill -0 "$SUPERD_PID"
+	run -0 "$PC" -r '' -d 'fresh\n' 127.0.0.2 "$(superd_port 1)"
+	[ "${lines[0]}" = "got=fresh" ]
+}

@@ -20,7 +20,8 @@
     -w SECS                  wait this long after sending before shutting
                              down the sending side (default 0; -1: never)
 
-Prints what came back until EOF (or 5 s of silence: exit 3).  Exit 0.
+Prints what came back until EOF or a reset (5 s of silence: exit 3).
+Exit 0.
 """
 import getopt
 import socket
@@ -108,6 +109,7 @@ def main():
         s.bind((baddr or host, bind or 0))
     s.settimeout(5)
     s.connect((host, port))
+    out = b''
     try:
         if step:
             for k in range(0, len(hdr), step):
@@ -120,19 +122,21 @@ def main():
         if wait > 0:
             time.sleep(wait)
         if wait >= 0:
-            s.shutdown(socket.SHUT_WR)
-        out = b''
+            try:
+                s.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass        # closed already: a refusal
         while True:
             b = s.recv(65536)
             if not b:
                 break
             out += b
     except socket.timeout:
-        sys.stdout.buffer.write(out if 'out' in dir() else b'')
+        sys.stdout.buffer.write(out)
         sys.exit(3)
-    except (ConnectionResetError, BrokenPipeError):
-        pass
-    sys.stdout.buffer.write(out if 'out' in locals() else b'')
+    except OSError:
+        pass                # reset or closed under a send: a refusal
+    sys.stdout.buffer.write(out)
     return 0
 
 
