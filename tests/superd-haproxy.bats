@@ -192,7 +192,7 @@ end" ]
 
 @test "haproxy: killing one superd in a 2,000-connection loop leaves the rest served by the other" {
 	pair roundrobin
-	[ -x "$LOADGEN" ] || skip "build it: make -C bench"
+	[ -x "$LOADGEN" ] || { echo "build it: make bench/loadgen" >&2; return 1; }
 	"$LOADGEN" -c 4 -n 2000 -t 3000 127.0.0.1 "$FE_ECHO" >lg.out &
 	local lpid=$! ok failed
 	# kill A once some 300 connections (and a few checks) went its way
