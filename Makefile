@@ -48,8 +48,9 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
     superd/sock.o superd/ev.o superd/log.o superd/util.o superd/greet.o \
     superd/errlog.o superd/adhoc.o superd/activate.o superd/notify.o \
-    superd/upgrade.o superd/logquote.o superd/fdmove.o superd/xinetd.o superd/xinetdacl.o \
-    superd/xinetdmap.o $(ACCESS_OBJ)
+    superd/upgrade.o superd/logquote.o superd/fdmove.o superd/xinetd.o \
+    superd/xinetdacl.o superd/xinetdmap.o superd/proxy.o superd/pending.o \
+    $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o
 
@@ -59,6 +60,7 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/serve.h superd/service.h superd/sock.h superd/source.h \
     superd/spawn.h superd/udp.h superd/user.h superd/util.h superd/greet.h \
     superd/errlog.h superd/adhoc.h superd/kv.h superd/fdmove.h \
+    superd/proxy.h superd/pending.h \
     handlers/proto.h \
     superd/activate.h superd/notify.h superd/upgrade.h superd/xinetd.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
@@ -156,7 +158,7 @@ FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
     superd/words.c \
     superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \
-    superd/fuzz-access superd/fuzz-conf
+    superd/fuzz-access superd/fuzz-conf superd/fuzz-proxy
 
 clients/fuzz-url: clients/fuzz_url.c clients/url.c $(HTTPGET_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_url.c clients/url.c
@@ -174,10 +176,13 @@ superd/fuzz-access: superd/fuzz_access.c $(FUZZ_ACCESS) $(FUZZ_SUPERD) \
 superd/fuzz-conf: superd/fuzz_conf.c $(FUZZ_CONF) $(FUZZ_SUPERD) $(SUPERD_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_conf.c \
 	    $(FUZZ_CONF) $(FUZZ_SUPERD)
+superd/fuzz-proxy: superd/fuzz_proxy.c superd/proxy.c superd/proxy.h
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_proxy.c \
+	    superd/proxy.c
 
 fuzz: $(FUZZERS)
 	mkdir -p $(FUZZDIR)/resp
-	for t in url redir access conf; do \
+	for t in url redir access conf proxy; do \
 	    mkdir -p $(FUZZDIR)/$$t && cp tests/fuzz/$$t/* $(FUZZDIR)/$$t/ || \
 	    exit 1; \
 	done
@@ -196,6 +201,8 @@ fuzz: $(FUZZERS)
 	    -artifact_prefix=$(FUZZDIR)/access- $(FUZZDIR)/access
 	superd/fuzz-conf -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/conf- $(FUZZDIR)/conf
+	superd/fuzz-proxy -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/proxy- $(FUZZDIR)/proxy
 
 install: $(PROGS)
 	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \

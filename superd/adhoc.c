@@ -92,6 +92,25 @@ toolong:
  * PROGRAM looked up: 0, or -1 after saying why on stderr (the caller
  * exits 2).
  */
+/* --proxy: every --listen is a PROXY service, TCP only. */
+static void
+setproxy(const struct adhoc *a, struct svconf *list, int *nerr)
+{
+	struct svconf *sc;
+
+	for (sc = list; a->a_proxy != 0 && sc != NULL; sc = sc->sc_next) {
+		if (sc->sc_socktype != SOCK_STREAM ||
+		    sc->sc_family == AF_UNIX || sc->sc_wait) {
+			logmsg(LOG_ERR, "--proxy: needs tcp --listen without "
+			    "--wait");
+			(*nerr)++;
+			return;
+		}
+		sc->sc_proxy = a->a_proxy;
+		sc->sc_proxytimeout = PROXY_TIMEOUT;
+	}
+}
+
 int
 adhoc_check(struct adhoc *a)
 {
@@ -100,6 +119,10 @@ adhoc_check(struct adhoc *a)
 	int i;
 
 	if (a->a_nlisten == 0) {
+		if (a->a_proxy) {
+			fprintf(stderr, "superd: --proxy needs --listen\n");
+			return -1;
+		}
 		if (a->a_wait || a->a_user != NULL || a->a_internal != NULL ||
 		    a->a_argc > 0) {
 			fprintf(stderr, "superd: --wait, --user, --internal "
@@ -186,6 +209,7 @@ adhoc_conf(const struct adhoc *a, const struct confdefaults *d, int *nerr)
 			lines[i][k++] = a->a_argv[j];
 	}
 	list = conf_fields("--listen", lines, a->a_nlisten, d, nerr);
+	setproxy(a, list, nerr);
 	for (i = 0; i < a->a_nlisten; i++)
 		if (lines[i] != NULL) {
 			free(lines[i][2]);

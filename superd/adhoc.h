@@ -16,6 +16,7 @@ struct adhoc {
 	int		  a_wait;	/* --wait */
 	const char	 *a_user;	/* --user, or NULL: the current one */
 	const char	 *a_internal;	/* --internal NAME, or NULL */
+	int		  a_proxy;	/* --proxy: PROXY_V1|V2, 0 none */
 	char		**a_argv;	/* PROGRAM [ARGS...], or NULL */
 	int		  a_argc;
 	char		  a_prog[PATH_MAX];	/* PROGRAM found, adhoc_check()'s */

@@ -18,6 +18,7 @@
 #include "limit.h"
 #include "log.h"
 #include "mode.h"
+#include "pending.h"
 #include "serve.h"
 #include "service.h"
 #include "udp.h"
@@ -38,17 +39,57 @@ full(const struct service *sv)
 }
 
 /*
+ * Admits a stream connection from peer (srccap: one source's share) and
+ * takes it in: its banner, then conn.c serves it.
+ */
+static void
+takein(struct service *sv, int fd, const struct sockaddr *peer)
+{
+	struct source *src;
+	struct timespec t;
+	const char *why;
+
+	tnow(&t);
+	if (serve_admit(sv, peer, conn_srcshare(), 1, &t, &src) !=
+	    ADMIT_OK) {
+		serve_refuse(sv, fd);
+		(void)close(fd);
+		return;
+	}
+	if (limit_spawned(sv, &t) == -1)
+		logfault(sv, "spawn limit", strerror(errno));
+	if (sv->sv_conf->sc_banner != NULL &&
+	    greet_banner(sv->sv_conf->sc_banner, fd, &why) == -1)
+		logfault(sv, why, strerror(errno));
+	else if (conn_add(sv, fd, src, peer) == 0) {
+		sv->sv_served++;
+		return;
+	}
+	limit_release(sv, src);
+	(void)close(fd);
+}
+
+/* A PROXY service's connection, its header read: the client is its peer. */
+static void
+proxied(struct service *sv, int fd, const struct sockaddr *peer,
+    const struct sockaddr *local, const struct sockaddr *lb)
+{
+	(void)local;
+	(void)lb;
+	takein(sv, fd, peer);
+}
+
+/*
  * Stream: accepts until EAGAIN (ACCEPTMAX at most); each connection
  * admitted counts as a running handler for the limits, one source holding
- * half of the service's share at most.
+ * half of the service's share at most; a PROXY service's connections wait
+ * for their header first (pending.c).
  */
 static void
 accepting(struct service *sv)
 {
 	struct sockaddr_storage peer;
-	struct source *src;
 	struct timespec t;
-	const char *why;
 	int fd, i;
 
 	for (i = 0; i < ACCEPTMAX && !full(sv); i++) {
@@ -56,23 +97,10 @@ accepting(struct service *sv)
 		if (!limit_spawnok(sv, &t) || (fd = serve_accept(sv, &peer, 1)) ==
 		    -1)
 			return;
-		if (serve_admit(sv, (struct sockaddr *)&peer,
-		    conn_srcshare(), 1, &t, &src) != ADMIT_OK) {
-			serve_refuse(sv, fd);
+		if (sv->sv_conf->sc_proxy == 0)
+			takein(sv, fd, (struct sockaddr *)&peer);
+		else if (pending_add(sv, fd, &peer, proxied) == -1)
 			(void)close(fd);
-			continue;
-		}
-		if (limit_spawned(sv, &t) == -1)
-			logfault(sv, "spawn limit", strerror(errno));
-		if (sv->sv_conf->sc_banner != NULL &&
-		    greet_banner(sv->sv_conf->sc_banner, fd, &why) == -1)
-			logfault(sv, why, strerror(errno));
-		else if (conn_add(sv, fd, src, (struct sockaddr *)&peer) == 0) {
-			sv->sv_served++;
-			continue;
-		}
-		limit_release(sv, src);
-		(void)close(fd);
 	}
 }
 

@@ -16,6 +16,7 @@
 
 #define CONF_LINEMAX	8192	/* bytes in a line, with its newline */
 #define CONF_MAXFIELDS	64
+#define PROXY_TIMEOUT	3	/* proxy_timeout unless set */
 #define CONF_RELAYLIMIT	5	/* dgram nowait: seconds, unless set */
 
 /* How a service serves; each has its file (mode.h). */
@@ -110,6 +111,9 @@ struct svconf {
 	uid_t			 sc_sockuid;	/* UNIX: the socket file's */
 	gid_t			 sc_sockgid;
 	mode_t			 sc_sockmode;
+	int			 sc_proxy;	/* PROXY_V1|PROXY_V2 (proxy.h),
+						   0 no PROXY header */
+	int			 sc_proxytimeout; /* seconds for it */
 };
 
 struct acl;

@@ -81,6 +81,18 @@ ev_mod(int fd, uint32_t events)
 	return epoll_ctl(ep, EPOLL_CTL_MOD, fd, &e);
 }
 
+/* Stops watching fd, which stays open (handed on to another watcher). */
+int
+ev_del(int fd)
+{
+	if (fd < 0 || (size_t)fd >= capwatch || watches[fd].w_fn == NULL)
+		return 0;
+	watches[fd].w_fn = NULL;
+	watches[fd].w_arg = NULL;
+	nwatch--;
+	return epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+}
+
 /*
  * Stops watching fd and closes it.  The kernel drops a closed fd from the
  * set itself, as no other process holds a copy: every fd of superd's is

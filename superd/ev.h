@@ -11,6 +11,7 @@ int	ev_init(void);
 int	ev_fd(void);
 int	ev_add(int, uint32_t, ev_fn, void *);
 int	ev_mod(int, uint32_t);
+int	ev_del(int);
 void	ev_closefd(int);
 void	ev_run(void);
 void	ev_end(void);

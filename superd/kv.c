@@ -217,9 +217,6 @@ apply(struct kvctx *c, char *service)
 {
 	int bad = 0, k;
 
-	for (k = K_PROXY; k <= K_PROXYTIMEOUT; k++)
-		if (c->c_given[k])
-			bad = kbad(c, k, "%s", "not supported yet");
 	for (k = K_ACCEPTFILTER; k <= K_IPSEC; k++)
 		if (c->c_given[k])
 			bad = kbad(c, k, "%s", "not supported (NetBSD's, "

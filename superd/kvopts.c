@@ -23,6 +23,7 @@
 #include "confline.h"
 #include "kv.h"
 #include "log.h"
+#include "proxy.h"
 
 /* 1 when s, of len bytes, may name an environment variable. */
 static int
@@ -276,6 +277,43 @@ kv_setlimits(struct kvctx *c)
 	return bad;
 }
 
+/*
+ * proxy=v1|v2|any and proxy_timeout=SECONDS (3 unless given): TCP stream
+ * services only, wait=no.
+ */
+static int
+setproxy(struct kvctx *c)
+{
+	struct svconf *sc = c->c_sc;
+	const char *v = c->c_v[K_PROXY];
+	long long t;
+
+	if (v == NULL) {
+		if (c->c_v[K_PROXYTIMEOUT] != NULL)
+			return kbad(c, K_PROXYTIMEOUT, "%s", "needs proxy");
+		return 0;
+	}
+	if (strcmp(v, "v1") == 0)
+		sc->sc_proxy = PROXY_V1;
+	else if (strcmp(v, "v2") == 0)
+		sc->sc_proxy = PROXY_V2;
+	else if (strcmp(v, "any") == 0)
+		sc->sc_proxy = PROXY_ANY;
+	else
+		return kbad(c, K_PROXY, "'%s' is not v1, v2 or any", v);
+	if (sc->sc_socktype != SOCK_STREAM || sc->sc_family == AF_UNIX ||
+	    sc->sc_wait)
+		return kbad(c, K_PROXY, "%s", "needs a TCP stream service "
+		    "with wait=no");
+	sc->sc_proxytimeout = PROXY_TIMEOUT;
+	if (c->c_v[K_PROXYTIMEOUT] != NULL) {
+		if (kv_num(c, K_PROXYTIMEOUT, 1, 3600, &t) == -1)
+			return -1;
+		sc->sc_proxytimeout = (int)t;
+	}
+	return 0;
+}
+
 /* The other superd keys, each alone. */
 int
 kv_setmisc(struct kvctx *c)
@@ -318,6 +356,8 @@ kv_setmisc(struct kvctx *c)
 		sc->sc_privok = r == 1;
 	}
 	if (c->c_v[K_BANNER] != NULL && setbanner(c) == -1)
+		bad = -1;
+	if (setproxy(c) == -1)
 		bad = -1;
 	if (c->c_v[K_REFUSE] != NULL && setrefuse(c) == -1)
 		bad = -1;

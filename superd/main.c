@@ -32,6 +32,8 @@
 #include "log.h"
 #include "mode.h"
 #include "notify.h"
+#include "pending.h"
+#include "proxy.h"
 #include "pathnames.h"
 #include "relay.h"
 #include "serve.h"
@@ -69,6 +71,7 @@ enum {
 	OPT_WAIT,
 	OPT_USER,
 	OPT_INTERNAL,
+	OPT_PROXY,
 	OPT_LOGFORMAT
 };
 
@@ -114,6 +117,7 @@ usage(FILE *fp, int status, int help)
 "      --wait                 ad-hoc: the handler gets the socket (inetd's wait)\n"
 "      --user USER            ad-hoc: run the handler as USER (as root)\n"
 "      --internal NAME        ad-hoc: serve the builtin NAME instead of a PROGRAM\n"
+"      --proxy v1|v2|any      ad-hoc: each connection starts with a PROXY header\n"
 "  -h, --help                 print this help and exit\n"
 "  -V, --version              print the version and exit\n");
 	exit(status);
@@ -153,6 +157,7 @@ getopts(int argc, char *argv[], struct opts *o)
 		{ "wait",		no_argument,		NULL, OPT_WAIT },
 		{ "user",		required_argument,	NULL, OPT_USER },
 		{ "internal",		required_argument,	NULL, OPT_INTERNAL },
+		{ "proxy",		required_argument,	NULL, OPT_PROXY },
 		{ "log-format",		required_argument,	NULL, OPT_LOGFORMAT },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'V' },
@@ -198,6 +203,12 @@ getopts(int argc, char *argv[], struct opts *o)
 		case OPT_WAIT: a->a_wait = 1; break;
 		case OPT_USER: a->a_user = optarg; break;
 		case OPT_INTERNAL: a->a_internal = optarg; break;
+		case OPT_PROXY:
+			if ((a->a_proxy = strcmp(optarg, "v1") == 0 ? PROXY_V1 :
+			    strcmp(optarg, "v2") == 0 ? PROXY_V2 :
+			    strcmp(optarg, "any") == 0 ? PROXY_ANY : 0) == 0)
+				errx(2, "--proxy %s: not v1, v2 or any", optarg);
+			break;
 		case OPT_LOGFORMAT:
 			if (log_setformat(optarg) == -1)
 				errx(2, "log format %s: not text, logfmt or "
@@ -315,6 +326,8 @@ nexttimeout(void)
 	tnow(&t);
 	ms = child_nextdeadline(&t);
 	if ((d = conn_nextdeadline(&t)) != -1 && (ms == -1 || d < ms))
+		ms = d;
+	if ((d = pending_nextdeadline(&t)) != -1 && (ms == -1 || d < ms))
 		ms = d;
 	if ((d = service_nextpause(services, &t)) != -1 && (ms == -1 || d < ms))
 		ms = d;
@@ -436,6 +449,7 @@ loop(void)
 		tnow(&t);
 		child_timeouts(&t, opts.o_debug);
 		conn_timeouts(&t, opts.o_debug);
+		pending_timeouts(&t);
 		notify_watchdog(&t);
 		continue;
 nomem:
@@ -543,6 +557,7 @@ main(int argc, char *argv[])
 	loop();
 
 	conn_closeall();
+	pending_closeall();
 	errlog_freeall();
 	child_freeall();
 	relay_freeall();

@@ -174,6 +174,19 @@ resetsignals(void)
 	return sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
+/* The balancer a PROXY header came through, for the next spawn_child(). */
+static const struct sockaddr *proxypeer;
+
+/*
+ * The next handler (and that one only) gets lb, the load balancer that
+ * sent a PROXY header, in PROXYREMOTEIP and PROXYREMOTEPORT.
+ */
+void
+spawn_proxypeer(const struct sockaddr *lb)
+{
+	proxypeer = lb;
+}
+
 /* The address variables' names, for TCP and for UDP (SPEC: ucspi-tcp's). */
 static const char *const addrnames[2][4] = {
 	{ "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP", "TCPLOCALPORT" },
@@ -344,6 +357,7 @@ spawn_child(const struct svconf *sc, const int fds[3],
 {
 	const char *const *names = addrnames[sc->sc_socktype != SOCK_STREAM];
 	char renv[160], cgienv[160], lenv[160], uenv[96], a[SOCK_ADDRSTRLEN];
+	char penv[160];
 	char **const env = envfor(sc), *const *e2;
 	sigset_t all, old;
 	pid_t pid;
@@ -370,6 +384,11 @@ spawn_child(const struct svconf *sc, const int fds[3],
 		    0)
 			addrenv(env, &n, lenv, sizeof(lenv), names[2],
 			    names[3], a, port);
+		if (proxypeer != NULL && sock_ntop(proxypeer, a, sizeof(a),
+		    &port) == 0)
+			addrenv(env, &n, penv, sizeof(penv), "PROXYREMOTEIP",
+			    "PROXYREMOTEPORT", a, port);
+		proxypeer = NULL;
 	}
 	env[n++] = sc->sc_envsvc;
 	for (e2 = sc->sc_env; e2 != NULL && *e2 != NULL; e2++)

@@ -17,5 +17,6 @@ pid_t	spawn_child(const struct svconf *, const int [3],
 	    const struct sockaddr *, const struct sockaddr *,
 	    struct spawnfail *);
 int	spawn_init(void);
+void	spawn_proxypeer(const struct sockaddr *);
 
 #endif

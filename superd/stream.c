@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,14 +15,61 @@
 #include "limit.h"
 #include "log.h"
 #include "mode.h"
+#include "pending.h"
 #include "serve.h"
 #include "service.h"
+#include "spawn.h"
 #include "util.h"
+
+/*
+ * A PROXY service's connection, its header read: admitted with the
+ * client's address, then a handler (blocking, as inetd's get it) with the
+ * client as its peer, the address it reached as local and the balancer
+ * lb in PROXYREMOTEIP.
+ */
+static void
+proxied(struct service *sv, int fd, const struct sockaddr *peer,
+    const struct sockaddr *local, const struct sockaddr *lb)
+{
+	struct sockaddr_storage own;
+	struct source *src;
+	struct timespec t;
+	socklen_t llen = sizeof(own);
+	int fds[3], fl;
+
+	tnow(&t);
+	if (serve_admit(sv, peer, 0, 1, &t, &src) != ADMIT_OK) {
+		serve_refuse(sv, fd);
+		(void)close(fd);
+		return;
+	}
+	if (local == NULL) {
+		if (getsockname(fd, (struct sockaddr *)&own, &llen) == -1) {
+			logfault(sv, "getsockname", strerror(errno));
+			goto fail;
+		}
+		local = (struct sockaddr *)&own;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		logfault(sv, "fcntl", strerror(errno));
+		goto fail;
+	}
+	fds[0] = fds[1] = fds[2] = fd;
+	spawn_proxypeer(lb);
+	(void)serve_start(sv, fds, peer, local, src);
+	(void)close(fd);
+	return;
+fail:
+	limit_release(sv, src);
+	(void)close(fd);
+}
 
 /*
  * Accepts until EAGAIN (ACCEPTMAX at most) and starts a handler for each
  * connection admitted; a refused one is closed at once, without a byte
- * and without a fork.
+ * and without a fork.  A PROXY service's connections wait for their
+ * header first.
  */
 static void
 ready(struct service *sv)
@@ -34,9 +82,15 @@ ready(struct service *sv)
 
 	for (i = 0; i < ACCEPTMAX && !serve_full(sv); i++) {
 		tnow(&t);
-		if (!limit_spawnok(sv, &t) || (fd = serve_accept(sv, &peer, 0)) ==
-		    -1)
+		if (!limit_spawnok(sv, &t) || (fd = serve_accept(sv, &peer,
+		    sv->sv_conf->sc_proxy != 0)) == -1)
 			return;
+		if (sv->sv_conf->sc_proxy != 0) {
+			/* Its header first (pending.c), then proxied(). */
+			if (pending_add(sv, fd, &peer, proxied) == -1)
+				(void)close(fd);
+			continue;
+		}
 		llen = sizeof(local);
 		if (serve_admit(sv, (struct sockaddr *)&peer, 0, 1, &t,
 		    &src) != ADMIT_OK) {

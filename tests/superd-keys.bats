@@ -155,7 +155,7 @@ EOF
 		kv "banner=nonexistent.txt"			# 13
 		kv "banner=."					# 14
 		kv "refuse_message=\"a\nb\""			# 15
-		kv "proxy=v1"					# 16
+		kv "proxy=v3"					# 16
 		kv "proxy_timeout=3"				# 17
 		kv "time_limit=0"				# 18
 		kv "ip_max=-1"					# 19
@@ -200,8 +200,8 @@ EOF
 	    "13: key 'banner': '$BATS_TEST_TMPDIR/nonexistent.txt': No such file or directory"
 	    "14: key 'banner': '$BATS_TEST_TMPDIR/.': not a regular file"
 	    "15: key 'refuse_message': one line: no CR or LF inside"
-	    "16: key 'proxy': not supported yet"
-	    "17: key 'proxy_timeout': not supported yet"
+	    "16: key 'proxy': 'v3' is not v1, v2 or any"
+	    "17: key 'proxy_timeout': needs proxy"
 	    "18: key 'time_limit': '0' out of range (1 to 2147483647)"
 	    "19: key 'ip_max': '-1' out of range (0 to 2147483647)"
 	    "20: key 'env': 'NOEQUALS' is not NAME=VALUE"

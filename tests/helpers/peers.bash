@@ -226,3 +226,32 @@ check_time() {
 	want=$((($(date +%s) + 2208988800) % 4294967296))
 	[ $((want - got)) -ge 0 ] && [ $((want - got)) -le 2 ]
 }
+
+# haproxy_libs: the folders of the libraries fetched for HAProxy, for
+# LD_LIBRARY_PATH (colon-separated; empty when none).
+haproxy_libs() {
+	local d l=
+	for d in "$PEERS_DIR"/liblua5.3-0/usr/lib/* \
+	    "$PEERS_DIR"/libopentracing-c-wrapper0/usr/lib/* \
+	    "$PEERS_DIR"/libopentracing1/usr/lib/*; do
+		[ -d "$d" ] && l=$l${l:+:}$d
+	done
+	echo "$l"
+}
+
+# haproxy_bin: prints the fetched HAProxy's binary when it can run here
+# with haproxy_libs; otherwise prints why and fails.
+haproxy_bin() {
+	local bin=$PEERS_DIR/haproxy/usr/sbin/haproxy missing
+	if [ ! -x "$bin" ]; then
+		echo "haproxy not fetched (tests/helpers/deps peers)"
+		return 1
+	fi
+	missing=$(LD_LIBRARY_PATH=$(haproxy_libs) ldd "$bin" 2>/dev/null |
+	    awk '/not found/ { print $1 }')
+	if [ -n "$missing" ]; then
+		echo "haproxy needs" $missing "(tests/helpers/deps peers)"
+		return 1
+	fi
+	echo "$bin"
+}
