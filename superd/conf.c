@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "confline.h"
 #include "log.h"
+#include "proxy.h"
 #include "sock.h"
 #include "user.h"
 #include "util.h"
@@ -465,6 +466,10 @@ printkeys(const struct svconf *sc)
 		printf(" umask=%03o", (unsigned)sc->sc_umask);
 	if (sc->sc_stderr != STDERR_SOCKET)
 		printf(" stderr=%s", stderrs[sc->sc_stderr]);
+	if (sc->sc_proxy != 0)
+		printf(" proxy=%s proxy_timeout=%d", sc->sc_proxy == PROXY_V1 ?
+		    "v1" : sc->sc_proxy == PROXY_V2 ? "v2" : "any",
+		    sc->sc_proxytimeout);
 	if (sc->sc_banner != NULL)
 		printkey("banner", sc->sc_banner);
 	if (sc->sc_refuse != NULL)

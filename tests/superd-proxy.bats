@@ -301,3 +301,9 @@ EOF
 	run -0 "$PC" -r '' -d 'fresh\n' 127.0.0.2 "$(superd_port 1)"
 	[ "${lines[0]}" = "got=fresh" ]
 }
+
+@test "superd -t shows proxy and proxy_timeout" {
+	printf '127.0.0.1:0 on socktype=stream, protocol=tcp4, wait=no, user=%s, exec=internal, args=echo, proxy=any, proxy_timeout=7;\n' "$ME" >"$BATS_TEST_TMPDIR/p.conf"
+	run -0 "$SUPERD" -t "$BATS_TEST_TMPDIR/p.conf"
+	[ "$output" = "$BATS_TEST_TMPDIR/p.conf:1: 0 127.0.0.1 0 stream tcp4 nowait $ME internal echo proxy=any proxy_timeout=7" ]
+}
