@@ -31,14 +31,15 @@ teardown() {
 	    "--max-per-source N" "--max-rate-per-source N" \
 	    "--max-spawn-rate N" --no-failure-pause "--log-format FORMAT" \
 	    "--listen PROTO:ADDR:PORT" --wait "--user USER" "--internal NAME" \
+	    "--proxy v1|v2|any" \
 	    -h,\ --help -V,\ --version; do
 		[ "$(grep -c -- "^  *$o  " <<<"$output")" -eq 1 ] ||
 		    { echo "no line for $o" >&2; return 1; }
 	done
-	[ "${#lines[@]}" -eq 28 ]
+	[ "${#lines[@]}" -eq 29 ]
 	run -0 "$SUPERD" --help
 	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
-	[ "${#lines[@]}" -eq 28 ]
+	[ "${#lines[@]}" -eq 29 ]
 	# a usage error prints the usage alone
 	run -2 "$SUPERD" --no-such-option
 	[ "${#lines[@]}" -eq 7 ]
