@@ -254,7 +254,8 @@ EOF
 	grep -q 'reloaded: 40 services, 0 new, 0 removed' "$SUPERD_LOG"
 	sleep 10 | "$NETC" -w 10 127.0.0.1 "$(superd_port 10)" >"$BATS_TEST_TMPDIR/held.out" &
 	held=$!
-	wait_until 5 eval '[ "$(superd_fds | wc -l)" -ge 45 ]'
+	# the held connection is in-process: the upgrade gives it a finisher
+	wait_for "$SUPERD_LOG" 'connection from 127\.0\.0\.1 port [0-9]*, in-process$' 10
 	upgrade 2
 	! grep -Eq 'still serving|in use|no service uses it' "$SUPERD_LOG"
 	for k in 1 10 20; do
