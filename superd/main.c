@@ -80,6 +80,9 @@ static struct service *services;
 static struct acl *allowacl, *denyacl;
 static int selfpipe[2] = { -1, -1 };
 static volatile sig_atomic_t gothup, gotterm, gotusr1, gotusr2, gotchld;
+/* SIGUSR2 came while PROXY headers were still awaited: exec once they are
+   in (their services not polled meanwhile: the backlog queues). */
+static int upgrading;
 
 /* The usage line; with help, one line per option after it. */
 static void
@@ -377,6 +380,14 @@ signals(void)
 	}
 	if (gotusr2) {
 		gotusr2 = 0;
+		/* A connection waiting for its header lives only here. */
+		if (pending_count() > 0) {
+			if (!upgrading)
+				logmsg(LOG_INFO, "upgrade: waiting for %d PROXY "
+				    "headers first", pending_count());
+			upgrading = 1;
+			return 0;
+		}
 		(void)upgrade_exec(services);
 		ready();
 		return 1;
@@ -421,7 +432,8 @@ loop(void)
 		}
 		tnow(&t);
 		for (sv = services; sv != NULL; sv = sv->sv_next) {
-			if (!service_pollable(sv, &t))
+			if (!service_pollable(sv, &t) ||
+			    (upgrading && sv->sv_conf->sc_proxy != 0))
 				continue;
 			pfd[n].fd = sv->sv_fd;
 			pfd[n].events = POLLIN;
@@ -451,6 +463,11 @@ loop(void)
 		conn_timeouts(&t, opts.o_debug);
 		pending_timeouts(&t);
 		notify_watchdog(&t);
+		if (upgrading && pending_count() == 0) {
+			upgrading = 0;
+			(void)upgrade_exec(services);
+			ready();
+		}
 		continue;
 nomem:
 		logmsg(LOG_ERR, "poll set: %s", strerror(errno));

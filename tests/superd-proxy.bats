@@ -307,3 +307,25 @@ EOF
 	run -0 "$SUPERD" -t "$BATS_TEST_TMPDIR/p.conf"
 	[ "$output" = "$BATS_TEST_TMPDIR/p.conf:1: 0 127.0.0.1 0 stream tcp4 nowait $ME internal echo proxy=any proxy_timeout=7" ]
 }
+
+@test "an upgrade waits for the PROXY headers still coming; connections meanwhile queue and are served" {
+	superd_start <<EOF
+127.0.0.1:0 on protocol=tcp4, wait=no, user=$ME, exec=internal, args=echo, proxy=v2, proxy_timeout=20;
+EOF
+	port=$(superd_port 1)
+	# a header of 232 bytes, one a write, 20 ms apart: about 5 s coming
+	"$PC" -s 1 -t 200 -d 'slow\n' -2 192.0.2.1 192.0.2.2 1111 7 127.0.0.1 "$port" >slow.out &
+	slow=$!
+	sleep 0.5
+	kill -USR2 "$SUPERD_PID"
+	wait_for "$SUPERD_LOG" 'upgrade: waiting for 1 PROXY headers first'
+	# while it waits: queued in the backlog, served by the next image
+	"$PC" -d 'queued\n' -2 192.0.2.3 192.0.2.2 3333 7 127.0.0.1 "$port" >queued.out &
+	queued=$!
+	wait "$slow"
+	wait "$queued"
+	[ "$(cat slow.out)" = slow ]
+	[ "$(cat queued.out)" = queued ]
+	[ "$(grep -c ": serving, pid $SUPERD_PID\$" "$SUPERD_LOG")" -eq 2 ]
+	! grep -q 'still serving' "$SUPERD_LOG"
+}
