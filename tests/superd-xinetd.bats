@@ -532,6 +532,9 @@ clients() {
 	script envdump 'echo "args: $*"; env | sort'
 	shipped echo
 	sed -i "s/port = 0/port = $P_ECHO/" xd/echo
+	# the shipped user is root: as an ordinary user xinetd cannot switch
+	# to it (and resets the connection), so both serve as this user
+	sed -i "s/^\([[:space:]]*user[[:space:]]*=[[:space:]]*\).*/\1$ME/" xd/echo
 	cat >xd/envdump <<-EOF
 	service envdump
 	{
