@@ -84,16 +84,13 @@ static int
 release(struct pend *p)
 {
 	struct service *sv = p->p_sv;
+	int gone = sv->sv_gone;
 
 	(void)ev_del(p->p_fd);
 	p->p_fd = -1;
 	npend--;
-	if (sv->sv_gone) {
-		service_done(sv);
-		return -1;
-	}
-	sv->sv_nchild--;
-	return 0;
+	service_done(sv);	/* a removed service may go with it */
+	return gone ? -1 : 0;
 }
 
 /* Closes p's connection without a byte, logged. */

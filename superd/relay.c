@@ -214,7 +214,7 @@ ready(struct service *sv)
 			continue;
 		}
 		c = serve_start(sv, fds, (struct sockaddr *)&r->r_addr.d_peer,
-		    (struct sockaddr *)&r->r_addr.d_local, src);
+		    (struct sockaddr *)&r->r_addr.d_local, NULL, src);
 		(void)close(fds[0]);
 		(void)close(fds[1]);
 		if (c == NULL) {

@@ -182,14 +182,14 @@ serve_refuse(const struct service *sv, int fd)
 }
 
 /*
- * Runs sv's handler on fds; src is the source holding a place for it (or
- * NULL).  Returns its entry in the child table, or NULL: on failure logs
+ * Runs sv's handler on fds, for peer on local (through the balancer lb:
+ * see spawn_child()); src is the source holding a place for it (or NULL).  Returns its entry in the child table, or NULL: on failure logs
  * why (rate-limited), gives src's place back, closes nothing and pauses the
  * service for a second, so that a fork that keeps failing cannot spin.
  */
 struct child *
 serve_start(struct service *sv, const int fds[3], const struct sockaddr *peer,
-    const struct sockaddr *local, struct source *src)
+    const struct sockaddr *local, const struct sockaddr *lb, struct source *src)
 {
 	struct spawnfail f;
 	struct timespec t;
@@ -197,7 +197,7 @@ serve_start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 	pid_t pid;
 
 	tnow(&t);
-	if ((pid = spawn_child(sv->sv_conf, fds, peer, local, &f)) == -1) {
+	if ((pid = spawn_child(sv->sv_conf, fds, peer, local, lb, &f)) == -1) {
 		logfault(sv, "fork", strerror(errno));
 		goto fail;
 	}

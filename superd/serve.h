@@ -22,7 +22,7 @@ enum admit	 serve_admit(struct service *, const struct sockaddr *, int,
 		    int, const struct timespec *, struct source **);
 struct child	*serve_start(struct service *, const int [3],
 		    const struct sockaddr *, const struct sockaddr *,
-		    struct source *);
+		    const struct sockaddr *, struct source *);
 unsigned long long serve_logconn(const struct service *,
 		    const struct sockaddr *, const struct sockaddr *, pid_t);
 void		 serve_pause(struct service *, int);

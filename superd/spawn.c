@@ -174,19 +174,6 @@ resetsignals(void)
 	return sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
-/* The balancer a PROXY header came through, for the next spawn_child(). */
-static const struct sockaddr *proxypeer;
-
-/*
- * The next handler (and that one only) gets lb, the load balancer that
- * sent a PROXY header, in PROXYREMOTEIP and PROXYREMOTEPORT.
- */
-void
-spawn_proxypeer(const struct sockaddr *lb)
-{
-	proxypeer = lb;
-}
-
 /* The address variables' names, for TCP and for UDP (SPEC: ucspi-tcp's). */
 static const char *const addrnames[2][4] = {
 	{ "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP", "TCPLOCALPORT" },
@@ -340,7 +327,8 @@ stderrfd(const struct svconf *sc, int fd2, int *logpipe)
 
 /*
  * Starts sc's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
- * (either may be NULL) fill its environment.  Returns the child's pid, or
+ * (either may be NULL) fill its environment, and lb, the load balancer a
+ * PROXY header came through (NULL: none), PROXYREMOTEIP and PROXYREMOTEPORT.  Returns the child's pid, or
  * -1 with errno set when fork fails.  When the child failed before its
  * exec (it then exits 127), *f says at what, else f->sf_what is NULL.
  *
@@ -353,7 +341,7 @@ stderrfd(const struct svconf *sc, int fd2, int *logpipe)
 pid_t
 spawn_child(const struct svconf *sc, const int fds[3],
     const struct sockaddr *peer, const struct sockaddr *local,
-    struct spawnfail *f)
+    const struct sockaddr *lb, struct spawnfail *f)
 {
 	const char *const *names = addrnames[sc->sc_socktype != SOCK_STREAM];
 	char renv[160], cgienv[160], lenv[160], uenv[96], a[SOCK_ADDRSTRLEN];
@@ -384,11 +372,9 @@ spawn_child(const struct svconf *sc, const int fds[3],
 		    0)
 			addrenv(env, &n, lenv, sizeof(lenv), names[2],
 			    names[3], a, port);
-		if (proxypeer != NULL && sock_ntop(proxypeer, a, sizeof(a),
-		    &port) == 0)
+		if (lb != NULL && sock_ntop(lb, a, sizeof(a), &port) == 0)
 			addrenv(env, &n, penv, sizeof(penv), "PROXYREMOTEIP",
 			    "PROXYREMOTEPORT", a, port);
-		proxypeer = NULL;
 	}
 	env[n++] = sc->sc_envsvc;
 	for (e2 = sc->sc_env; e2 != NULL && *e2 != NULL; e2++)

@@ -15,8 +15,7 @@ struct spawnfail {
 
 pid_t	spawn_child(const struct svconf *, const int [3],
 	    const struct sockaddr *, const struct sockaddr *,
-	    struct spawnfail *);
+	    const struct sockaddr *, struct spawnfail *);
 int	spawn_init(void);
-void	spawn_proxypeer(const struct sockaddr *);
 
 #endif

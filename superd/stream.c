@@ -18,24 +18,24 @@
 #include "pending.h"
 #include "serve.h"
 #include "service.h"
-#include "spawn.h"
 #include "util.h"
 
 /*
- * A PROXY service's connection, its header read: admitted with the
- * client's address, then a handler (blocking, as inetd's get it) with the
- * client as its peer, the address it reached as local and the balancer
- * lb in PROXYREMOTEIP.
+ * Admits the connection on fd from peer and runs its handler with it as
+ * fds 0, 1 and 2, local the address it reached (NULL: the socket's), lb
+ * the balancer of a PROXY header (or NULL); a refused one is closed at
+ * once, without a fork (and without a byte unless refuse_message).  fd is
+ * closed either way.
  */
 static void
-proxied(struct service *sv, int fd, const struct sockaddr *peer,
+start(struct service *sv, int fd, const struct sockaddr *peer,
     const struct sockaddr *local, const struct sockaddr *lb)
 {
 	struct sockaddr_storage own;
 	struct source *src;
 	struct timespec t;
 	socklen_t llen = sizeof(own);
-	int fds[3], fl;
+	int fds[3];
 
 	tnow(&t);
 	if (serve_admit(sv, peer, 0, 1, &t, &src) != ADMIT_OK) {
@@ -46,39 +46,47 @@ proxied(struct service *sv, int fd, const struct sockaddr *peer,
 	if (local == NULL) {
 		if (getsockname(fd, (struct sockaddr *)&own, &llen) == -1) {
 			logfault(sv, "getsockname", strerror(errno));
-			goto fail;
+			limit_release(sv, src);
+			(void)close(fd);
+			return;
 		}
 		local = (struct sockaddr *)&own;
 	}
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
-		logfault(sv, "fcntl", strerror(errno));
-		goto fail;
-	}
 	fds[0] = fds[1] = fds[2] = fd;
-	spawn_proxypeer(lb);
-	(void)serve_start(sv, fds, peer, local, src);
-	(void)close(fd);
-	return;
-fail:
-	limit_release(sv, src);
+	(void)serve_start(sv, fds, peer, local, lb, src);
 	(void)close(fd);
 }
 
 /*
+ * A PROXY service's connection, its header read: blocking again, as
+ * inetd's handlers get it, then started with the client as its peer.
+ */
+static void
+proxied(struct service *sv, int fd, const struct sockaddr *peer,
+    const struct sockaddr *local, const struct sockaddr *lb)
+{
+	int fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		logfault(sv, "fcntl", strerror(errno));
+		(void)close(fd);
+		return;
+	}
+	start(sv, fd, peer, local, lb);
+}
+
+/*
  * Accepts until EAGAIN (ACCEPTMAX at most) and starts a handler for each
- * connection admitted; a refused one is closed at once, without a byte
- * and without a fork.  A PROXY service's connections wait for their
+ * connection admitted.  A PROXY service's connections wait for their
  * header first.
  */
 static void
 ready(struct service *sv)
 {
-	struct sockaddr_storage peer, local;
-	struct source *src;
+	struct sockaddr_storage peer;
 	struct timespec t;
-	socklen_t llen;
-	int fd, i, fds[3];
+	int fd, i;
 
 	for (i = 0; i < ACCEPTMAX && !serve_full(sv); i++) {
 		tnow(&t);
@@ -91,23 +99,7 @@ ready(struct service *sv)
 				(void)close(fd);
 			continue;
 		}
-		llen = sizeof(local);
-		if (serve_admit(sv, (struct sockaddr *)&peer, 0, 1, &t,
-		    &src) != ADMIT_OK) {
-			serve_refuse(sv, fd);
-			(void)close(fd);
-			continue;
-		}
-		if (getsockname(fd, (struct sockaddr *)&local, &llen) == -1) {
-			logfault(sv, "getsockname", strerror(errno));
-			limit_release(sv, src);
-			(void)close(fd);
-			continue;
-		}
-		fds[0] = fds[1] = fds[2] = fd;
-		(void)serve_start(sv, fds, (struct sockaddr *)&peer,
-		    (struct sockaddr *)&local, src);
-		(void)close(fd);
+		start(sv, fd, (struct sockaddr *)&peer, NULL, NULL);
 		if (sv->sv_pause.tv_sec != 0)
 			return;
 	}

@@ -128,7 +128,7 @@ ready(struct service *sv)
 	if (getsockname(sv->sv_fd, (struct sockaddr *)&local, &llen) == -1)
 		llen = 0;
 	if ((c = serve_start(sv, fds, NULL, llen ?
-	    (struct sockaddr *)&local : NULL, src)) != NULL) {
+	    (struct sockaddr *)&local : NULL, NULL, src)) != NULL) {
 		c->ch_holder = 1;
 		c->ch_head = h;
 		sv->sv_busy = 1;

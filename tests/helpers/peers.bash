@@ -54,18 +54,20 @@ peer_libs() {
 	return 0
 }
 
-# peer_bin PKG PATH: prints the fetched peer PKG's binary PATH (relative to
-# its package root) when it can run here; otherwise prints why and fails.
+# peer_bin PKG PATH [LIBS]: prints the fetched peer PKG's binary PATH
+# (relative to its package root) when it can run here with LIBS for
+# LD_LIBRARY_PATH (default: peer_libs's); otherwise prints why and fails.
 peer_bin() {
-	local bin=$PEERS_DIR/$1/$2 missing
+	local bin=$PEERS_DIR/$1/$2 libs missing
 	if [ ! -x "$bin" ]; then
 		echo "$1 not fetched (tests/helpers/deps peers)"
 		return 1
 	fi
-	missing=$(LD_LIBRARY_PATH=$(peer_libs) ldd "$bin" 2>/dev/null |
+	libs=${3-$(peer_libs)}
+	missing=$(LD_LIBRARY_PATH=$libs ldd "$bin" 2>/dev/null |
 	    awk '/not found/ { print $1 }')
 	if [ -n "$missing" ]; then
-		echo "$1 needs" $missing "(fetch libwrap0 like tests/helpers/deps peers)"
+		echo "$1 needs" $missing "(fetch it like tests/helpers/deps peers)"
 		return 1
 	fi
 	echo "$bin"
@@ -242,16 +244,5 @@ haproxy_libs() {
 # haproxy_bin: prints the fetched HAProxy's binary when it can run here
 # with haproxy_libs; otherwise prints why and fails.
 haproxy_bin() {
-	local bin=$PEERS_DIR/haproxy/usr/sbin/haproxy missing
-	if [ ! -x "$bin" ]; then
-		echo "haproxy not fetched (tests/helpers/deps peers)"
-		return 1
-	fi
-	missing=$(LD_LIBRARY_PATH=$(haproxy_libs) ldd "$bin" 2>/dev/null |
-	    awk '/not found/ { print $1 }')
-	if [ -n "$missing" ]; then
-		echo "haproxy needs" $missing "(tests/helpers/deps peers)"
-		return 1
-	fi
-	echo "$bin"
+	peer_bin haproxy usr/sbin/haproxy "$(haproxy_libs)"
 }
