@@ -210,17 +210,23 @@ void
 activate_plan(const struct svconf *list)
 {
 	const struct svconf *sc;
-	int i, byname;
+	int i, k, byname, next = 0;
 
+	/*
+	 * Each search starts after the last socket taken: an upgrade hands
+	 * the sockets over in the entries' order, so each is found at once.
+	 */
 	for (byname = 0; byname < 2; byname++)
 		for (sc = list; sc != NULL; sc = sc->sc_next)
-			for (i = 0; i < nfds; i++) {
+			for (k = 0; k < nfds; k++) {
+				i = (next + k) % nfds;
 				if (fds[i].in_fd == -1 || fds[i].in_sc != NULL)
 					continue;
 				if (byname ? fds[i].in_type == sc->sc_socktype &&
 				    sc->sc_name != NULL && strcmp(fds[i].in_name,
 				    sc->sc_name) == 0 : same(&fds[i], sc)) {
 					fds[i].in_sc = sc;
+					next = i + 1;
 					break;
 				}
 			}
@@ -232,13 +238,19 @@ activate_plan(const struct svconf *list)
 int
 activate_take(const struct svconf *sc)
 {
+	static int next;
 	struct inherited *in = NULL;
 	char what[sizeof(in->in_name) + 160];
-	int i, fd;
+	int i, k, fd;
 
-	for (i = 0; i < nfds && in == NULL; i++)
-		if (fds[i].in_fd != -1 && fds[i].in_sc == sc)
+	/* From after the last one taken: in order, each is found at once. */
+	for (k = 0; k < nfds && in == NULL; k++) {
+		i = (next + k) % nfds;
+		if (fds[i].in_fd != -1 && fds[i].in_sc == sc) {
 			in = &fds[i];
+			next = i + 1;
+		}
+	}
 	if (in == NULL)
 		return -1;
 	fd = in->in_fd;
