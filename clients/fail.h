@@ -17,11 +17,15 @@ enum fail {
 	HG_PARTIAL = 18,		/* body shorter than announced */
 	HG_HTTP = 22,		/* status >= 400 */
 	HG_WRITE = 23,		/* output could not be written */
+	HG_READ = 26,		/* a local file (-d @FILE, -T) unreadable */
 	HG_TIMEOUT = 28,
 	HG_REDIRS = 47,		/* too many redirects */
 	HG_EMPTY = 52,		/* closed before a byte of response */
+	HG_SEND = 55,		/* the request could not be sent */
 	HG_RECV = 56,		/* reset or receive error */
-	HG_DECODE = 61		/* a transfer coding httpget cannot decode */
+	HG_DECODE = 61,		/* a transfer coding httpget cannot decode */
+	HG_FILESIZE = 63,	/* over --max-filesize */
+	HG_REWIND = 65		/* a body to send again cannot be reread */
 };
 
 #endif
