@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,20 +128,30 @@ fieldstr(const struct xfer *x, const struct var *v)
 
 /*
  * Bytes per second, whole, as curl's speed_*: SIZE over the total time,
- * 0 before any time has passed.  Long double, as size * 10^6 can pass
- * the range of an unsigned long long.
+ * 0 before any time has passed.  The whole seconds' part and the rest
+ * are taken apart, as size * 10^6 can pass the range.
  */
 static unsigned long long
 speed(unsigned long long size, long long usec)
 {
-	long double s;
+	unsigned long long t, whole, rem, frac;
 
 	if (usec <= 0)
 		return 0;
-	s = (long double)size * 1000000.0L / (long double)usec;
-	if (s >= 18446744073709551615.0L)
-		return 18446744073709551615ULL;
-	return (unsigned long long)s;
+	t = (unsigned long long)usec;
+	whole = size / t;
+	rem = size % t;
+	if (whole > ULLONG_MAX / 1000000)
+		return ULLONG_MAX;
+	/* rem < t, so frac < 10^6; past 2^64 / 10^6 us (213 days) the
+	 * product needs a wider type. */
+	if (rem <= ULLONG_MAX / 1000000)
+		frac = rem * 1000000 / t;
+	else
+		frac = (unsigned long long)((long double)rem * 1000000.0L /
+		    (long double)t);
+	whole *= 1000000;
+	return whole > ULLONG_MAX - frac ? ULLONG_MAX : whole + frac;
 }
 
 /*
@@ -322,41 +333,75 @@ casesame(const char *a, const char *b, size_t len)
 }
 
 /*
+ * Finds the end of the line at P (before END): sets *EOL to where its
+ * CR LF or LF begins and returns the start of the next line.
+ */
+static const char *
+nextline(const char *p, const char *end, const char **eol)
+{
+	const char *e, *next;
+
+	if ((e = memchr(p, '\n', end - p)) == NULL)
+		e = end;
+	next = e < end ? e + 1 : end;
+	if (e > p && e[-1] == '\r')
+		e--;
+	*eol = e;
+	return next;
+}
+
+/* Writes the piece V to E of a header's value without the spaces around
+ * it, after one space when a piece is written already (*ANY). */
+static void
+piece(struct wr *w, const char *v, const char *e, int *any)
+{
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (v == e)
+		return;
+	if ((*any)++)
+		put(w, " ", 1);
+	put(w, v, e - v);
+}
+
+/*
  * %header{NAME}: the value of each header line of the last block whose
  * name is NAME (any case), without the spaces around it (RFC 9110,
  * section 5.5), several joined by ", " as a list header may be (section
  * 5.3).  The block is split into lines and only names are compared; it
- * need not end in a NUL.  The status line and folded lines are no header.
+ * need not end in a NUL.  A line that starts with a space or tab
+ * continues the one before (obs-fold, RFC 9112 section 5.2), joined with
+ * one space as http.c joins it; the status line is no header.
  */
 static void
 header(struct wr *w, const struct xfer *x, const char *name, size_t len)
 {
-	const char *p, *end, *eol, *next, *colon, *v;
-	int found = 0;
+	const char *p, *end, *eol, *next, *colon;
+	int found = 0, any;
 
 	if (x->x_hdr == NULL)
 		return;
 	end = x->x_hdr + x->x_hdrlen;
-	for (p = x->x_hdr; p < end; p = next) {
-		if ((eol = memchr(p, '\n', end - p)) == NULL)
-			eol = end;
-		next = eol < end ? eol + 1 : end;
-		if (eol > p && eol[-1] == '\r')
-			eol--;
-		if (p == x->x_hdr)
-			continue;
+	next = nextline(x->x_hdr, end, &eol);
+	for (p = next; p < end; p = next) {
+		next = nextline(p, end, &eol);
 		if (eol == p)
 			break;
-		if ((colon = memchr(p, ':', eol - p)) == NULL ||
+		if (*p == ' ' || *p == '\t' ||
+		    (colon = memchr(p, ':', eol - p)) == NULL ||
 		    (size_t)(colon - p) != len || !casesame(p, name, len))
 			continue;
-		for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
-			;
-		while (eol > v && (eol[-1] == ' ' || eol[-1] == '\t'))
-			eol--;
 		if (found++)
 			put(w, ", ", 2);
-		put(w, v, eol - v);
+		any = 0;
+		piece(w, colon + 1, eol, &any);
+		while (next < end && (*next == ' ' || *next == '\t')) {
+			p = next;
+			next = nextline(p, end, &eol);
+			piece(w, p, eol, &any);
+		}
 	}
 }
 
