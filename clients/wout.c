@@ -299,11 +299,13 @@ variable(struct wr *w, const struct xfer *x, FILE *out, FILE *err,
 	const char *s;
 	char buf[64];
 
-	if (len == 6 && memcmp(name, "stdout", 6) == 0)
-		w->w_fp = out;
-	else if (len == 6 && memcmp(name, "stderr", 6) == 0)
-		w->w_fp = err;
-	else if (len == 4 && memcmp(name, "json", 4) == 0)
+	if (len == 6 && (memcmp(name, "stdout", 6) == 0 ||
+	    memcmp(name, "stderr", 6) == 0)) {
+		/* Flushed, so that both on one terminal keep the order. */
+		if (fflush(w->w_fp) == EOF)
+			w->w_bad = 1;
+		w->w_fp = name[3] == 'o' ? out : err;
+	} else if (len == 4 && memcmp(name, "json", 4) == 0)
 		json(w, x);
 	else if ((v = lookup(name, len)) == NULL)
 		unknown(err, name, len);
