@@ -158,6 +158,9 @@ wd() {
 	[ "$status" -eq 0 ]
 	same "$OUT" "acd"
 	same "$ERR" "b200one, two\ne"
+	# Both on one file: in the format's order.
+	"$WOUTDUMP" 'a%{stderr}b%{stdout}c%{stderr}d%{stdout}e' >"$OUT" 2>&1
+	same "$OUT" "abcde"
 }
 
 @test "%{json} is every variable, sorted, numbers as numbers, null for none" {
