@@ -35,7 +35,7 @@ HANDLERS = handlers/echo handlers/discard handlers/chargen handlers/daytime \
 PROGS = superd/superd $(HANDLERS) clients/httpget
 TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
     tests/helpers/acltest tests/helpers/rootcat tests/helpers/logquote \
-    tests/helpers/woutdump bench/loadgen
+    tests/helpers/woutdump tests/helpers/bodydump bench/loadgen
 
 # The protocols, compiled once, in every handler and in superd.
 PROTO_OBJ = handlers/proto.o
@@ -52,7 +52,8 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/xinetdacl.o superd/xinetdmap.o superd/proxy.o superd/pending.o \
     $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
-    clients/request.o clients/output.o clients/wout.o
+    clients/request.o clients/output.o clients/wout.o clients/body.o \
+    clients/form.o
 
 SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/confline.h superd/conn.h superd/ev.h superd/limit.h \
@@ -65,7 +66,7 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/activate.h superd/notify.h superd/upgrade.h superd/xinetd.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
-    clients/output.h clients/wout.h
+    clients/output.h clients/wout.h clients/body.h clients/form.h
 
 all: $(PROGS)
 
@@ -93,6 +94,11 @@ $(HANDLERS):
 	$(CC) $(LDFLAGS) $(HANDLER_LDFLAGS) -o $@ $@.o $(HANDLER_OBJ) $(LDLIBS)
 
 # --- what the tests run besides the programs --------------------------------
+# clients/body.c without httpget (httpget-bodydump.bats).
+tests/helpers/bodydump: tests/helpers/bodydump.c clients/body.o clients/form.o \
+    $(HTTPGET_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/bodydump.c \
+	    clients/body.o clients/form.o $(LDLIBS)
 tests/helpers/netc: tests/helpers/netc.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/netc.c $(LDLIBS)
 tests/helpers/acceptone: tests/helpers/acceptone.c
