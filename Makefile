@@ -170,7 +170,7 @@ FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
     superd/words.c \
     superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \
-    superd/fuzz-access superd/fuzz-conf superd/fuzz-proxy
+    clients/fuzz-wout superd/fuzz-access superd/fuzz-conf superd/fuzz-proxy
 
 clients/fuzz-url: clients/fuzz_url.c clients/url.c $(HTTPGET_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_url.c clients/url.c
@@ -181,6 +181,8 @@ clients/fuzz-redir: clients/fuzz_redir.c clients/http.c clients/request.c \
     clients/url.c $(HTTPGET_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_redir.c \
 	    clients/http.c clients/request.c clients/url.c
+clients/fuzz-wout: clients/fuzz_wout.c clients/wout.c $(HTTPGET_HDR)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_wout.c clients/wout.c
 superd/fuzz-access: superd/fuzz_access.c $(FUZZ_ACCESS) $(FUZZ_SUPERD) \
     $(SUPERD_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_access.c \
@@ -194,7 +196,7 @@ superd/fuzz-proxy: superd/fuzz_proxy.c superd/proxy.c superd/proxy.h
 
 fuzz: $(FUZZERS)
 	mkdir -p $(FUZZDIR)/resp
-	for t in url redir access conf proxy; do \
+	for t in url redir wout access conf proxy; do \
 	    mkdir -p $(FUZZDIR)/$$t && cp tests/fuzz/$$t/* $(FUZZDIR)/$$t/ || \
 	    exit 1; \
 	done
@@ -209,6 +211,8 @@ fuzz: $(FUZZERS)
 	    -artifact_prefix=$(FUZZDIR)/resp- $(FUZZDIR)/resp
 	clients/fuzz-redir -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/redir- $(FUZZDIR)/redir
+	clients/fuzz-wout -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/wout- $(FUZZDIR)/wout
 	superd/fuzz-access -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/access- $(FUZZDIR)/access
 	superd/fuzz-conf -max_total_time=$(FUZZTIME) \
