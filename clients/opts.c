@@ -174,6 +174,7 @@ lookup(const char *name, size_t len)
 	for (i = 0; shown[i] != '\0'; i++)
 		if (!isprint((unsigned char)shown[i]))
 			shown[i] = '?';
+
 	if (n == 1)
 		return hit;
 	if (n > 1)
@@ -183,8 +184,11 @@ lookup(const char *name, size_t len)
 			best = d;
 			bi = i;
 		}
-	bad("option --%s: is unknown; did you mean --%s?", shown,
-	    opts[bi].o_long);
+	/* A suggestion only when it is near: a third of the letters. */
+	if (best <= 1 + strlen(shown) / 3)
+		bad("option --%s: is unknown; did you mean --%s?", shown,
+		    opts[bi].o_long);
+	bad("option --%s: is unknown; see httpget --help", shown);
 }
 
 static const struct opt *
@@ -270,6 +274,19 @@ size_parse(const char *opt, const char *s)
 	if (*end != '\0' || errno == ERANGE || v > ~0ULL / mul)
 		bad("%s '%.16s': not a size", opt, s);
 	return v * mul;
+}
+
+/* S, at most N - 1 bytes of it, into BUF with control bytes as '?',
+ * so that a message stays on its line. */
+static const char *
+printable(char *buf, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < n; i++)
+		buf[i] = (unsigned char)s[i] < ' ' || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
 }
 
 /* True when S holds a control byte other than a tab: a header value
@@ -410,13 +427,14 @@ apply(struct cfg *c, const struct opt *o, const char *arg, int neg)
 	case 'D': c->dump = arg; break;
 	case 'H':
 		if (!req_header_ok(arg))
-			bad("-H '%.40s': not a 'Name: value' header", arg);
+			bad("-H '%s': not a 'Name: value' header",
+			    printable(err, 41, arg));
 		c->hdrs[c->nhdrs++] = arg;
 		break;
 	case 'X':
 		if (!istoken(arg))
-			bad("-X '%.40s': not a method (a token, with no space "
-			    "or control byte)", arg);
+			bad("-X '%s': not a method (a token, with no space "
+			    "or control byte)", printable(err, 41, arg));
 		c->method = arg;
 		break;
 	case 'A':

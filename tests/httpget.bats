@@ -24,7 +24,7 @@ teardown() {
 	hg -m soon http://127.0.0.1/
 	expect 2 "" "httpget: -m 'soon': not a number"
 	hg -H $'X-Evil: a\r\nInjected: b' http://127.0.0.1/
-	expect 2 "" "httpget: -H 'X-Evil: a\r\nInjected: b': not a 'Name: value' header"
+	expect 2 "" "httpget: -H 'X-Evil: a??Injected: b': not a 'Name: value' header"
 }
 
 @test "malformed URLs exit 3 with the cause" {
