@@ -72,11 +72,6 @@ sys.exit(os.waitstatus_to_exitcode(st))
 ' "$1" "$HTTPGET" "${@:2}" </dev/null 2>"$ERR" || status=$?
 }
 
-# f15_ua: the User-Agent httpget sends (the first line of --version).
-f15_ua() {
-	echo "httpget/$("$HTTPGET" --version | head -1 | sed 's/^httpget //')"
-}
-
 # one_line PREFIX: stderr is one line starting with PREFIX.
 one_line() {
 	[ "$(wc -l <"$ERR")" -eq 1 ] && [ "$(head -c ${#1} "$ERR")" = "$1" ] \
