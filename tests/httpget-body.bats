@@ -120,7 +120,7 @@ teardown() {
 	expect 0 "ok\n"
 	body_done 1
 	b=$(boundary 1)
-	[[ $b =~ ^-{24}[0-9a-f]{16}$ ]] || { echo "boundary '$b'"; return 1; }
+	[[ $b =~ ^-{24}[0-9a-fA-F]{16}$ ]] || { echo "boundary '$b'"; return 1; }
 	{
 		printf -- '--%s\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n' "$b"
 		printf -- '--%s\r\nContent-Disposition: form-data; name="q"\r\n\r\nx;y\r\n' "$b"
