@@ -35,7 +35,7 @@ HANDLERS = handlers/echo handlers/discard handlers/chargen handlers/daytime \
 PROGS = superd/superd $(HANDLERS) clients/httpget
 TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
     tests/helpers/acltest tests/helpers/rootcat tests/helpers/logquote \
-    bench/loadgen
+    tests/helpers/woutdump tests/helpers/bodydump bench/loadgen
 
 # The protocols, compiled once, in every handler and in superd.
 PROTO_OBJ = handlers/proto.o
@@ -52,7 +52,9 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/xinetdacl.o superd/xinetdmap.o superd/proxy.o superd/pending.o \
     $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
-    clients/request.o clients/output.o
+    clients/request.o clients/output.o clients/opts.o clients/conn.o \
+    clients/exchange.o clients/sink.o clients/body.o clients/form.o \
+    clients/wout.o
 
 SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/confline.h superd/conn.h superd/ev.h superd/limit.h \
@@ -65,7 +67,8 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/activate.h superd/notify.h superd/upgrade.h superd/xinetd.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
-    clients/output.h
+    clients/output.h clients/opts.h clients/hg.h clients/body.h \
+    clients/form.h clients/wout.h
 
 all: $(PROGS)
 
@@ -93,6 +96,11 @@ $(HANDLERS):
 	$(CC) $(LDFLAGS) $(HANDLER_LDFLAGS) -o $@ $@.o $(HANDLER_OBJ) $(LDLIBS)
 
 # --- what the tests run besides the programs --------------------------------
+# clients/body.c without httpget (httpget-bodydump.bats).
+tests/helpers/bodydump: tests/helpers/bodydump.c clients/body.o clients/form.o \
+    $(HTTPGET_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/bodydump.c \
+	    clients/body.o clients/form.o $(LDLIBS)
 tests/helpers/netc: tests/helpers/netc.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/netc.c $(LDLIBS)
 tests/helpers/acceptone: tests/helpers/acceptone.c
@@ -118,6 +126,10 @@ tests/helpers/logquote: tests/helpers/logquote.c superd/log.o \
     superd/logquote.o superd/sock.o superd/util.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/logquote.c \
 	    superd/log.o superd/logquote.o superd/sock.o superd/util.o $(LDLIBS)
+# httpget's -w, without a transfer.
+tests/helpers/woutdump: tests/helpers/woutdump.c clients/wout.o clients/wout.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/woutdump.c \
+	    clients/wout.o $(LDLIBS)
 # The load generator of make bench is also the tests' (superd-limits.bats).
 bench/loadgen: bench/loadgen.c bench/util.c bench/util.h
 	cd bench && $(MAKE) CC="$(CC)" WERROR="$(WERROR)" loadgen
@@ -158,7 +170,7 @@ FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
     superd/words.c \
     superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \
-    superd/fuzz-access superd/fuzz-conf superd/fuzz-proxy
+    clients/fuzz-wout superd/fuzz-access superd/fuzz-conf superd/fuzz-proxy
 
 clients/fuzz-url: clients/fuzz_url.c clients/url.c $(HTTPGET_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_url.c clients/url.c
@@ -169,6 +181,8 @@ clients/fuzz-redir: clients/fuzz_redir.c clients/http.c clients/request.c \
     clients/url.c $(HTTPGET_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_redir.c \
 	    clients/http.c clients/request.c clients/url.c
+clients/fuzz-wout: clients/fuzz_wout.c clients/wout.c $(HTTPGET_HDR)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_wout.c clients/wout.c
 superd/fuzz-access: superd/fuzz_access.c $(FUZZ_ACCESS) $(FUZZ_SUPERD) \
     $(SUPERD_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_access.c \
@@ -182,7 +196,7 @@ superd/fuzz-proxy: superd/fuzz_proxy.c superd/proxy.c superd/proxy.h
 
 fuzz: $(FUZZERS)
 	mkdir -p $(FUZZDIR)/resp
-	for t in url redir access conf proxy; do \
+	for t in url redir wout access conf proxy; do \
 	    mkdir -p $(FUZZDIR)/$$t && cp tests/fuzz/$$t/* $(FUZZDIR)/$$t/ || \
 	    exit 1; \
 	done
@@ -197,6 +211,8 @@ fuzz: $(FUZZERS)
 	    -artifact_prefix=$(FUZZDIR)/resp- $(FUZZDIR)/resp
 	clients/fuzz-redir -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/redir- $(FUZZDIR)/redir
+	clients/fuzz-wout -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/wout- $(FUZZDIR)/wout
 	superd/fuzz-access -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/access- $(FUZZDIR)/access
 	superd/fuzz-conf -max_total_time=$(FUZZTIME) \

@@ -54,6 +54,7 @@ struct body {
 	int		 b_fd;		/* open file of the piece, or -1 */
 	int		 b_started;	/* a byte was read since the rewind */
 	char		 b_boundary[48];
+	const char	*b_testhex;	/* tests: boundary digits to try first */
 };
 
 /* Gets B ready: no body. */

@@ -83,6 +83,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p, *why, *d;
 	size_t n, used, dlen;
 	enum resp_ev ev;
+	struct reqhdr h = { "GET", 0, NULL, NULL, NULL, -1, 0, NULL, 0,
+	    hdrs, 5, 1 };
 	int trusted = 1, was, i, r;
 	char *nl;
 
@@ -119,8 +121,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    url_sameorigin(&hop[i], &first)) ||
 		    (!trusted && hop[i].u_hasuser))
 			abort();
-		if ((r = req_format(req, sizeof(req), &hop[i], 0, 0, hdrs, 5,
-		    trusted)) == -1)
+		h.trusted = trusted;
+		if ((r = req_format(req, sizeof(req), &hop[i], &h)) == -1)
 			abort();
 		check(req, (size_t)r, &hop[i], trusted);
 	}

@@ -150,37 +150,63 @@ addgiven(struct buf *b, const char *h)
 		add(b, "%s\r\n", h);
 }
 
-int
-req_format(char *buf, size_t n, const struct url *u, int proxied, int head,
-    const char *const *hdrs, int nhdrs, int trusted)
+/* Adds "NAME: VALUE" unless a -H header of that name replaces it. */
+static void
+addours(struct buf *b, const struct reqhdr *h, const char *name,
+    const char *fmt, const char *val)
 {
-	static const char *const names[] = {
-		"User-Agent", "Accept", "Connection"
-	};
-	const char *vals[] = { ("httpget/" VERSION), "*/*", "close" };
-	char auth[URL_HOSTMAX + 8];
+	if (given(name, h->hdrs, h->nhdrs, h->trusted) != NULL)
+		return;
+	add(b, "%s: ", name);
+	add(b, fmt, val);
+	add(b, "\r\n");
+}
+
+int
+req_format(char *buf, size_t n, const struct url *u, const struct reqhdr *h)
+{
+	char auth[URL_HOSTMAX + 8], len[24];
 	const char *host;
 	struct buf b = { buf, 0, n, 0 };
-	size_t i;
 	int j;
 
 	if (url_authority(u, 0, auth, sizeof(auth)) == -1)
 		return -1;
-	add(&b, "%s %s%s%s HTTP/1.1\r\n", head ? "HEAD" : "GET",
-	    proxied ? "http://" : "", proxied ? auth : "", u->u_target);
+	add(&b, "%s %s%s%s HTTP/1.1\r\n", h->method, h->proxied ?
+	    "http://" : "", h->proxied ? auth : "", u->u_target);
 	/* Host first (RFC 9112 section 3.2); of several -H Host, the first. */
-	if ((host = given("Host", hdrs, nhdrs, trusted)) != NULL)
+	if ((host = given("Host", h->hdrs, h->nhdrs, h->trusted)) != NULL)
 		addgiven(&b, host);
 	else
 		add(&b, "Host: %s\r\n", auth);
-	if (u->u_hasuser && !given("Authorization", hdrs, nhdrs, trusted))
-		addbasic(&b, u->u_user);
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!given(names[i], hdrs, nhdrs, trusted))
-			add(&b, "%s: %s\r\n", names[i], vals[i]);
-	for (j = 0; j < nhdrs; j++)
-		if (!isname(hdrs[j], "Host") && (trusted || !secret(hdrs[j])))
-			addgiven(&b, hdrs[j]);
+	if (!given("Authorization", h->hdrs, h->nhdrs, h->trusted)) {
+		if (h->user != NULL && h->trusted)
+			addbasic(&b, h->user);
+		else if (h->user == NULL && u->u_hasuser)
+			addbasic(&b, u->u_user);
+	}
+	if (h->agent == NULL)
+		addours(&b, h, "User-Agent", "%s", "httpget/" VERSION);
+	else if (*h->agent != '\0')
+		addours(&b, h, "User-Agent", "%s", h->agent);
+	addours(&b, h, "Accept", "%s", "*/*");
+	if (h->referer != NULL)
+		addours(&b, h, "Referer", "%s", h->referer);
+	addours(&b, h, "Connection", "%s", "close");
+	for (j = 0; j < h->nhdrs; j++)
+		if (!isname(h->hdrs[j], "Host") &&
+		    (h->trusted || !secret(h->hdrs[j])))
+			addgiven(&b, h->hdrs[j]);
+	if (h->chunked)
+		addours(&b, h, "Transfer-Encoding", "%s", "chunked");
+	else if (h->clen >= 0) {
+		(void)snprintf(len, sizeof(len), "%lld", h->clen);
+		addours(&b, h, "Content-Length", "%s", len);
+	}
+	if (h->ctype != NULL && *h->ctype != '\0')
+		addours(&b, h, "Content-Type", "%s", h->ctype);
+	if (h->expect)
+		addours(&b, h, "Expect", "%s", "100-continue");
 	add(&b, "\r\n");
 	return b.b_full ? -1 : (int)b.b_len;
 }
@@ -230,7 +256,7 @@ incidr(const char *addr, const char *bits, const char *host)
 
 /* True when U's host is in the no_proxy LIST [curl's rules]. */
 static int
-noproxy(const char *list, const struct url *u)
+exempt(const char *list, const struct url *u)
 {
 	char ent[URL_HOSTMAX], *e, *slash;
 	const char *p = list;
@@ -268,17 +294,18 @@ noproxy(const char *list, const struct url *u)
 }
 
 int
-req_proxy(const struct url *u, struct url *px, const char **why)
+req_proxy(const struct url *u, const char *proxy, const char *noproxy,
+    struct url *px, const char **why)
 {
 	const char *env, *np;
 
 	/* Only the lower-case name: a CGI gets "Proxy:" as HTTP_PROXY. */
-	env = getenv("http_proxy");
+	env = proxy != NULL ? proxy : getenv("http_proxy");
 	if (env == NULL || *env == '\0')
 		return 0;
-	if ((np = getenv("no_proxy")) == NULL)
+	if ((np = noproxy) == NULL && (np = getenv("no_proxy")) == NULL)
 		np = getenv("NO_PROXY");
-	if (np != NULL && noproxy(np, u))
+	if (np != NULL && exempt(np, u))
 		return 0;
 	if (url_parse(px, env, why) != HG_OK)
 		return -1;

@@ -1,7 +1,7 @@
 /*
- * request.h: the request httpget sends (RFC 9112 section 3): GET or HEAD,
+ * request.h: the request httpget sends (RFC 9112 section 3): its method,
  * origin-form or, through a proxy, absolute-form, with Host, User-Agent,
- * Accept, Connection: close and the user's -H headers; the next URL of a
+ * Accept, Connection: close, the user's -H headers and the body's; the next URL of a
  * redirect and what may follow it there; and the choice of the proxy
  * from http_proxy and no_proxy.
  */
@@ -18,16 +18,34 @@
 /* True when H is a -H argument: "Name: value", "Name:" or "Name;". */
 int	req_header_ok(const char *h);
 
+/* What goes in one request beside its URL. */
+struct reqhdr {
+	const char	*method;	/* GET, HEAD, POST, PUT or -X */
+	int		 proxied;	/* absolute-form, to a proxy */
+	const char	*agent;		/* -A; NULL: ours; "": none */
+	const char	*referer;	/* -e, or NULL */
+	const char	*user;		/* -u as %-encoded user info, or NULL */
+	long long	 clen;		/* Content-Length, or -1 for none */
+	int		 chunked;	/* Transfer-Encoding: chunked */
+	const char	*ctype;		/* Content-Type, or NULL */
+	int		 expect;	/* Expect: 100-continue */
+	const char *const *hdrs;	/* the -H headers */
+	int		 nhdrs;
+	int		 trusted;	/* still at the first URL's origin */
+};
+
 /*
- * Formats the request for U into BUF of size N: HEAD or GET, absolute-form
- * when PROXIED, the NHDRS -H headers HDRS after ours (one of the same name
- * replaces ours; of several Host, the first).  Unless TRUSTED, the -H
+ * Formats the request for U into BUF of size N, in the order curl sends
+ * its headers: Host, Authorization, User-Agent, Accept, Referer,
+ * Connection, the -H headers (one of a name of ours replaces it; of
+ * several Host, the first), then the body's Content-Length or
+ * Transfer-Encoding, Content-Type and Expect.  Unless H->trusted, the -H
  * headers that carry credentials or identity (Authorization, Cookie,
- * Proxy-Authorization, Host) are left out.  Returns the length, or -1
- * when BUF is too small.
+ * Proxy-Authorization, Host) and -u are left out.  Returns the length,
+ * or -1 when BUF is too small.
  */
-int	req_format(char *buf, size_t n, const struct url *u, int proxied,
-	    int head, const char *const *hdrs, int nhdrs, int trusted);
+int	req_format(char *buf, size_t n, const struct url *u,
+	    const struct reqhdr *h);
 
 /*
  * Resolves the Location LOC of a response to CUR into NEXT, for a
@@ -41,9 +59,11 @@ enum fail req_redirect(struct url *next, const struct url *cur,
 	    const char **why);
 
 /*
- * Fills PX from http_proxy unless no_proxy exempts U.  Returns 1 when U
- * goes through PX, 0 when direct, -1 with *WHY when http_proxy is bad.
+ * Fills PX from PROXY (-x), or http_proxy when PROXY is NULL, unless
+ * NOPROXY (--noproxy, or no_proxy when NULL) exempts U.  Returns 1 when
+ * U goes through PX, 0 when direct, -1 with *WHY when the proxy is bad.
  */
-int	req_proxy(const struct url *u, struct url *px, const char **why);
+int	req_proxy(const struct url *u, const char *proxy, const char *noproxy,
+	    struct url *px, const char **why);
 
 #endif

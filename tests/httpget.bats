@@ -18,7 +18,7 @@ teardown() {
 
 @test "httpget without a URL prints the usage and exits 2" {
 	hg
-	expect 2 "" "usage: httpget [-iIsvL46] [-o FILE] [-H 'Name: value']... [-m SECONDS] [--connect-timeout SECONDS] [--max-redirs N] URL"
+	expect 2 "" "usage: httpget [-fGiIOsSvL46] [-d DATA] [-F NAME=VALUE] [-T FILE] [-X METHOD] [-o FILE] [-H 'Name: value']... [-w FORMAT] [option]... URL"
 	hg -Z http://127.0.0.1/
 	[ "$status" -eq 2 ]
 	hg -m soon http://127.0.0.1/
@@ -48,27 +48,22 @@ teardown() {
 
 @test "--help prints the usage line, then a line for each option" {
 	hg --help
-	expect 0 "usage: httpget [-iIsvL46] [-o FILE] [-H 'Name: value']... [-m SECONDS] [--connect-timeout SECONDS] [--max-redirs N] URL
-  -4, --ipv4                     use IPv4 addresses only
-  -6, --ipv6                     use IPv6 addresses only
-  -H, --header 'Name: value'     add a header or replace ours; 'Name:' drops it
-  -I, --head                     send HEAD and print the response headers
-  -i, --include                  print the status lines and headers too
-  -L, --location                 follow redirects (301, 302, 303, 307, 308)
-  -m, --max-time SECONDS         give up after SECONDS in all (0: never)
-  -o, --output FILE              write the body to FILE, not to stdout
-  -s, --silent                   no progress bar; only errors are shown
-  -v, --verbose                  show the request and response headers
-      --connect-timeout SECONDS  give up connecting after SECONDS (30)
-      --max-redirs N             follow at most N redirects (10; -1: no limit)
-  -h, --help                     print this help and exit
-  -V, --version                  print the version and exit\n"
-	# every option of the usage line and of getopt has its line
-	for o in -4 -6 -H -I -i -L -m -o -s -v --connect-timeout --max-redirs \
-	    --ipv4 --ipv6 --header --head --include --location --max-time \
-	    --output --silent --verbose --help --version; do
+	[ "$status" -eq 0 ] && [ ! -s "$ERR" ]
+	[ "$(head -1 "$OUT")" = "usage: httpget [-fGiIOsSvL46] [-d DATA] [-F NAME=VALUE] [-T FILE] [-X METHOD] [-o FILE] [-H 'Name: value']... [-w FORMAT] [option]... URL" ]
+	[ "$(sed -n 2p "$OUT")" = "  -4, --ipv4                    use IPv4 addresses only" ]
+	# every option has its line, and no other line is there
+	for o in -4 -6 -A -d -D -e -f -F -G -H -h -I -i -L -m -O -o -S -s -T \
+	    -u -V -v -w -X -x --connect-timeout --create-dirs --data-ascii \
+	    --data-binary --data-raw --data-urlencode --fail-with-body \
+	    --form-string --max-filesize --max-redirs --no-fail --noproxy \
+	    --output-dir --remote-name-all --ipv4 --ipv6 --user-agent --data \
+	    --dump-header --referer --fail --form --get --header --help \
+	    --head --include --location --max-time --remote-name --output \
+	    --show-error --silent --upload-file --user --version --verbose \
+	    --write-out --request --proxy; do
 		grep -Eq -- "(^| )$o[ ,]" "$OUT" || { echo "no line for $o"; return 1; }
 	done
+	[ "$(wc -l <"$OUT")" -eq 41 ]
 	[ "$(awk 'NR > 1 && length > 80' "$OUT")" = "" ]
 }
 

@@ -189,5 +189,5 @@ gone() {
 
 # ua: the User-Agent httpget sends.
 ua() {
-	echo "httpget/$("$HTTPGET" --version | sed 's/^httpget //')"
+	echo "httpget/$("$HTTPGET" --version | sed -n '1s/^httpget //p')"
 }
