@@ -192,14 +192,15 @@ req_format(char *buf, size_t n, const struct url *u, const struct reqhdr *h)
 	addours(&b, h, "Accept", "%s", "*/*");
 	if (h->referer != NULL)
 		addours(&b, h, "Referer", "%s", h->referer);
+	/* Where curl puts it: before the -H headers, unlike the length. */
+	if (h->chunked)
+		addours(&b, h, "Transfer-Encoding", "%s", "chunked");
 	addours(&b, h, "Connection", "%s", "close");
 	for (j = 0; j < h->nhdrs; j++)
 		if (!isname(h->hdrs[j], "Host") &&
 		    (h->trusted || !secret(h->hdrs[j])))
 			addgiven(&b, h->hdrs[j]);
-	if (h->chunked)
-		addours(&b, h, "Transfer-Encoding", "%s", "chunked");
-	else if (h->clen >= 0) {
+	if (!h->chunked && h->clen >= 0) {
 		(void)snprintf(len, sizeof(len), "%lld", h->clen);
 		addours(&b, h, "Content-Length", "%s", len);
 	}

@@ -37,9 +37,9 @@ struct reqhdr {
 /*
  * Formats the request for U into BUF of size N, in the order curl sends
  * its headers: Host, Authorization, User-Agent, Accept, Referer,
- * Connection, the -H headers (one of a name of ours replaces it; of
- * several Host, the first), then the body's Content-Length or
- * Transfer-Encoding, Content-Type and Expect.  Unless H->trusted, the -H
+ * Transfer-Encoding, Connection, the -H headers (one of a name of ours
+ * replaces it; of several Host, the first), then the body's
+ * Content-Length, Content-Type and Expect.  Unless H->trusted, the -H
  * headers that carry credentials or identity (Authorization, Cookie,
  * Proxy-Authorization, Host) and -u are left out.  Returns the length,
  * or -1 when BUF is too small.

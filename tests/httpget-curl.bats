@@ -10,10 +10,6 @@
 #  - curl 7.88 sends "Expect: 100-continue" with every -T upload; httpget
 #    (spec15) only over 1 MiB or for chunked: the line, where there is
 #    one, is dropped from curl's requests in the rows marked curl-expect.
-#  - with -T - curl puts "Transfer-Encoding: chunked" before the -H headers
-#    (so before Connection: close); httpget (spec15) puts the framing
-#    header after them, as Content-Length: the line, in both, is dropped
-#    in the rows marked te (both must have it).
 #  - curl 7.88 guesses no type for .json, .css and .js files (octet-
 #    stream); spec15 does: those are in httpget-body.bats, not here.
 
@@ -44,7 +40,7 @@ teardown() {
 }
 
 # rows ROW...: each ROW is "NAME|MODES|KNOWN|ARGS": bodyhttp modes for one
-# client (comma-separated), a known difference (curl-expect, te or -),
+# client (comma-separated), a known difference (curl-expect or -),
 # and the options, eval'ed with $U the server's URL, standard input from a
 # pipe.  Prints "# NAME equal" per row on fd 3; fails when a row differs.
 rows() {
@@ -69,7 +65,6 @@ rows() {
 		cf=() hf=()
 		case $known in
 		curl-expect) cf=(--no-expect) ;;
-		te) cf=(--no-te) hf=(--no-te) ;;
 		esac
 		for k in $(seq "$n"); do
 			[ "$eq" = yes ] || break
@@ -141,8 +136,8 @@ rows() {
 	    '-T FILE to .../|ok|curl-expect|-T "$T/b.bin" $U/up/' \
 	    '-T 2 MiB FILE (Expect)|ok|-|-T "$T/big" $U/up' \
 	    '-T 2 MiB FILE -H "Expect:"|ok|-|-T "$T/big" -H "Expect:" $U/up' \
-	    '-T -|ok|te|-T - $U/up' \
-	    '-T - -X POST|ok|te|-X POST -T - $U/up'
+	    '-T -|ok|-|-T - $U/up' \
+	    '-T - -X POST|ok|-|-X POST -T - $U/up'
 }
 
 @test "curl's requests: -A, -e, -u, URL credentials, -H, -I" {
