@@ -220,7 +220,7 @@ teardown() {
 	body_start ok
 	hg_pipe 'printf hello' -T - "http://127.0.0.1:$PORT/up"
 	expect 0 "ok\n"
-	req_is 1 "$(pre PUT /up 'Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n')5\r\nhello\r\n0\r\n\r\n"
+	req_is 1 "$(pre_chunked PUT /up 'Expect: 100-continue\r\n')5\r\nhello\r\n0\r\n\r\n"
 	# Written in pieces with pauses: whatever the chunks, the framing
 	# decodes (strictly: body_done) to the bytes written.
 	hg_pipe "head -c 100000 '$T/r.bin'; sleep 0.3; tail -c +100001 '$T/r.bin'" \
@@ -229,7 +229,7 @@ teardown() {
 	body_done 2
 	cmp "$T/r.bin" "$REQ/body.2"
 	req_head 2 >"$T/head"
-	same "$T/head" "$(pre PUT /up 'Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n')"
+	same "$T/head" "$(pre_chunked PUT /up 'Expect: 100-continue\r\n')"
 	tail -c 5 "$REQ/req.2" >"$T/last"
 	same "$T/last" "0\r\n\r\n"
 }
@@ -401,7 +401,7 @@ teardown() {
 	hg_pipe 'printf hello' -L -T - "http://127.0.0.1:$PORT/p"
 	[ "$status" -eq 65 ]
 	one_line "^httpget: "
-	req_is 1 "$(pre PUT /p 'Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n')5\r\nhello\r\n0\r\n\r\n"
+	req_is 1 "$(pre_chunked PUT /p 'Expect: 100-continue\r\n')5\r\nhello\r\n0\r\n\r\n"
 	# A second connection may have been opened, but no request sent.
 	[ ! -s "$REQ/req.2" ]
 }

@@ -38,6 +38,13 @@ pre() {
 	    "$1" "$2" "$PORT" "$(ua)" "${3:-}"
 }
 
+# pre_chunked METHOD PATH [MORE]: pre's header block of a chunked body,
+# Transfer-Encoding where curl puts it, before Connection.
+pre_chunked() {
+	printf '%s %s HTTP/1.1\\r\\nHost: 127.0.0.1:%s\\r\\nUser-Agent: %s\\r\\nAccept: */*\\r\\nTransfer-Encoding: chunked\\r\\nConnection: close\\r\\n%s\\r\\n' \
+	    "$1" "$2" "$PORT" "$(ua)" "${3:-}"
+}
+
 # req_is N HEAD [BODYFILE]: connection N's request is exactly HEAD
 # (printf %b escapes) followed by BODYFILE's bytes.
 req_is() {
