@@ -238,11 +238,11 @@ nconn_nginx() {
 	access | cut -d' ' -f1 | sort -u | wc -l
 }
 
-# rss_kib CMD...: runs CMD under /usr/bin/time and prints its peak
-# resident size in KiB (its output thrown away); sets status.
+# rss_kib CMD...: runs CMD under /usr/bin/time, its output thrown away;
+# sets RSS to its peak resident size in KiB, and status.
 rss_kib() {
 	status=0
 	/usr/bin/time -f %M -o "$T/rss" "$@" >/dev/null 2>"$ERR" ||
 	    status=$?
-	tail -1 "$T/rss"
+	RSS=$(tail -1 "$T/rss")
 }
