@@ -523,7 +523,7 @@ jar_header(struct jar *j, const struct url *u, time_t now, char *buf,
 	qsort(j->j_sort, m, sizeof(j->j_sort[0]), sendorder);
 	for (i = 0; i < m; i++) {
 		c = j->j_sort[i];
-		if (off + 2 + c->c_nlen + 1 + c->c_vlen >= n)
+		if (off + (off > 0 ? 2 : 0) + c->c_nlen + 1 + c->c_vlen >= n)
 			return off;	/* curl stops there, -b strings too */
 		if (off > 0) {
 			memcpy(buf + off, "; ", 2);
