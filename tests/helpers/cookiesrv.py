@@ -36,7 +36,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    # A thread a connection: curl keeps one per host open.
+    http.server.ThreadingHTTPServer.daemon_threads = True
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print("port %d" % server.server_port, flush=True)
     server.serve_forever()
 
