@@ -25,6 +25,7 @@ jar_new(void)
 
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return NULL;
+	j->j_minexp = LLONG_MAX;
 	return j;
 }
 
@@ -46,75 +47,121 @@ cookie_expired(const struct cookie *c, time_t now)
 	return c->c_expires != 0 && c->c_expires < (long long)now;
 }
 
-/* Takes the I-th cookie out; the last one fills its place. */
-static void
-drop(struct jar *j, size_t i)
+/* FNV-1a over S of LEN and a NUL, from H. */
+static unsigned
+fnv(unsigned h, const char *s, size_t len)
 {
-	free(j->j_c[i]);
-	j->j_c[i] = j->j_c[--j->j_n];
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h * 16777619u;
 }
 
-/*
- * RFC 6265 section 5.3: past the limit the expired cookies go first,
- * then those used least recently (the oldest of them first).
- */
-static void
-evict(struct jar *j, time_t now)
+static unsigned
+hashkey(const char *name, size_t nlen, const char *dom, const char *path,
+    size_t plen)
 {
-	struct cookie *c, *o;
-	size_t i, old;
+	return fnv(fnv(fnv(2166136261u, name, nlen), dom, strlen(dom)), path,
+	    plen);
+}
 
-	for (i = j->j_n; i > 0; i--)
-		if (cookie_expired(j->j_c[i - 1], now))
-			drop(j, i - 1);
-	while (j->j_n > JAR_MAX) {
-		old = 0;
-		for (i = 1; i < j->j_n; i++) {
-			c = j->j_c[i];
-			o = j->j_c[old];
-			if (c->c_access < o->c_access ||
-			    (c->c_access == o->c_access && c->c_seq < o->c_seq))
-				old = i;
-		}
-		drop(j, old);
+static void
+attach(struct jar *j, struct cookie *c, time_t now)
+{
+	struct cookie **head = &j->j_hash[c->c_hash % JAR_HASH];
+
+	c->c_next = *head;
+	*head = c;
+	c->c_idx = j->j_n;
+	j->j_c[j->j_n++] = c;
+	if (c->c_expires != 0 && c->c_expires < j->j_minexp)
+		j->j_minexp = c->c_expires;
+	if (j->j_n == 1 || now < j->j_minaccess)
+		j->j_minaccess = now;
+}
+
+/* Takes C out and frees it; the last of j_c fills its place. */
+static void
+drop(struct jar *j, struct cookie *c)
+{
+	struct cookie **pp;
+
+	for (pp = &j->j_hash[c->c_hash % JAR_HASH]; *pp != c;
+	    pp = &(*pp)->c_next)
+		;
+	*pp = c->c_next;
+	j->j_c[c->c_idx] = j->j_c[--j->j_n];
+	j->j_c[c->c_idx]->c_idx = c->c_idx;
+	free(c);
+}
+
+/* Drops the cookies expired at NOW, unless none can be. */
+static void
+sweep(struct jar *j, time_t now)
+{
+	struct cookie *c;
+	size_t i;
+
+	if (j->j_minexp >= (long long)now)
+		return;
+	j->j_minexp = LLONG_MAX;
+	/* From the end: what drop() moves down was seen already. */
+	for (i = j->j_n; i > 0; i--) {
+		c = j->j_c[i - 1];
+		if (cookie_expired(c, now))
+			drop(j, c);
+		else if (c->c_expires != 0 && c->c_expires < j->j_minexp)
+			j->j_minexp = c->c_expires;
 	}
 }
 
 /*
- * True when P's line in the file reads back as P (in curl too): not too
- * long, and its domain would not make it a comment, a "Set-Cookie:" line
- * or lose a dot or blank.
+ * RFC 6265 section 5.3: past the limit, after C came in, the expired
+ * cookies go first, then those used least recently, the oldest of them
+ * first.
  */
-static int
-fileable(const struct cparts *p)
+static void
+evict(struct jar *j, struct cookie *c, time_t now)
 {
-	long long t;
-	size_t len;
+	struct cookie *o, *x;
+	size_t i;
 
-	if (strchr(".# \t", p->p_domain[0]) != NULL || (p->p_dlen >= 11 &&
-	    strncasecmp(p->p_domain, "Set-Cookie:", 11) == 0))
-		return 0;
-
-	/* "#HttpOnly_" ".domain" TRUE|FALSE path TRUE|FALSE 0 name value */
-	len = (p->p_httponly ? 10 : 0) + !p->p_hostonly + p->p_dlen + 1 +
-	    (p->p_hostonly ? 5 : 4) + 1 + p->p_plen + 1 +
-	    (p->p_secure ? 4 : 5) + 1 + 1 + 1 + p->p_nlen + 1 + p->p_vlen;
-	for (t = p->p_expires; t >= 10; t /= 10)
-		len++;
-	return len <= COOKIE_LINEMAX;
+	sweep(j, now);
+	/*
+	 * A file's cookie is older than every other; when none was used
+	 * before NOW it is the one to go (a long file's lines, quickly).
+	 */
+	if (j->j_n > JAR_MAX && c->c_seq == j->j_fseq &&
+	    j->j_minaccess >= now) {
+		drop(j, c);
+		return;
+	}
+	while (j->j_n > JAR_MAX) {
+		o = j->j_c[0];
+		for (i = 1; i < j->j_n; i++) {
+			x = j->j_c[i];
+			if (x->c_access < o->c_access ||
+			    (x->c_access == o->c_access && x->c_seq < o->c_seq))
+				o = x;
+		}
+		j->j_minaccess = o->c_access;
+		drop(j, o);
+	}
 }
 
 void
 cookie_put(struct jar *j, const struct cparts *p, int fromfile, time_t now)
 {
 	char dom[URL_HOSTMAX];
-	struct cookie *c, *old = NULL;
+	struct cookie *c, *old;
 	size_t i, plen = p->p_plen, sz;
+	unsigned h;
 	int slash = 0;
 	char *s;
 
 	if (p->p_nlen == 0 || p->p_nlen + p->p_vlen > COOKIE_MAX ||
-	    p->p_dlen == 0 || p->p_dlen >= sizeof(dom) || !fileable(p) ||
+	    p->p_dlen == 0 || p->p_dlen >= sizeof(dom) || !cookie_fileable(p) ||
 	    plen == 0 || p->p_path[0] != '/')
 		return;
 	for (i = 0; i < p->p_dlen; i++)
@@ -129,19 +176,17 @@ cookie_put(struct jar *j, const struct cparts *p, int fromfile, time_t now)
 		plen--;
 		slash = 1;
 	}
-	for (i = 0; i < j->j_n; i++) {
-		c = j->j_c[i];
-		if (c->c_nlen == p->p_nlen && c->c_plen == plen &&
-		    memcmp(c->c_name, p->p_name, p->p_nlen) == 0 &&
-		    memcmp(c->c_path, p->p_path, plen) == 0 &&
-		    strcmp(c->c_domain, dom) == 0) {
-			old = c;
+	h = hashkey(p->p_name, p->p_nlen, dom, p->p_path, plen);
+	for (old = j->j_hash[h % JAR_HASH]; old != NULL; old = old->c_next)
+		if (old->c_hash == h && old->c_nlen == p->p_nlen &&
+		    old->c_plen == plen &&
+		    memcmp(old->c_name, p->p_name, p->p_nlen) == 0 &&
+		    memcmp(old->c_path, p->p_path, plen) == 0 &&
+		    strcmp(old->c_domain, dom) == 0)
 			break;
-		}
-	}
 	if (p->p_expired) {
 		if (old != NULL)
-			drop(j, i);
+			drop(j, old);
 		return;
 	}
 	sz = sizeof(*c) + p->p_nlen + p->p_vlen + p->p_dlen + plen + 4;
@@ -168,16 +213,17 @@ cookie_put(struct jar *j, const struct cparts *p, int fromfile, time_t now)
 	c->c_secure = p->p_secure;
 	c->c_httponly = p->p_httponly;
 	c->c_slash = slash;
+	c->c_hash = h;
 	if (old != NULL) {
 		c->c_seq = old->c_seq;
-		free(old);
-		j->j_c[i] = c;
+		drop(j, old);
+		attach(j, c, now);
 		return;
 	}
 	c->c_seq = fromfile ? --j->j_fseq : ++j->j_seq;
-	j->j_c[j->j_n++] = c;
+	attach(j, c, now);
 	if (j->j_n > JAR_MAX)
-		evict(j, now);
+		evict(j, c, now);
 }
 
 /* Strips the spaces and tabs around [*S, *S + *LEN). */
@@ -506,9 +552,7 @@ jar_header(struct jar *j, const struct url *u, time_t now, char *buf,
 	buf[0] = '\0';
 	ip = canonhost(u, host);
 	reqpath(u, &rp, &rl);
-	for (i = j->j_n; i > 0; i--)
-		if (cookie_expired(j->j_c[i - 1], now))
-			drop(j, i - 1);
+	sweep(j, now);
 	for (i = 0; i < j->j_n; i++) {
 		c = j->j_c[i];
 		/* No TLS in httpget: never a secure channel. */
@@ -535,6 +579,8 @@ jar_header(struct jar *j, const struct url *u, time_t now, char *buf,
 		memcpy(buf + off, c->c_value, c->c_vlen + 1);
 		off += c->c_vlen;
 		c->c_access = now;
+		if (now < j->j_minaccess)
+			j->j_minaccess = now;
 	}
 	if (j->j_extralen > 0)
 		add(buf, n, &off, j->j_extra, j->j_extralen);

@@ -40,6 +40,28 @@ iscase(const char *s, size_t len, const char *word)
 }
 
 /*
+ * A domain that would read back as a comment, a "Set-Cookie:" line, or
+ * without its first dot or blank, makes the line unfit too.
+ */
+int
+cookie_fileable(const struct cparts *p)
+{
+	long long t;
+	size_t len;
+
+	if (strchr(".# \t", p->p_domain[0]) != NULL || (p->p_dlen >= 11 &&
+	    strncasecmp(p->p_domain, "Set-Cookie:", 11) == 0))
+		return 0;
+	/* "#HttpOnly_" ".domain" TRUE|FALSE path TRUE|FALSE 0 name value */
+	len = (p->p_httponly ? 10 : 0) + !p->p_hostonly + p->p_dlen + 1 +
+	    (p->p_hostonly ? 5 : 4) + 1 + p->p_plen + 1 +
+	    (p->p_secure ? 4 : 5) + 1 + 1 + 1 + p->p_nlen + 1 + p->p_vlen;
+	for (t = p->p_expires; t >= 10; t /= 10)
+		len++;
+	return len <= COOKIE_LINEMAX;
+}
+
+/*
  * The expiry field as curl reads it: blanks, an optional '+', digits,
  * anything after them ignored; no digits, a '-' or an overflow make the
  * line bad.  Returns 0 or -1.

@@ -11,6 +11,8 @@
 
 #include "cookie.h"
 
+#define JAR_HASH	4096	/* hash chains for finding a cookie */
+
 /* One cookie, its four strings in the same allocation. */
 struct cookie {
 	char		*c_name;
@@ -27,12 +29,18 @@ struct cookie {
 	int		 c_secure;
 	int		 c_httponly;
 	int		 c_slash;	/* the file writes a '/' after c_path */
+	struct cookie	*c_next;	/* in its hash chain */
+	unsigned	 c_hash;	/* of name, domain and path */
+	size_t		 c_idx;		/* in j_c */
 };
 
 struct jar {
 	struct cookie	*j_c[JAR_MAX + 1];	/* in no order */
 	struct cookie	*j_sort[JAR_MAX + 1];	/* scratch, for sorting */
+	struct cookie	*j_hash[JAR_HASH];
 	size_t		 j_n;
+	long long	 j_minexp;	/* no expiry is below it (0 aside) */
+	time_t		 j_minaccess;	/* no last access is below it */
 	long long	 j_seq;		/* the newest Set-Cookie's: counts up */
 	long long	 j_fseq;	/* the last file line's: counts down */
 	char		 j_extra[COOKIE_HDRMAX + 1];	/* -b NAME=VALUE */
@@ -82,6 +90,12 @@ void	cookie_parse(struct jar *j, const char *host, int ip,
  * 1970 into *T.  Returns 0, or -1 for what is no such date.
  */
 int	cookie_date(const char *s, size_t len, long long *t);
+
+/*
+ * True when P's line in the file would read back as P, in curl too:
+ * not over COOKIE_LINEMAX, its domain not taken for something else.
+ */
+int	cookie_fileable(const struct cparts *p);
 
 /* True when C's expiry time is past at NOW. */
 int	cookie_expired(const struct cookie *c, time_t now);
