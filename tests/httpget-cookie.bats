@@ -462,6 +462,38 @@ a=1; b=22; c=3; x=1\n'
 	[ "$(tail -2 "$T/jar" | head -1 | cut -f6)" = c2002 ]
 }
 
+@test "a full jar evicts the expired cookies before the least recently used" {
+	local i args=()
+	for i in $(seq 3000); do
+		args+=(-s $W/ "c$i=$i")
+		[ "$i" -gt 2990 ] && args[${#args[@]} - 1]+="; Max-Age=1"
+	done
+	jar "${args[@]}" -t $((NOW + 5)) -s $W/ 'n1=1' -s $W/ 'n2=2' -c "$T/jar"
+	expect 0 ''
+	[ "$(grep -c $'\t[cn][0-9]*\t' "$T/jar")" -eq 2992 ]
+	[ "$(sed -n '5p;6p;$p' "$T/jar" | cut -f6 | tr '\n' ' ')" = \
+	    "n2 n1 c1 " ]
+	! grep -q $'\tc299[1-9]\t' "$T/jar"
+}
+
+@test "a 16 MiB file of short lines: its first 3000 cookies are kept" {
+	python3 -c '
+import sys
+n = 0
+with open(sys.argv[1], "w") as f:
+    while n < 16 * 1024 * 1024 - 64:
+        line = "h\tFALSE\t/\tFALSE\t0\tc%x\tv\n" % n
+        f.write(line)
+        n += len(line)
+' "$T/in"
+	jar -b "$T/in" -c "$T/jar"
+	expect 0 ''
+	[ "$(grep -c $'\tc[0-9a-f]*\t' "$T/jar")" -eq 3000 ]
+	[ "$(sed -n '5p' "$T/jar" | cut -f6)" = c0 ]
+	[ "$(head -3000 "$T/in" | tail -1 | cut -f6)" = \
+	    "$(tail -1 "$T/jar" | cut -f6)" ]
+}
+
 @test "valgrind: the jar frees its memory, closes its files, reads nothing uninitialised" {
 	command -v valgrind >/dev/null || skip_or_fail "no valgrind"
 	tabs 'www.example.com|FALSE|/|FALSE|0|f|1' 'bad|line' >"$T/in"
