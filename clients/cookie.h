@@ -15,7 +15,7 @@
 
 #define JAR_MAX		3000	/* cookies kept at most (RFC 6265: 3000) */
 #define COOKIE_MAX	4096	/* name and value of one together (curl's) */
-#define COOKIE_LINEMAX	4998	/* a file's line, a Set-Cookie value (curl's) */
+#define COOKIE_LINEMAX	4998	/* a file's line (curl's), a Set-Cookie value */
 #define COOKIE_HDRMAX	8190	/* the Cookie header's value (curl's) */
 #define JAR_FILEMAX	(16 * 1024 * 1024)	/* a -b file at most */
 

@@ -124,6 +124,7 @@ netscape(struct jar *j, const char *line, size_t len, int httponly,
 		i = 2;
 		n++;
 	} else if (k > 2) {
+		/* curl means "/" by a path that does not start so. */
 		p.p_path = f[2][0] == '/' ? f[2] : "/";
 		p.p_plen = f[2][0] == '/' ? fl[2] : 1;
 	}
@@ -135,9 +136,6 @@ netscape(struct jar *j, const char *line, size_t len, int httponly,
 		p.p_domain++;
 		p.p_dlen--;
 	}
-	/* Another dot would not come back the same from the written file. */
-	if (p.p_dlen == 0 || p.p_domain[0] == '.')
-		return;
 	p.p_hostonly = !iscase(f[1], fl[1], "TRUE");
 	p.p_secure = iscase(f[i], fl[i], "TRUE");
 	if (expiry(f[i + 1], fl[i + 1], &p.p_expires) == -1)
