@@ -160,6 +160,8 @@ c2=2; zz=9; yy=8\nc2=2; zz=9; yy=8\no1=1; zz=9; yy=8\n'
 	# case, httpget lowers it (RFC 6265 section 5.2.3).
 	sed -i 's/\t[0-9]*\tm1\t/\tNOW+86400\tm1\t/' "$T/curljar" "$T/ourjar"
 	sed -i -E 's/^(#HttpOnly_)?([^\t#]*)/\1\L\2/' "$T/curljar"
+	# The third comment line names the program that wrote the file.
+	sed -i '3s/.*/# written by/' "$T/curljar" "$T/ourjar"
 	diff "$T/curljar" "$T/ourjar"
 	[ "$(grep -c '^[^#]' "$T/ourjar")" -eq 8 ]
 }
