@@ -27,6 +27,10 @@ FUZZCC = clang
 FUZZFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined
 FUZZTIME = 60
+# Optional: clients/fuzz-inflate also checks its output against zlib's
+# inflate; where zlib.h is missing, `make fuzz FUZZ_ZLIB=` builds it to
+# compare only its own decodings in different piece sizes.
+FUZZ_ZLIB = -DWITH_ZLIB -lz
 FUZZDIR = .cache/fuzz
 TESTS = tests
 
@@ -35,7 +39,9 @@ HANDLERS = handlers/echo handlers/discard handlers/chargen handlers/daytime \
 PROGS = superd/superd $(HANDLERS) clients/httpget
 TESTPROGS = tests/helpers/netc tests/helpers/acceptone tests/helpers/udpfd \
     tests/helpers/acltest tests/helpers/rootcat tests/helpers/logquote \
-    tests/helpers/woutdump tests/helpers/bodydump bench/loadgen
+    tests/helpers/woutdump tests/helpers/bodydump tests/helpers/cookiedump \
+    tests/helpers/inflatedump \
+    bench/loadgen
 
 # The protocols, compiled once, in every handler and in superd.
 PROTO_OBJ = handlers/proto.o
@@ -53,8 +59,12 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
     clients/request.o clients/output.o clients/opts.o clients/conn.o \
-    clients/exchange.o clients/sink.o clients/body.o clients/form.o \
-    clients/wout.o
+    clients/exchange.o clients/sink.o clients/fetch.o clients/content.o \
+    clients/body.o clients/form.o clients/wout.o clients/cookie.o \
+    clients/cookiedate.o clients/cookiefile.o clients/inflate.o \
+    clients/blocks.o
+COOKIE_OBJ = clients/cookie.o clients/cookiedate.o clients/cookiefile.o \
+    clients/output.o clients/url.o
 
 SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/confline.h superd/conn.h superd/ev.h superd/limit.h \
@@ -68,7 +78,8 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
     clients/output.h clients/opts.h clients/hg.h clients/body.h \
-    clients/form.h clients/wout.h
+    clients/form.h clients/wout.h clients/conn.h clients/cookie.h \
+    clients/cookieint.h clients/inflate.h clients/blocks.h
 
 all: $(PROGS)
 
@@ -130,6 +141,17 @@ tests/helpers/logquote: tests/helpers/logquote.c superd/log.o \
 tests/helpers/woutdump: tests/helpers/woutdump.c clients/wout.o clients/wout.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/woutdump.c \
 	    clients/wout.o $(LDLIBS)
+# httpget's cookie jar, without a transfer (httpget-cookie.bats).
+tests/helpers/cookiedump: tests/helpers/cookiedump.c $(COOKIE_OBJ) \
+    $(HTTPGET_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/helpers/cookiedump.c \
+	    $(COOKIE_OBJ) $(LDLIBS)
+# clients/inflate.c without httpget (httpget-inflate.bats, bench/inflate.sh).
+tests/helpers/inflatedump: tests/helpers/inflatedump.c clients/inflate.o \
+    clients/blocks.o clients/inflate.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+	    tests/helpers/inflatedump.c clients/inflate.o clients/blocks.o \
+	    $(LDLIBS)
 # The load generator of make bench is also the tests' (superd-limits.bats).
 bench/loadgen: bench/loadgen.c bench/util.c bench/util.h
 	cd bench && $(MAKE) CC="$(CC)" WERROR="$(WERROR)" loadgen
@@ -170,7 +192,8 @@ FUZZ_CONF = superd/conf.c superd/confread.c superd/inetd.c superd/kv.c \
     superd/words.c \
     superd/user.c handlers/proto.c $(FUZZ_ACCESS)
 FUZZERS = clients/fuzz-url clients/fuzz-resp clients/fuzz-redir \
-    clients/fuzz-wout superd/fuzz-access superd/fuzz-conf superd/fuzz-proxy
+    clients/fuzz-wout clients/fuzz-cookie clients/fuzz-inflate \
+    superd/fuzz-access superd/fuzz-conf superd/fuzz-proxy
 
 clients/fuzz-url: clients/fuzz_url.c clients/url.c $(HTTPGET_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_url.c clients/url.c
@@ -183,6 +206,13 @@ clients/fuzz-redir: clients/fuzz_redir.c clients/http.c clients/request.c \
 	    clients/http.c clients/request.c clients/url.c
 clients/fuzz-wout: clients/fuzz_wout.c clients/wout.c $(HTTPGET_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_wout.c clients/wout.c
+clients/fuzz-cookie: clients/fuzz_cookie.c $(COOKIE_OBJ:.o=.c) $(HTTPGET_HDR)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_cookie.c \
+	    $(COOKIE_OBJ:.o=.c)
+clients/fuzz-inflate: clients/fuzz_inflate.c clients/inflate.c \
+    clients/blocks.c clients/inflate.h clients/blocks.h
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ clients/fuzz_inflate.c \
+	    clients/inflate.c clients/blocks.c $(FUZZ_ZLIB)
 superd/fuzz-access: superd/fuzz_access.c $(FUZZ_ACCESS) $(FUZZ_SUPERD) \
     $(SUPERD_HDR)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ superd/fuzz_access.c \
@@ -196,7 +226,7 @@ superd/fuzz-proxy: superd/fuzz_proxy.c superd/proxy.c superd/proxy.h
 
 fuzz: $(FUZZERS)
 	mkdir -p $(FUZZDIR)/resp
-	for t in url redir wout access conf proxy; do \
+	for t in url redir wout cookie inflate access conf proxy; do \
 	    mkdir -p $(FUZZDIR)/$$t && cp tests/fuzz/$$t/* $(FUZZDIR)/$$t/ || \
 	    exit 1; \
 	done
@@ -213,6 +243,10 @@ fuzz: $(FUZZERS)
 	    -artifact_prefix=$(FUZZDIR)/redir- $(FUZZDIR)/redir
 	clients/fuzz-wout -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/wout- $(FUZZDIR)/wout
+	clients/fuzz-cookie -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/cookie- $(FUZZDIR)/cookie
+	clients/fuzz-inflate -max_total_time=$(FUZZTIME) \
+	    -artifact_prefix=$(FUZZDIR)/inflate- $(FUZZDIR)/inflate
 	superd/fuzz-access -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/access- $(FUZZDIR)/access
 	superd/fuzz-conf -max_total_time=$(FUZZTIME) \

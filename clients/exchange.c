@@ -129,6 +129,7 @@ final_block(void)
 	if (isredirect(ex.final) && rp.rp_loc[0] != '\0') {
 		/* An empty Location is no target: the 3xx is the result. */
 		if (cfg.location) {
+			content_block();
 			ex.end = EX_REDIRECT;
 			return;
 		}
@@ -137,14 +138,20 @@ final_block(void)
 			    sizeof(redirurl));
 	}
 	if (ex.final == 417 && ex.expect && !ex.bodydone && !noexpect) {
+		content_block();
 		ex.end = EX_AGAIN;
 		return;
 	}
+	/* -C on a file that is whole already: no body, no failure. */
+	ex.discard = content_start();
+	content_block();
+	if (ex.discard)
+		return;
 	if (quiet)
 		die(HG_HTTP, ex.label, "server returned %d%s%s", ex.final,
 		    ex.why[0] != '\0' ? " " : "", ex.why);
 	if (cfg.maxfilesize > 0 && rp.rp_hasclen && rp.rp_clen >
-	    cfg.maxfilesize)
+	    cfg.maxfilesize && !rp.rp_tegzip)
 		die(HG_FILESIZE, ex.label, "the body is %llu bytes, over "
 		    "--max-filesize %llu", rp.rp_clen, cfg.maxfilesize);
 	bar_total(rp.rp_hasclen && !rp.rp_chunked ? rp.rp_clen : 0);
@@ -175,21 +182,20 @@ feed(const char *p, size_t n, int eof)
 			if (rp.rp_status < 200) {
 				ex.interim = 1;
 				show_block(1);
+				content_block();
 			} else
 				final_block();
 			continue;
 		case RESP_BODY:
-			if (cfg.maxfilesize > 0 && rp.rp_body >
-			    cfg.maxfilesize)
-				die(HG_FILESIZE, ex.label, "the body is over "
-				    "--max-filesize %llu", cfg.maxfilesize);
-			out_write(data, dlen, ex.label);
-			bar_add(dlen);
+			if (!ex.discard)
+				content_body(data, dlen);
 			continue;
 		case RESP_TRAILERS:
 			show_block(1);
 			continue;
 		case RESP_DONE:
+			if (!ex.discard)
+				content_end();
 			ex.end = EX_DONE;
 			return;
 		case RESP_FAIL:
@@ -224,6 +230,13 @@ readin(int sending)
 			continue;
 		if (r == -1 && errno == EAGAIN)
 			return 0;
+		/* A kept connection the server closed before answering:
+		 * the request may go again on a new one. */
+		if ((r == 0 || errno == ECONNRESET) && ex.reused &&
+		    !rp.rp_any) {
+			ex.end = EX_STALE;
+			return -1;
+		}
 		if (r == -1 && errno != ECONNRESET)
 			die(HG_RECV, ex.label, "receive error: %s",
 			    cause(errno));
@@ -244,8 +257,12 @@ peer_gone(unsigned long long sent, int e)
 {
 	while (ex.end == -1 && ex.final == 0 && readin(1) == 1)
 		;
-	if (ex.final != 0)
+	if (ex.final != 0 || ex.end == EX_STALE)
 		return;
+	if (ex.reused && !rp.rp_any) {
+		ex.end = EX_STALE;
+		return;
+	}
 	if (cfg.body.b_size >= 0)
 		die(HG_SEND, ex.label, "%s while sending the body (%llu of "
 		    "%lld bytes sent)", e != 0 ? cause(e) :
@@ -328,9 +345,11 @@ send_body(void)
 		if (w > 0) {
 			off += (size_t)w;
 			sent += (size_t)w;
-		} else if (w == -1 && (errno == EPIPE || errno == ECONNRESET))
+		} else if (w == -1 && (errno == EPIPE ||
+		    errno == ECONNRESET)) {
 			peer_gone(sent, errno);
-		else if (w == -1 && errno != EINTR && errno != EAGAIN)
+			return;
+		} else if (w == -1 && errno != EINTR && errno != EAGAIN)
 			die(HG_SEND, ex.label, "send: %s", cause(errno));
 	}
 	ex.bodydone = 1;

@@ -83,8 +83,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p, *why, *d;
 	size_t n, used, dlen;
 	enum resp_ev ev;
-	struct reqhdr h = { "GET", 0, NULL, NULL, NULL, -1, 0, NULL, 0,
-	    hdrs, 5, 1 };
+	struct reqhdr h = { .method = "GET", .clen = -1, .hdrs = hdrs,
+	    .nhdrs = 5, .trusted = 1 };
 	int trusted = 1, was, i, r;
 	char *nl;
 

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "conn.h"
 #include "fail.h"
 #include "http.h"
 #include "opts.h"
@@ -15,7 +16,7 @@
 #include "wout.h"
 
 /* How one exchange ended. */
-enum { EX_DONE, EX_REDIRECT, EX_AGAIN };
+enum { EX_DONE, EX_REDIRECT, EX_AGAIN, EX_STALE };
 
 /* The state of one exchange (exchange.c); the response is read while
  * the body is sent too. */
@@ -27,6 +28,8 @@ struct exchange {
 	int		 end;		/* EX_* once decided, -1 before */
 	int		 expect;	/* the request asked for 100 */
 	int		 bodydone;	/* all of the body went out */
+	int		 reused;	/* a kept connection */
+	int		 discard;	/* the body is not written (-C done) */
 	char		 why[128];	/* the reason phrase */
 };
 
@@ -42,9 +45,37 @@ extern struct out out;		/* the body's output (sink.c) */
 extern const char *outname;
 extern char opath[];		/* its name, with --output-dir */
 
+/* What the last header block's fields said (content.c). */
+struct rinfo {
+	int		 ri_close;	/* Connection: close */
+	long long	 ri_retry_after;	/* seconds; -1: none */
+	int		 ri_complete;	/* -C: 416, the file is whole */
+};
+
+struct jar;
+extern struct rinfo ri;
+extern struct jar *jar;		/* -b or -c, or NULL */
+extern long long resume_at;	/* the Range asked for, 0: none */
+extern const struct url *cur_url;	/* the URL being fetched */
+
+/* content.c */
+void		content_field(void *arg, const char *name, size_t nn,
+		    const char *v, size_t vn);
+void		content_block(void);
+int		content_start(void);
+void		content_body(const char *p, size_t n);
+void		content_end(void);
+
 /* httpget.c */
+const char	*shown(char *dst, size_t n, const char *s, size_t len,
+		    int typed);
 const char	*safe(char *dst, size_t n, const char *s, size_t len);
 const char	*url_string(const struct url *u, char *buf, size_t n);
+
+/* fetch.c */
+extern const char *method;	/* of the request being sent */
+extern const char *effective;	/* the URL fetched last, or NULL */
+void		fetch_target(void);
 
 /* exchange.c */
 void		verbose(const char *prefix, const char *p, size_t n);
@@ -53,7 +84,11 @@ void		send_body(void);
 int		asks100(const char *p, size_t n);
 
 /* sink.c */
-void		open_output(void);
+void		sink_start(void);
+void		out_prepare(void);
+void		out_begin(long long append);
+long long	out_size(void);
+void		out_abandon(void);
 void		out_write(const char *p, size_t n, const char *label);
 void		fd_write(int fd, const char *name, const char *p, size_t n,
 		    const char *label);
@@ -90,18 +125,5 @@ void		timeout(const char *label) __attribute__((noreturn));
  * timeout, else the poll revents (an error too: the next call tells).
  */
 int		waitfd(int fd, short events, long long deadline);
-
-/*
- * Connects to HOST PORT, trying every address it resolves to in turn,
- * each with a fair share of the connect timeout; fills xf's times and
- * addresses.  Returns the connected, non-blocking socket; exits on
- * failure.
- */
-int		connect_to(const char *host, unsigned port, const char *label);
-
-/* Sends the N bytes at P, all of them; returns 0, or -1 with errno when
- * the peer is gone (EPIPE, ECONNRESET); exits on a timeout or another
- * error. */
-int		send_all(int fd, const char *p, size_t n, const char *label);
 
 #endif

@@ -47,7 +47,7 @@ newblock(struct resp *rp)
 	rp->rp_namelen = rp->rp_vallen = 0;
 	rp->rp_hasloc = rp->rp_chunked = rp->rp_hasclen = 0;
 	rp->rp_loc[0] = '\0';
-	rp->rp_nte = rp->rp_nchunked = 0;
+	rp->rp_nte = rp->rp_nchunked = rp->rp_tegzip = 0;
 	rp->rp_tebad[0] = '\0';
 	rp->rp_clen = 0;
 }
@@ -163,6 +163,13 @@ tencoding(struct resp *rp, const char *v, size_t n)
 			rp->rp_nte++;
 			if (e - i == 7 && strncasecmp(v + i, "chunked", 7) == 0)
 				rp->rp_nchunked++;
+			else if (rp->rp_gzipok && !rp->rp_tegzip &&
+			    rp->rp_nchunked == 0 && ((e - i == 4 &&
+			    strncasecmp(v + i, "gzip", 4) == 0) || (e - i == 6 &&
+			    strncasecmp(v + i, "x-gzip", 6) == 0)))
+				/* --compressed: gzip under a final chunked,
+				 * or alone (then until close). */
+				rp->rp_tegzip = 1;
 			else if (rp->rp_tebad[0] == '\0')
 				printable(rp->rp_tebad, sizeof(rp->rp_tebad),
 				    v + i, e - i);
@@ -259,6 +266,8 @@ flush(struct resp *rp)
 	}
 	while (vn > 0 && isows(v[vn - 1]))
 		vn--;
+	if (rp->rp_field != NULL)
+		rp->rp_field(rp->rp_arg, name, nn, v, vn);
 	if (nn == 14 && strncasecmp(name, "Content-Length", 14) == 0)
 		return clength(rp, v, vn);
 	if (nn == 17 && strncasecmp(name, "Transfer-Encoding", 17) == 0)
@@ -294,6 +303,8 @@ tframing(struct resp *rp)
 		 * a 1.0 recipient would use the Content-Length. */
 		(void)fail(rp, HG_WEIRD, "Transfer-Encoding and "
 		    "Content-Length in an HTTP/1.0 response");
+	else if (rp->rp_nchunked == 0)
+		rp->rp_state = S_CLOSE;	/* gzip alone: until close */
 	else {
 		rp->rp_chunked = 1;
 		rp->rp_state = S_CSIZE;

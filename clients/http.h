@@ -31,7 +31,16 @@ enum resp_ev {
 	RESP_FAIL		/* rp_fail and rp_why say why */
 };
 
+/* Called with each field of a header block as it is complete, folds
+ * joined, the value without the spaces around it. */
+typedef void	resp_fieldfn(void *arg, const char *name, size_t namelen,
+		    const char *value, size_t valuelen);
+
 struct resp {
+	resp_fieldfn	*rp_field;	/* set by the caller after resp_init */
+	void		*rp_arg;
+	int		rp_gzipok;	/* Transfer-Encoding gzip is decoded */
+	int		rp_tegzip;	/* the body is gzip'd under chunked */
 	int		rp_state;
 	int		rp_nobody;	/* a HEAD request: no body, whatever */
 	int		rp_status;	/* of the block in rp_hdr */
@@ -65,7 +74,8 @@ struct resp {
 	char		rp_whybuf[96];
 };
 
-/* Gets RP ready for one response; HEAD says the request was HEAD. */
+/* Gets RP ready for one response; HEAD says the request was HEAD.  The
+ * caller's rp_field, rp_arg and rp_gzipok are kept. */
 void		resp_init(struct resp *rp, int head);
 
 /*

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <ctype.h>
+#include <setjmp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,7 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "cookie.h"
 
 #include "hg.h"
 #include "http.h"
@@ -59,19 +63,17 @@ struct url urls[3];			/* the first, then two in turn */
 int noexpect;				/* after a 417 */
 
 static int writing_out;			/* -w is being written */
-static char req[REQ_MAX];
-static char effective[URL_MAX + URL_HOSTMAX + 16];
-static char refbuf[URL_MAX + URL_HOSTMAX + 16];
-static int trusted = 1;			/* still at the first URL's origin */
-static const char *method;		/* of the request being sent */
-static int withbody;			/* it carries cfg.body */
+static jmp_buf failed;			/* where die() goes back to */
+static int catching;			/* failed is set */
+static enum fail fail_code;		/* what die() was given */
+static char fail_line[700];		/* "label: cause" */
 
 /*
  * Copies LEN bytes of S into DST of size N for a message, cut with "..."
  * when longer: a server's text with non-printables as '?'; when TYPED,
  * text the user typed, shown as typed but for control bytes.
  */
-static const char *
+const char *
 shown(char *dst, size_t n, const char *s, size_t len, int typed)
 {
 	unsigned char c;
@@ -118,7 +120,7 @@ write_out(void)
 	xf.x_size_download = rp.rp_body;
 	xf.x_method = method;
 	xf.x_url = cfg.url;
-	xf.x_url_effective = effective[0] != '\0' ? effective : cfg.url;
+	xf.x_url_effective = effective != NULL ? effective : cfg.url;
 	xf.x_filename_effective = out.o_mode != OUT_STDOUT ? opath : NULL;
 	(void)fflush(stdout);
 	(void)wout_write(cfg.wfmt, &xf, stdout, stderr);
@@ -126,25 +128,29 @@ write_out(void)
 	(void)fflush(stderr);
 }
 
+/*
+ * The one way out of a transfer that fails: the cause kept for the
+ * caller of try_target(), which tells it or tries again.  Before the
+ * transfers start it is told here and httpget exits.
+ */
 void
 die(enum fail f, const char *label, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[512], line[700];
+	char msg[512];
 
-	out_discard(&out);
-	bar_end();
 	if (fmt != NULL) {
 		va_start(ap, fmt);
 		(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	} else
 		(void)snprintf(msg, sizeof(msg), "%s", failmsg[f]);
-	(void)snprintf(line, sizeof(line), "%s: %s", label, msg);
-	fprintf(stderr, "httpget: %s\n", line);
-	xf.x_exitcode = f;
-	xf.x_errormsg = line;
-	write_out();
+	(void)snprintf(fail_line, sizeof(fail_line), "%s: %s", label, msg);
+	fail_code = f;
+	if (catching)
+		longjmp(failed, 1);
+	out_abandon();
+	fprintf(stderr, "httpget: %s\n", fail_line);
 	exit(f);
 }
 
@@ -173,198 +179,146 @@ timeout(const char *label)
 
 
 
-/*
- * Fetches U once.  Returns EX_REDIRECT when -L follows a redirect to
- * *NEXT, EX_AGAIN to send the same request again (after a 417), else
- * EX_DONE with the response written out; exits on failure.
- */
-static int
-fetch(const struct url *u, struct url *next, long redirs)
+/* Runs fetch_target() once; returns HG_OK or what it died of. */
+static enum fail
+try_target(void)
 {
-	static struct url px;
-	char label[URL_HOSTMAX + 16], why[128], msg[128];
-	struct reqhdr h;
-	const struct url *peer;
-	const char *e;
-	enum fail f;
-	int r, proxied;
-
-	if ((proxied = req_proxy(u, cfg.proxy, cfg.noproxy, &px, &e)) == -1)
-		die(HG_URL, cfg.proxy != NULL ? "-x" : "http_proxy", "%s", e);
-	peer = proxied ? &px : u;
-	if (url_authority(peer, 1, label, sizeof(label)) == -1)
-		die(HG_URL, peer->u_host, "host name too long");
-	if (peer->u_port == 80)		/* "localhost:80", as SPEC writes */
-		(void)snprintf(label + strlen(label),
-		    sizeof(label) - strlen(label), ":80");
-	memset(&h, 0, sizeof(h));
-	h.method = method;
-	h.proxied = proxied;
-	h.agent = cfg.agent;
-	h.referer = cfg.referer;
-	h.user = cfg.user;
-	h.clen = withbody && cfg.body.b_size >= 0 ? cfg.body.b_size : -1;
-	h.chunked = withbody && cfg.body.b_size < 0;
-	h.ctype = withbody ? cfg.body.b_ctype : NULL;
-	h.expect = withbody && !noexpect && (cfg.body.b_size < 0 ||
-	    cfg.body.b_size > BODY_EXPECT_MIN);
-	h.hdrs = cfg.hdrs;
-	h.nhdrs = cfg.nhdrs;
-	h.trusted = trusted;
-	if ((r = req_format(req, sizeof(req), u, &h)) == -1)
-		die(HG_USAGE, label, "request over %d bytes", REQ_MAX);
-	(void)url_string(u, effective, sizeof(effective));
-	xf.x_referer = h.referer;
-	if (redirs > 0)
-		xf.x_t_redirect = now_us() - start_us;
-
-	memset(&ex, 0, sizeof(ex));
-	ex.end = -1;
-	ex.label = label;
-	ex.expect = withbody && asks100(req, (size_t)r);
-	resp_init(&rp, strcmp(method, "HEAD") == 0);
-	ex.fd = connect_to(peer->u_host, peer->u_port, label);
-	if (cfg.verbose)
-		verbose("> ", req, (size_t)r);
-	xf.x_t_pretransfer = now_us() - start_us;
-	xf.x_size_request += (size_t)r;
-	if (send_all(ex.fd, req, (size_t)r, label) == 0 && withbody)
-		send_body();
-	/* A peer that closed early may still have answered. */
-	while (ex.end == -1)
-		if (readin(0) == 0 && waitfd(ex.fd, POLLIN, deadline_ms) == 0)
-			timeout(label);
-	(void)close(ex.fd);
-
-	if (ex.end == EX_AGAIN) {
-		if (cfg.verbose)
-			fprintf(stderr, "* 417: sending the request again "
-			    "without Expect\n");
-		noexpect = 1;
-		if (withbody && (f = body_rewind(&cfg.body)) != HG_OK)
-			die(f, label, "%s", cfg.body.b_err);
-		return EX_AGAIN;
+	if (setjmp(failed) != 0) {
+		catching = 0;
+		alarm_off("httpget");
+		if (ex.fd >= 0)
+			conn_drop(ex.fd);
+		ex.fd = -1;
+		out_abandon();
+		return fail_code;
 	}
-	if (ex.end == EX_REDIRECT) {
-		if (cfg.maxredirs >= 0 && redirs >= cfg.maxredirs)
-			die(HG_REDIRS, label, "too many redirects (%ld "
-			    "followed)", redirs);
-		if ((f = req_redirect(next, u, &urls[0], rp.rp_loc, &trusted,
-		    &e)) != HG_OK)
-			die(f, label, "redirect to '%s': %s", safe(why, 64,
-			    rp.rp_loc, strlen(rp.rp_loc)), safe(msg,
-			    sizeof(msg), e, strlen(e)));
-		if (cfg.verbose)
-			fprintf(stderr, "* Following the redirect to '%s'%s\n",
-			    safe(why, sizeof(why), rp.rp_loc,
-			    strlen(rp.rp_loc)), trusted ? "" :
-			    ", another origin: without credentials");
-		/* RFC 9110 section 15.4: 303 asks for a GET, and 301 and
-		 * 302 after a POST are taken so by every client; 307 and
-		 * 308 repeat the request, body and all. */
-		if ((ex.final == 303 && strcmp(method, "HEAD") != 0) ||
-		    ((ex.final == 301 || ex.final == 302) &&
-		    strcmp(method, "POST") == 0)) {
-			method = "GET";
-			withbody = 0;
-		} else if (withbody && (f = body_rewind(&cfg.body)) != HG_OK)
-			die(f, label, "%s", cfg.body.b_err);
-		if (cfg.autoref)
-			cfg.referer = url_string(u, refbuf, sizeof(refbuf));
-		return EX_REDIRECT;
-	}
-
-	if (cfg.verbose)
-		fprintf(stderr, "* Closing connection\n");
-	bar_finish();
-	if (out_commit(&out) == -1)
-		die(HG_WRITE, label, "writing %s: %s", outname, errno ==
-		    EEXIST ? "no longer a regular file, left as it is" :
-		    cause(errno));
-	if (ex.final >= 400 && cfg.fail != FAIL_NONE)
-		die(HG_HTTP, label, "server returned %d%s%s", ex.final,
-		    ex.why[0] != '\0' ? " " : "", ex.why);
-	return EX_DONE;
+	catching = 1;
+	fetch_target();
+	catching = 0;
+	return HG_OK;
 }
 
-
-
-
-/* Puts the N bytes at ADD in U's path at its end (before the query) or,
- * QUERY, at the end of the query; bytes a URL cannot hold %-encoded. */
-static void
-url_add(struct url *u, const char *add, size_t n, int query)
+/*
+ * True when the failure F of an attempt is worth another (--retry):
+ * curl's transient ones, or any with --retry-all-errors but those no
+ * try can change.
+ */
+static int
+transient(enum fail f)
 {
-	static char t[URL_MAX];
-	size_t at = query ? strlen(u->u_target) : u->u_pathlen, len, i;
-	unsigned char c;
+	int c = xf.x_code;
 
-	len = (size_t)snprintf(t, sizeof(t), "%.*s", (int)at, u->u_target);
-	if (query)
-		t[len++] = u->u_hasquery ? '&' : '?';
-	for (i = 0; i < n && len + 4 < sizeof(t); i++) {
-		c = (unsigned char)add[i];
-		if (c <= ' ' || c >= 0x7f || c == '#' || (!query &&
-		    (c == '?' || c == '%')))
-			len += (size_t)snprintf(t + len, sizeof(t) - len,
-			    "%%%02X", c);
-		else
-			t[len++] = (char)c;
+	if (cfg.retry_all)
+		return f != HG_USAGE && f != HG_URL && f != HG_WRITE &&
+		    f != HG_READ;
+	return f == HG_TIMEOUT || (f == HG_HTTP && (c == 408 || c == 429 ||
+	    c == 500 || c == 502 || c == 503 || c == 504));
+}
+
+/* Sleeps MS milliseconds. */
+static void
+pause_ms(long long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Fetches the current target, again after a transient failure as
+ * --retry asks; returns the last attempt's failure. */
+static enum fail
+run_target(void)
+{
+	long long first = now_ms(), backoff = 1000, delay;
+	long left = cfg.retry;
+	enum fail f;
+
+	for (;;) {
+		memset(&xf, 0, sizeof(xf));
+		xf.x_minor = -1;
+		xf.x_scheme = "http";
+		writing_out = 0;
+		ri.ri_retry_after = -1;
+		/* Each try has all of -m, as curl gives it. */
+		if (cfg.maxtime_ms > 0)
+			deadline_ms = now_ms() + cfg.maxtime_ms;
+		if ((f = try_target()) == HG_OK || left == 0 || !transient(f))
+			break;
+		delay = xf.x_code != 0 && ri.ri_retry_after >= 0 ?
+		    ri.ri_retry_after * 1000 : cfg.retry_delay_ms >= 0 ?
+		    cfg.retry_delay_ms : backoff;
+		if (delay > 600000)
+			delay = 600000;
+		if (cfg.retry_maxtime_ms > 0 && now_ms() + delay - first >
+		    cfg.retry_maxtime_ms)
+			break;
+		left--;
+		if (!cfg.silent)
+			fprintf(stderr, "httpget: %s; retrying in %g s (%ld "
+			    "left)\n", fail_line, (double)delay / 1000, left);
+		pause_ms(delay);
+		if (backoff < 600000)
+			backoff *= 2;
 	}
-	if (i < n || len + strlen(u->u_target + at) >= sizeof(t))
-		die(HG_URL, cfg.url, "URL over %d bytes", URL_MAX);
-	(void)strcpy(t + len, u->u_target + at);
-	if (!query)
-		u->u_pathlen += len - at;
-	u->u_hasquery |= query;
-	(void)strcpy(u->u_target, t);
+	if (f != HG_OK) {
+		fprintf(stderr, "httpget: %s\n", fail_line);
+		xf.x_exitcode = f;
+		xf.x_errormsg = fail_line;
+	}
+	write_out();
+	return f;
 }
 
 int
 main(int argc, char *argv[])
 {
-	char label[160];
-	const char *why, *q, *base;
-	size_t qlen;
-	long redirs;
-	enum fail f;
-	int cur, next, r;
+	char err[256];
+	const char *warn;
+	enum fail f, last = HG_OK;
+	int i;
 
 	opts_parse(&cfg, argc, argv);
-	if ((f = url_parse(&urls[0], cfg.url, &why)) != HG_OK)
-		die(f, shown(label, 128, cfg.url, strlen(cfg.url), 1), "%s",
-		    why);
-	withbody = cfg.body.b_kind != BODY_NONE && !cfg.get;
-	method = cfg.method != NULL ? cfg.method : cfg.head ? "HEAD" :
-	    !withbody ? "GET" : cfg.body.b_kind == BODY_UPLOAD ? "PUT" :
-	    "POST";
-	if (cfg.get && (q = body_query(&cfg.body, &qlen)) != NULL)
-		url_add(&urls[0], q, qlen, 1);
-	/* -T FILE to a folder's URL puts FILE there, by its base name. */
-	if (cfg.body.b_kind == BODY_UPLOAD && urls[0].u_pathlen > 0 &&
-	    urls[0].u_target[urls[0].u_pathlen - 1] == '/' &&
-	    strcmp(cfg.upload, "-") != 0) {
-		base = strrchr(cfg.upload, '/');
-		base = base != NULL ? base + 1 : cfg.upload;
-		url_add(&urls[0], base, strlen(base), 0);
-	}
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die(HG_WRITE, "stdout", "signal: %s", cause(errno));
+	ex.fd = -1;
+	rp.rp_field = content_field;
+	rp.rp_gzipok = cfg.compressed;
+	if (cfg.ncookies > 0 || cfg.jar != NULL) {
+		if ((jar = jar_new()) == NULL)
+			die(HG_READ, "cookies", "%s", cause(ENOMEM));
+		for (i = 0; i < cfg.ncookies; i++) {
+			warn = NULL;
+			if (jar_load(jar, cfg.cookies[i], time(NULL), &warn,
+			    err, sizeof(err)) == -1)
+				die(HG_USAGE, "-b", "%s", err);
+			if (warn != NULL && !cfg.silent)
+				fprintf(stderr, "httpget: -b %s: %s\n",
+				    cfg.cookies[i], warn);
+		}
+	}
 	start_us = now_us();
 	if (cfg.maxtime_ms > 0)
 		deadline_ms = start_us / 1000 + cfg.maxtime_ms;
-	open_output();
+	sink_start();
 
-	/* urls[0] stays the first URL: redirects compare their origin with
-	 * it, and take its credentials while it is theirs. */
-	for (cur = 0, next = 1, redirs = 0;
-	    (r = fetch(&urls[cur], &urls[next], redirs)) != EX_DONE; ) {
-		if (r == EX_AGAIN)
-			continue;
-		xf.x_num_redirects = (int)++redirs;
-		cur = next;
-		next = cur == 1 ? 2 : 1;
+	for (i = 0; i < cfg.ntargets; i++) {
+		cfg.url = cfg.targets[i].t_url;
+		cfg.output = cfg.targets[i].t_output;
+		cfg.remote_name = cfg.targets[i].t_remote;
+		start_us = now_us();
+		if ((f = run_target()) != HG_OK)
+			last = f;
 	}
-	write_out();
-	return 0;
+	if (jar != NULL && cfg.jar != NULL &&
+	    jar_save(jar, cfg.jar, time(NULL), err, sizeof(err)) == -1) {
+		fprintf(stderr, "httpget: -c %s: %s\n", cfg.jar, err);
+		if (last == HG_OK)
+			last = HG_WRITE;
+	}
+	if (jar != NULL)
+		jar_free(jar);
+	return last;
 }

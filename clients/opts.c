@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "opts.h"
 #include "request.h"
 #include "wout.h"
@@ -27,7 +28,8 @@
 enum {
 	O_CTIMEOUT = 256, O_MAXREDIRS, O_DATABIN, O_DATARAW, O_DATAURL,
 	O_FORMSTR, O_FAILBODY, O_NOFAIL, O_NAMEALL, O_OUTDIR, O_MKDIRS,
-	O_MAXSIZE, O_NOPROXY
+	O_MAXSIZE, O_NOPROXY, O_RETRY, O_RETRYDELAY, O_RETRYMAX, O_RETRYALL,
+	O_COMPRESSED, O_UNIX, O_RESOLVE, O_CONNECTTO
 };
 
 struct opt {
@@ -41,6 +43,14 @@ static const struct opt opts[] = {
 	{ "ipv4", '4', NULL, "use IPv4 addresses only" },
 	{ "ipv6", '6', NULL, "use IPv6 addresses only" },
 	{ "user-agent", 'A', "AGENT", "send User-Agent: AGENT (\"\": none)" },
+	{ "cookie", 'b', "DATA|FILE", "send cookies NAME=VALUE, or a file's" },
+	{ "cookie-jar", 'c', "FILE", "write the cookies to FILE at the end" },
+	{ "compressed", O_COMPRESSED, NULL, "ask for gzip or deflate, and "
+	    "decode it" },
+	{ "connect-to", O_CONNECTTO, "H1:P1:H2:P2", "connect to H2:P2 for "
+	    "H1:P1" },
+	{ "continue-at", 'C', "OFFSET|-", "resume at OFFSET (-: the file's "
+	    "size)" },
 	{ "connect-timeout", O_CTIMEOUT, "SECONDS", "give up connecting after SECONDS "
 	    "(30)" },
 	{ "create-dirs", O_MKDIRS, NULL, "create the folders of -o and -O paths" },
@@ -73,8 +83,18 @@ static const struct opt opts[] = {
 	{ "remote-name", 'O', NULL, "write the body to the URL's file name" },
 	{ "remote-name-all", O_NAMEALL, NULL, "-O for every URL" },
 	{ "request", 'X', "METHOD", "send METHOD, not GET, POST or PUT" },
+	{ "resolve", O_RESOLVE, "HOST:PORT:ADDR", "use ADDR[,ADDR] for "
+	    "HOST:PORT" },
+	{ "retry", O_RETRY, "N", "try N more times after a transient "
+	    "failure" },
+	{ "retry-all-errors", O_RETRYALL, NULL, "retry after any failure" },
+	{ "retry-delay", O_RETRYDELAY, "SECONDS", "wait SECONDS between "
+	    "tries (1, 2, 4...)" },
+	{ "retry-max-time", O_RETRYMAX, "SECONDS", "start no try after "
+	    "SECONDS" },
 	{ "show-error", 'S', NULL, "show errors with -s (they always are)" },
 	{ "silent", 's', NULL, "no progress bar; only errors are shown" },
+	{ "unix-socket", O_UNIX, "PATH", "connect to the UNIX socket PATH" },
 	{ "upload-file", 'T', "FILE", "PUT FILE (-: stdin, chunked)" },
 	{ "user", 'u', "USER[:PASS]", "Basic credentials (no PASS: asked)" },
 	{ "verbose", 'v', NULL, "show the request and response headers" },
@@ -82,6 +102,10 @@ static const struct opt opts[] = {
 	{ "write-out", 'w', "FORMAT", "print FORMAT at the end (%{http_code})" }
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
+
+static const char **outs;	/* -o FILE, or NULL for -O, in order */
+static int nouts, remote_all;
+static char *refheld;		/* -e's URL without ";auto" */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -92,7 +116,7 @@ usage(int status)
 
 	fprintf(f, "usage: httpget [-fGiIOsSvL46] [-d DATA] [-F NAME=VALUE] "
 	    "[-T FILE] [-X METHOD] [-o FILE] [-H 'Name: value']... "
-	    "[-w FORMAT] [option]... URL\n");
+	    "[-w FORMAT] [option]... URL...\n");
 	for (i = 0; status == 0 && i < NOPTS; i++) {
 		if (opts[i].o_id < 256)
 			(void)snprintf(name, sizeof(name), "-%c, --%s%s%s",
@@ -398,7 +422,7 @@ bodyadd(struct cfg *c, enum fail f)
 static void
 apply(struct cfg *c, const struct opt *o, const char *arg, int neg)
 {
-	char err[256], *s;
+	char err[256], arg64[64], *s;
 	size_t n;
 
 	switch (o->o_id) {
@@ -411,8 +435,8 @@ apply(struct cfg *c, const struct opt *o, const char *arg, int neg)
 	case 'v': c->verbose = !neg; break;
 	case 'L': c->location = !neg; break;
 	case 'G': c->get = !neg; break;
-	case 'O': c->remote_name = !neg; break;
-	case O_NAMEALL: c->remote_name = !neg; break;
+	case 'O': outs[nouts++] = NULL; break;
+	case O_NAMEALL: remote_all = !neg; break;
 	case O_MKDIRS: c->create_dirs = !neg; break;
 	case 'f': c->fail = neg ? FAIL_NONE : FAIL_QUIET; break;
 	case O_FAILBODY: c->fail = neg ? FAIL_NONE : FAIL_BODY; break;
@@ -422,7 +446,7 @@ apply(struct cfg *c, const struct opt *o, const char *arg, int neg)
 		printf("httpget %s\nProtocols: http\nFeatures: IPv6\n",
 		    VERSION);
 		exit(0);
-	case 'o': c->output = arg; break;
+	case 'o': outs[nouts++] = arg; break;
 	case O_OUTDIR: c->output_dir = arg; break;
 	case 'D': c->dump = arg; break;
 	case 'H':
@@ -450,7 +474,9 @@ apply(struct cfg *c, const struct opt *o, const char *arg, int neg)
 		n = strlen(arg);
 		c->autoref = n >= 5 && strcmp(arg + n - 5, ";auto") == 0;
 		if (c->autoref) {
-			if ((s = strdup(arg)) == NULL)
+			/* Held for the run, and freed when -e comes again. */
+			free(refheld);
+			if ((refheld = s = strdup(arg)) == NULL)
 				bad("-e: %s", strerror(errno));
 			s[n - 5] = '\0';
 			c->referer = *s != '\0' ? s : NULL;
@@ -463,6 +489,31 @@ apply(struct cfg *c, const struct opt *o, const char *arg, int neg)
 		c->user = userinfo(arg);
 		break;
 	case 'x': c->proxy = arg; break;
+	case 'b': c->cookies[c->ncookies++] = arg; break;
+	case 'c': c->jar = arg; break;
+	case 'C':
+		c->resume = strcmp(arg, "-") == 0 ? -1 :
+		    (long long)size_parse("-C", arg);
+		break;
+	case O_COMPRESSED: c->compressed = !neg; break;
+	case O_UNIX: c->unix_socket = arg; break;
+	case O_RESOLVE:
+	case O_CONNECTTO:
+		if ((o->o_id == O_RESOLVE ? resolve_add(arg, err, sizeof(err)) :
+		    connectto_add(arg, err, sizeof(err))) == -1) {
+			fprintf(stderr, "httpget: --%s '%s': %s\n", o->o_long,
+			    printable(arg64, sizeof(arg64), arg), err);
+			exit(49);
+		}
+		break;
+	case O_RETRY: c->retry = num_parse("--retry", arg, 0, 1000000); break;
+	case O_RETRYDELAY:
+		c->retry_delay_ms = secs_parse("--retry-delay", arg);
+		break;
+	case O_RETRYMAX:
+		c->retry_maxtime_ms = secs_parse("--retry-max-time", arg);
+		break;
+	case O_RETRYALL: c->retry_all = !neg; break;
 	case O_NOPROXY: c->noproxy = arg; break;
 	case 'm':
 		c->maxtime_ms = secs_parse("-m", arg);
@@ -502,13 +553,11 @@ apply(struct cfg *c, const struct opt *o, const char *arg, int neg)
 	}
 }
 
-/* The URL argument ARG: one per command. */
+/* A URL of the command line. */
 static void
 seturl(struct cfg *c, const char *arg)
 {
-	if (c->url != NULL)
-		bad("%.64s: one URL at a time", arg);
-	c->url = arg;
+	c->targets[c->ntargets++].t_url = arg;
 }
 
 /* Reads the long option at ARG (after "--") with argv[*I + 1] as its
@@ -562,7 +611,12 @@ opts_parse(struct cfg *c, int argc, char *argv[])
 	c->ctimeout_str = "30";
 	c->maxredirs = 10;
 	body_init(&c->body);
-	if ((c->hdrs = calloc((size_t)argc + 1, sizeof(*c->hdrs))) == NULL)
+	c->retry_delay_ms = -1;
+	if ((c->hdrs = calloc((size_t)argc + 1, sizeof(*c->hdrs))) == NULL ||
+	    (c->cookies = calloc((size_t)argc + 1, sizeof(*c->cookies))) ==
+	    NULL || (c->targets = calloc((size_t)argc + 1,
+	    sizeof(*c->targets))) == NULL || (outs = calloc((size_t)argc + 1,
+	    sizeof(*outs))) == NULL)
 		bad("%s", strerror(errno));
 
 	for (i = 1; i < argc; i++) {
@@ -597,8 +651,21 @@ opts_parse(struct cfg *c, int argc, char *argv[])
 			break;
 		}
 	}
-	if (c->url == NULL)
+	if (c->ntargets == 0)
 		usage(2);
+	/* -o and -O go to the URLs in order, as curl takes them. */
+	for (i = 0; i < c->ntargets; i++) {
+		c->targets[i].t_output = i < nouts ? outs[i] : NULL;
+		c->targets[i].t_remote = i < nouts ? outs[i] == NULL :
+		    remote_all;
+	}
+	free(outs);
+	if (c->resume == -1)
+		for (i = 0; i < c->ntargets; i++)
+			if (c->targets[i].t_output == NULL &&
+			    !c->targets[i].t_remote)
+				bad("-C -: needs -o or -O, to know where to "
+				    "resume");
 	if (c->body.b_kind != BODY_NONE) {
 		if (c->head && !c->get)
 			bad("-I and a body (-d, -F, -T): one method at a "

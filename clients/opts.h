@@ -17,7 +17,17 @@ enum failmode {
 	FAIL_NONE		/* --no-fail: body, 0 */
 };
 
+/* One URL of the command line and where its body goes. */
+struct target {
+	const char	*t_url;
+	const char	*t_output;	/* -o, or NULL */
+	int		 t_remote;	/* -O, --remote-name-all */
+};
+
 struct cfg {
+	struct target	*targets;	/* the URLs, in order */
+	int		 ntargets;
+	/* The target being fetched, copied there by httpget.c. */
 	const char	*url;
 	const char	*output;	/* -o, or NULL */
 	int		 remote_name;	/* -O, --remote-name-all */
@@ -45,6 +55,16 @@ struct cfg {
 	long long	 ctimeout_ms;	/* --connect-timeout */
 	const char	*ctimeout_str;
 	long		 maxredirs;
+	long long	 resume;	/* -C OFFSET; -1: -C -; 0: none */
+	long		 retry;		/* --retry */
+	long long	 retry_delay_ms;	/* --retry-delay; -1: backoff */
+	long long	 retry_maxtime_ms;	/* --retry-max-time; 0: none */
+	int		 retry_all;	/* --retry-all-errors */
+	int		 compressed;	/* --compressed */
+	const char	**cookies;	/* -b, as many as argv holds */
+	int		 ncookies;
+	const char	*jar;		/* -c FILE, or NULL */
+	const char	*unix_socket;	/* --unix-socket PATH, or NULL */
 };
 
 /* Fills C from ARGV; prints help or version and exits 0, or a one-line

@@ -185,17 +185,26 @@ req_format(char *buf, size_t n, const struct url *u, const struct reqhdr *h)
 		else if (h->user == NULL && u->u_hasuser)
 			addbasic(&b, u->u_user);
 	}
+	if (h->range > 0) {
+		(void)snprintf(len, sizeof(len), "%lld", h->range);
+		addours(&b, h, "Range", "bytes=%s-", len);
+	}
 	if (h->agent == NULL)
 		addours(&b, h, "User-Agent", "%s", "httpget/" VERSION);
 	else if (*h->agent != '\0')
 		addours(&b, h, "User-Agent", "%s", h->agent);
 	addours(&b, h, "Accept", "%s", "*/*");
+	if (h->compressed)
+		addours(&b, h, "Accept-Encoding", "%s", "gzip, deflate");
 	if (h->referer != NULL)
 		addours(&b, h, "Referer", "%s", h->referer);
 	/* Where curl puts it: before the -H headers, unlike the length. */
 	if (h->chunked)
 		addours(&b, h, "Transfer-Encoding", "%s", "chunked");
-	addours(&b, h, "Connection", "%s", "close");
+	if (h->cookie != NULL && *h->cookie != '\0')
+		addours(&b, h, "Cookie", "%s", h->cookie);
+	addours(&b, h, "Connection", "%s", h->keepalive ? "keep-alive" :
+	    "close");
 	for (j = 0; j < h->nhdrs; j++)
 		if (!isname(h->hdrs[j], "Host") &&
 		    (h->trusted || !secret(h->hdrs[j])))

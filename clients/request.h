@@ -29,6 +29,10 @@ struct reqhdr {
 	int		 chunked;	/* Transfer-Encoding: chunked */
 	const char	*ctype;		/* Content-Type, or NULL */
 	int		 expect;	/* Expect: 100-continue */
+	long long	 range;		/* Range: bytes=N-, or 0 for none */
+	int		 compressed;	/* Accept-Encoding: gzip, deflate */
+	const char	*cookie;	/* the Cookie value, or NULL */
+	int		 keepalive;	/* Connection: keep-alive, not close */
 	const char *const *hdrs;	/* the -H headers */
 	int		 nhdrs;
 	int		 trusted;	/* still at the first URL's origin */
@@ -36,8 +40,9 @@ struct reqhdr {
 
 /*
  * Formats the request for U into BUF of size N, in the order curl sends
- * its headers: Host, Authorization, User-Agent, Accept, Referer,
- * Transfer-Encoding, Connection, the -H headers (one of a name of ours
+ * its headers: Host, Authorization, Range, User-Agent, Accept,
+ * Accept-Encoding, Referer, Transfer-Encoding, Cookie, Connection, the -H
+ * headers (one of a name of ours
  * replaces it; of several Host, the first), then the body's
  * Content-Length, Content-Type and Expect.  Unless H->trusted, the -H
  * headers that carry credentials or identity (Authorization, Cookie,

@@ -216,40 +216,93 @@ mkdirs(const char *path)
 	}
 }
 
-/* -o FILE or -O, through output.c; signals then remove its temporary
- * file.  -D FILE is opened too. */
+/* Once for the run: -D FILE opened, and the signals that must remove a
+ * temporary file caught. */
 void
-open_output(void)
+sink_start(void)
 {
 	struct sigaction sa;
-	const char *name = cfg.output;
-	int n;
 
 	if (cfg.dump != NULL && strcmp(cfg.dump, "-") == 0)
 		dumpfd = STDOUT_FILENO;
 	else if (cfg.dump != NULL && (dumpfd = open(cfg.dump, O_WRONLY |
 	    O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1)
 		die(HG_WRITE, cfg.dump, "%s", cause(errno));
-	if (name == NULL && cfg.remote_name)
-		name = remote_name();
-	if (name == NULL)
-		return;
-	n = cfg.output_dir != NULL && name[0] != '/' && strcmp(name, "-") ?
-	    snprintf(opath, sizeof(opath), "%s/%s", cfg.output_dir, name) :
-	    snprintf(opath, sizeof(opath), "%s", name);
-	if (n < 0 || (size_t)n >= sizeof(opath))
-		die(HG_WRITE, name, "%s", cause(ENAMETOOLONG));
-	if (cfg.create_dirs && strcmp(opath, "-") != 0)
-		mkdirs(opath);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;
 	if (sigemptyset(&sa.sa_mask) == -1 ||
 	    sigaction(SIGINT, &sa, NULL) == -1 ||
 	    sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGHUP, &sa, NULL) == -1)
-		die(HG_WRITE, opath, "sigaction: %s", cause(errno));
+		die(HG_WRITE, "httpget", "sigaction: %s", cause(errno));
+}
+
+/*
+ * Where this URL's body goes: -o FILE or -O's name (in --output-dir,
+ * its folders made), or standard output.  Opened now unless -C waits
+ * for the answer to know how.
+ */
+void
+out_prepare(void)
+{
+	const char *name = cfg.output;
+	int n;
+
+	out.o_fd = STDOUT_FILENO;
+	out.o_mode = OUT_STDOUT;
+	out.o_tmp[0] = '\0';
+	outname = "stdout";
+	opath[0] = '\0';
+	bar.b_on = bar.b_shown = 0;
+	bar.b_total = bar.b_done = 0;
+	if (name == NULL && cfg.remote_name)
+		name = remote_name();
+	if (name != NULL) {
+		n = cfg.output_dir != NULL && name[0] != '/' &&
+		    strcmp(name, "-") ? snprintf(opath, sizeof(opath),
+		    "%s/%s", cfg.output_dir, name) : snprintf(opath,
+		    sizeof(opath), "%s", name);
+		if (n < 0 || (size_t)n >= sizeof(opath))
+			die(HG_WRITE, name, "%s", cause(ENAMETOOLONG));
+		if (strcmp(opath, "-") == 0)
+			opath[0] = '\0';
+		else if (cfg.create_dirs)
+			mkdirs(opath);
+	}
+	if (cfg.resume == 0)
+		out_begin(0);
+}
+
+long long
+out_size(void)
+{
+	struct stat st;
+
+	if (opath[0] == '\0' || stat(opath, &st) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	return (long long)st.st_size;
+}
+
+void
+out_begin(long long append)
+{
+	struct stat st;
+
+	if (opath[0] == '\0')
+		return;
 	alarm_at(deadline_ms, opath, "timed out waiting for a reader");
-	if (out_open(&out, opath) == -1)
+	if (append > 0) {
+		/* A resumed file is written in place from where it ends;
+		 * it must still end there. */
+		if ((out.o_fd = open(opath, O_WRONLY | O_APPEND |
+		    O_CLOEXEC)) == -1)
+			die(HG_WRITE, opath, "%s", cause(errno));
+		if (fstat(out.o_fd, &st) == -1 || st.st_size != append)
+			die(HG_WRITE, opath, "changed size while resuming");
+		out.o_mode = OUT_THROUGH;
+		(void)snprintf(out.o_path, sizeof(out.o_path), "%s", opath);
+	} else if (out_open(&out, opath) == -1)
 		die(HG_WRITE, opath, "%s", cause(errno));
 	if (deadline_ms > 0)
 		alarm_off(opath);
@@ -257,6 +310,17 @@ open_output(void)
 		outname = opath;
 	bar.b_on = !cfg.silent && !cfg.verbose && isatty(STDERR_FILENO);
 	bar.b_start = now_ms();
+}
+
+void
+out_abandon(void)
+{
+	out_discard(&out);
+	if (out.o_mode != OUT_STDOUT && out.o_fd != -1)
+		(void)close(out.o_fd);
+	out.o_fd = STDOUT_FILENO;
+	out.o_mode = OUT_STDOUT;
+	bar_end();
 }
 
 void

@@ -163,10 +163,11 @@ pair_run() {
 	# curl too takes "-s" as a host name here (curl: (6)).
 	hg -- -s
 	expect 6 "" "httpget: -s: unknown host"
+	# after --, "-o" and the name are URLs too: the last failure's exit
 	hg -- "http://127.0.0.1:$PORT/" -o "$T/f"
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 3 ]	# the last URL, "$T/f", has no host name
 	[ ! -e "$T/f" ]
-	[ "$(nreq)" -eq 1 ]
+	[ "$(nreq)" -eq 2 ]
 }
 
 @test "options after the URL are taken" {
@@ -201,11 +202,14 @@ pair_run() {
 	grep -q $'^Referer: http://r/\r$' "$REQ/req.6"
 }
 
-@test "a second URL exits 2 before connecting" {
+@test "two URLs are fetched in order, each its own request" {
 	raw_start clen
 	hg "http://127.0.0.1:$PORT/1" "http://127.0.0.1:$PORT/2"
-	expect 2 "" "httpget: http://127.0.0.1:$PORT/2: one URL at a time"
-	[ "$(nreq)" -eq 0 ]
+	expect 0 "hello, world\nhello, world\n"
+	[ "$(nreq)" -eq 2 ]
+	[ "$(reqline 1)" = "GET /1 HTTP/1.1" ]
+	[ "$(reqline 2)" = "GET /2 HTTP/1.1" ]
+	grep -q $'^Connection: keep-alive\r$' "$REQ/req.1"
 }
 
 # --- -w ----------------------------------------------------------------------

@@ -18,7 +18,7 @@ teardown() {
 
 @test "httpget without a URL prints the usage and exits 2" {
 	hg
-	expect 2 "" "usage: httpget [-fGiIOsSvL46] [-d DATA] [-F NAME=VALUE] [-T FILE] [-X METHOD] [-o FILE] [-H 'Name: value']... [-w FORMAT] [option]... URL"
+	expect 2 "" "usage: httpget [-fGiIOsSvL46] [-d DATA] [-F NAME=VALUE] [-T FILE] [-X METHOD] [-o FILE] [-H 'Name: value']... [-w FORMAT] [option]... URL..."
 	hg -Z http://127.0.0.1/
 	[ "$status" -eq 2 ]
 	hg -m soon http://127.0.0.1/
@@ -49,7 +49,7 @@ teardown() {
 @test "--help prints the usage line, then a line for each option" {
 	hg --help
 	[ "$status" -eq 0 ] && [ ! -s "$ERR" ]
-	[ "$(head -1 "$OUT")" = "usage: httpget [-fGiIOsSvL46] [-d DATA] [-F NAME=VALUE] [-T FILE] [-X METHOD] [-o FILE] [-H 'Name: value']... [-w FORMAT] [option]... URL" ]
+	[ "$(head -1 "$OUT")" = "usage: httpget [-fGiIOsSvL46] [-d DATA] [-F NAME=VALUE] [-T FILE] [-X METHOD] [-o FILE] [-H 'Name: value']... [-w FORMAT] [option]... URL..." ]
 	[ "$(sed -n 2p "$OUT")" = "  -4, --ipv4                    use IPv4 addresses only" ]
 	# every option has its line, and no other line is there
 	for o in -4 -6 -A -d -D -e -f -F -G -H -h -I -i -L -m -O -o -S -s -T \
@@ -60,10 +60,12 @@ teardown() {
 	    --dump-header --referer --fail --form --get --header --help \
 	    --head --include --location --max-time --remote-name --output \
 	    --show-error --silent --upload-file --user --version --verbose \
-	    --write-out --request --proxy; do
+	    --write-out --request --proxy -b -c -C --cookie --cookie-jar \
+	    --continue-at --compressed --connect-to --resolve --retry \
+	    --retry-all-errors --retry-delay --retry-max-time --unix-socket; do
 		grep -Eq -- "(^| )$o[ ,]" "$OUT" || { echo "no line for $o"; return 1; }
 	done
-	[ "$(wc -l <"$OUT")" -eq 41 ]
+	[ "$(wc -l <"$OUT")" -eq 52 ]
 	[ "$(awk 'NR > 1 && length > 80' "$OUT")" = "" ]
 }
 
