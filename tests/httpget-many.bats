@@ -182,7 +182,7 @@ conns_are() {
 	f16_start f16-ok,f16-drop f16-ok2
 	hg -d x=1 "http://127.0.0.1:$PORT/a" "http://127.0.0.1:$PORT/b"
 	# curl 7.88 sends the POST again (exit 0); spec16 does not.
-	expect 52 'first\n' "httpget: 127.0.0.1:$PORT: empty reply from server"
+	expect 52 'first\n' "httpget: 127.0.0.1:$PORT: the server closed the kept connection before answering; a POST is not sent twice"
 	[ "$(nconn)" -eq 1 ]
 	[ "$(rline 1 2)" = "POST /b HTTP/1.1" ]
 }
