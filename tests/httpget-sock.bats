@@ -169,13 +169,16 @@ open(sys.argv[2], "wb").write(d)
 @test "-L -c jar -b jar: a redirect's cookies go with the next request, Secure not" {
 	f16_start f16-cookie-moved f16-cookie-final f16-ok
 	hg -L -c "$T/jar" -b "$T/jar" "http://127.0.0.1:$PORT/start"
-	expect 0 'ok\n'
+	# A -b file not there yet is a warning (curl 7.88 says nothing).
+	[ "$status" -eq 0 ] && same "$OUT" 'ok\n' &&
+	    [ "$(wc -l <"$ERR")" -eq 1 ] || { echo "status $status"; errlines; false; }
+	grep -qix "httpget: -b $T/jar: no such file or directory" "$ERR"
 	[ -z "$(rhdr 1 1 Cookie)" ]
 	[ "$(rline 2 1)" = "GET /p/next HTTP/1.1" ]
 	# curl 7.88 sends s=5 too: it takes loopback for a secure context.
 	[ "$(rhdr 2 1 Cookie)" = "a=1" ]
 	# The jar, in curl's format; the next run sends the /p cookie first.
-	grep -v '^#\|^$' "$T/jar" | sort >"$T/lines"
+	grep -v '^# \|^$' "$T/jar" | sort >"$T/lines"
 	printf '#HttpOnly_127.0.0.1\tFALSE\t/p\tFALSE\t0\tb\t2\n' >"$T/want"
 	printf '127.0.0.1\tFALSE\t/\tFALSE\t0\ta\t1\n127.0.0.1\tFALSE\t/\tTRUE\t0\ts\t5\n' >>"$T/want"
 	sort "$T/want" | diff - "$T/lines"
@@ -186,7 +189,7 @@ open(sys.argv[2], "wb").write(d)
 }
 
 @test "-c alone turns the engine on; neither -b nor -c: Set-Cookie ignored" {
-	f16_start f16-cookie-moved f16-cookie-final
+	f16_start f16-cookie-moved f16-cookie-final f16-cookie-moved f16-cookie-final
 	hg -L -c "$T/jar" "http://127.0.0.1:$PORT/start"
 	expect 0 'ok\n'
 	[ "$(rhdr 2 1 Cookie)" = "a=1" ]
@@ -235,7 +238,11 @@ open(sys.argv[2], "wb").write(d)
 
 @test "cookie jars go both ways between curl and httpget: the same Cookie sent" {
 	command -v curl >/dev/null || skip_or_fail "no curl"
-	local want='e=5; b=2; a=1; c=3; d=4'
+	# e=5 has the default path of /p/start: RFC 6265's "/p", which curl
+	# writes and compares as "/p/", so curl sends it before b=2 (Path=/p)
+	# and httpget after, b being the older: the same cookies, in the
+	# order each means.
+	local want='b=2; e=5; a=1; c=3; d=4' curl='e=5; b=2; a=1; c=3; d=4'
 	f16_start f16-cookie-set f16-ok f16-ok f16-cookie-set f16-ok f16-ok
 	# curl's jar read by httpget ...
 	curl -s -o /dev/null -c "$T/cj" "http://127.0.0.1:$PORT/p/start"
@@ -243,14 +250,14 @@ open(sys.argv[2], "wb").write(d)
 	expect 0 'first\n'
 	curl -s -o /dev/null -b "$T/cj" "http://127.0.0.1:$PORT/p/x"
 	[ "$(rhdr 2 1 Cookie)" = "$want" ]
-	[ "$(rhdr 3 1 Cookie)" = "$want" ]
+	[ "$(rhdr 3 1 Cookie)" = "$curl" ]
 	# ... and httpget's read by curl.
 	hg -o /dev/null -c "$T/hj" "http://127.0.0.1:$PORT/p/start"
 	expect 0 ""
 	curl -s -o /dev/null -b "$T/hj" "http://127.0.0.1:$PORT/p/x"
 	hg -b "$T/hj" "http://127.0.0.1:$PORT/p/x"
 	expect 0 'first\n'
-	[ "$(rhdr 5 1 Cookie)" = "$want" ]
+	[ "$(rhdr 5 1 Cookie)" = "$curl" ]
 	[ "$(rhdr 6 1 Cookie)" = "$want" ]
 }
 
