@@ -248,6 +248,29 @@ prefix_of() {
 	    { cat "$REQ/log"; false; }
 }
 
+@test "without --retry-delay the waits are 1 s, then 2 s; Retry-After may be a date" {
+	local when
+	f16_start f16-503 f16-503 f16-ok
+	hg --retry 5 -o "$T/f" "http://127.0.0.1:$PORT/a"
+	status_is 0
+	err_is "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 1 s (4 left)" \
+	    "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 2 s (3 left)"
+	awk -v a="$(conn_at 1)" -v b="$(conn_at 2)" -v c="$(conn_at 3)" \
+	    'BEGIN { exit !(b - a >= 0.9 && c - b >= 1.9) }' || { cat "$REQ/log"; false; }
+	# An HTTP date 3 s ahead (to the second): 2 or 3 s to wait.
+	when=$(LC_ALL=C TZ=GMT date -d '+3 seconds' '+%a, %d %b %Y %H:%M:%S GMT')
+	canned later 'HTTP/1.1 503 Service Unavailable\r\n' \
+	    "Retry-After: $when\\r\\n" 'Content-Length: 0\r\n' '\r\n' >/dev/null
+	F16_REQ=$T/r2 f16_start "$T/later" f16-ok
+	hg --retry 1 -o "$T/g" "http://127.0.0.1:$PORT/a"
+	status_is 0
+	grep -Eqx "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in [23] s \(0 left\)" "$ERR" ||
+	    { errlines; false; }
+	same "$T/g" 'first\n'
+	awk -v a="$(F16_REQ=$T/r2 conn_at 1)" -v b="$(F16_REQ=$T/r2 conn_at 2)" \
+	    'BEGIN { exit !(b - a >= 1.9) }' || { cat "$T/r2/log"; false; }
+}
+
 @test "--retry-max-time: no retry starts once it has passed" {
 	f16_start f16-503
 	# Attempts at 0 and 2 s; the next would start at 4 s, past 3 s.

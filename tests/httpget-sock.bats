@@ -38,16 +38,6 @@ coded() {
 	    "Content-Length: $(stat -c %s "$3")\\r\\n" '\r\n' "@file $3"
 }
 
-# one_error STATUS REGEX: httpget exited STATUS with one stderr line
-# matching REGEX.
-one_error() {
-	[ "$status" -eq "$1" ] && [ "$(wc -l <"$ERR")" -eq 1 ] &&
-	    grep -Eq -- "$2" "$ERR" && return 0
-	echo "status $status, expected $1 and one line matching '$2'"
-	errlines
-	return 1
-}
-
 # --- --compressed ---------------------------------------------------------
 
 @test "--compressed decodes nginx's gzip, kept alive, sending Accept-Encoding: $AE" {
@@ -121,17 +111,16 @@ open(sys.argv[2], "wb").write(d)
 	coded junk 'Content-Encoding: gzip\r\n' "$T/junk" >/dev/null
 	coded br 'Content-Encoding: br\r\n' "$T/junk" >/dev/null
 	f16_start "$T/badcrc" "$T/junk" "$T/br" "$T/badcrc"
+	# The CRC is checked at the end, once the bytes went to stdout.
 	hg --compressed "http://127.0.0.1:$PORT/badcrc"
-	one_error 61 "^httpget: 127\.0\.0\.1:$PORT: bad gzip stream: [^ ].*$"
+	expect 61 'a text to be broken\n' "httpget: 127.0.0.1:$PORT: bad gzip stream: CRC-32 mismatch"
 	hg --compressed "http://127.0.0.1:$PORT/junk"
-	one_error 61 "^httpget: 127\.0\.0\.1:$PORT: bad gzip stream: [^ ].*$"
-	[ ! -s "$OUT" ]
+	expect 61 "" "httpget: 127.0.0.1:$PORT: bad gzip stream: not a gzip stream"
 	hg --compressed "http://127.0.0.1:$PORT/br"
-	one_error 61 "^httpget: 127\.0\.0\.1:$PORT: .*br"
-	[ ! -s "$OUT" ]
+	expect 61 "" "httpget: 127.0.0.1:$PORT: unsupported content encoding 'br'"
 	# Into -o, a stream found broken at its end leaves no file.
 	hg --compressed -o "$T/f" "http://127.0.0.1:$PORT/badcrc"
-	one_error 61 "^httpget: 127\.0\.0\.1:$PORT: bad gzip stream: "
+	expect 61 "" "httpget: 127.0.0.1:$PORT: bad gzip stream: CRC-32 mismatch"
 	[ ! -e "$T/f" ]
 }
 
@@ -296,17 +285,28 @@ open(sys.argv[2], "wb").write(d)
 	[ "$(rline 2 1)" = "GET /y HTTP/1.1" ]
 	# An entry for another port is not used.
 	hg --resolve "example.test:1:127.0.0.1" "http://example.test:$PORT/z"
-	[ "$status" -eq 6 ] || { echo "status $status"; errlines; false; }
+	expect 6 "" "httpget: example.test: unknown host"
 	[ "$(nconn)" -eq 2 ]
+	# IPv6 in brackets or bare is taken (and refused: f16http is on
+	# 127.0.0.1), with no lookup of the name.
+	hg --resolve "example.test:$PORT:[::1]" "http://example.test:$PORT/v"
+	expect 7 "" "httpget: example.test:$PORT: connection refused"
+	hg --resolve "example.test:$PORT:::1" "http://example.test:$PORT/v"
+	expect 7 "" "httpget: example.test:$PORT: connection refused"
 }
 
 @test "--resolve: a bad entry exits 49" {
 	local e
-	for e in example.test example.test:99999:127.0.0.1 example.test:x:127.0.0.1 \
-	    example.test:80:notanaddress example.test:80:; do
+	while IFS='|' read -r e why; do
 		hg --resolve "$e" http://example.test/
-		one_error 49 "^httpget: --resolve '$e': [^ ]"
-	done
+		expect 49 "" "httpget: --resolve '$e': $why"
+	done <<-EOF
+	example.test|no ':' after the host
+	example.test:99999:127.0.0.1|bad port
+	example.test:x:127.0.0.1|bad port
+	example.test:80:notanaddress|bad address
+	example.test:80:|no address
+	EOF
 }
 
 @test "--connect-to name:port:127.0.0.1:PORT; empty fields mean any or the same" {
@@ -323,5 +323,8 @@ open(sys.argv[2], "wb").write(d)
 	expect 0 'first\n'
 	[ "$(rhdr 4 1 Host)" = "example.test:$PORT" ]
 	hg --connect-to "example.test:80:127.0.0.1:99999" http://example.test/
-	one_error 49 "^httpget: "
+	expect 49 "" "httpget: --connect-to 'example.test:80:127.0.0.1:99999': bad port"
+	# curl 7.88 ignores this one (then exit 6); spec16 calls it bad.
+	hg --connect-to "example.test:80" http://example.test/
+	expect 49 "" "httpget: --connect-to 'example.test:80': not HOST1:PORT1:HOST2:PORT2"
 }
