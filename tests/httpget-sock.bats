@@ -225,7 +225,7 @@ open(sys.argv[2], "wb").write(d)
 	[ "$(rhdr 1 1 Cookie)" = "p=2" ]
 }
 
-@test "cookie jars go both ways between curl and httpget: the same Cookie sent" {
+@test "cookie jars go both ways between curl and httpget: the same cookies sent" {
 	command -v curl >/dev/null || skip_or_fail "no curl"
 	# e=5 has the default path of /p/start: RFC 6265's "/p", which curl
 	# writes and compares as "/p/", so curl sends it before b=2 (Path=/p)

@@ -233,11 +233,6 @@ naccess() {
 	access | wc -l
 }
 
-# nconn_nginx: how many connections the logged requests came on.
-nconn_nginx() {
-	access | cut -d' ' -f1 | sort -u | wc -l
-}
-
 # rss_kib CMD...: runs CMD under /usr/bin/time, its output thrown away;
 # sets RSS to its peak resident size in KiB, and status.
 rss_kib() {
