@@ -174,7 +174,7 @@ asan:
 
 # The load generator, the ceilings and the peers, in interleaved rounds;
 # see bench/README.md.  Not part of make test, nor of all.
-bench: all
+bench: all tests/helpers/inflatedump
 	cd bench && $(MAKE) bench
 
 # Not part of make test: echo against cat(1), 1 GiB through pipes.
