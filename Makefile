@@ -58,8 +58,9 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/xinetdacl.o superd/xinetdmap.o superd/proxy.o superd/pending.o \
     $(ACCESS_OBJ)
 HTTPGET_OBJ = clients/httpget.o clients/url.o clients/http.o \
-    clients/request.o clients/output.o clients/opts.o clients/conn.o \
-    clients/exchange.o clients/sink.o clients/fetch.o clients/content.o \
+    clients/request.o clients/output.o clients/opts.o clients/optval.o \
+    clients/conn.o clients/exchange.o clients/sink.o clients/fetch.o \
+    clients/content.o \
     clients/body.o clients/form.o clients/wout.o clients/cookie.o \
     clients/cookiedate.o clients/cookiefile.o clients/inflate.o \
     clients/blocks.o
@@ -77,9 +78,9 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/activate.h superd/notify.h superd/upgrade.h superd/xinetd.h
 HANDLER_HDR = handlers/util.h handlers/proto.h
 HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
-    clients/output.h clients/opts.h clients/hg.h clients/body.h \
-    clients/form.h clients/wout.h clients/conn.h clients/cookie.h \
-    clients/cookieint.h clients/inflate.h clients/blocks.h
+    clients/output.h clients/opts.h clients/optval.h clients/hg.h \
+    clients/body.h clients/form.h clients/wout.h clients/conn.h \
+    clients/cookie.h clients/cookieint.h clients/inflate.h clients/blocks.h
 
 all: $(PROGS)
 
@@ -173,7 +174,7 @@ asan:
 
 # The load generator, the ceilings and the peers, in interleaved rounds;
 # see bench/README.md.  Not part of make test, nor of all.
-bench: all
+bench: all tests/helpers/inflatedump
 	cd bench && $(MAKE) bench
 
 # Not part of make test: echo against cat(1), 1 GiB through pipes.
