@@ -255,10 +255,11 @@ run_target(void)
 		if (cfg.retry_maxtime_ms > 0 && now_ms() + delay - first >
 		    cfg.retry_maxtime_ms)
 			break;
-		left--;
+		/* Counted as curl counts them: this one included. */
 		if (!cfg.silent)
 			fprintf(stderr, "httpget: %s; retrying in %g s (%ld "
 			    "left)\n", fail_line, (double)delay / 1000, left);
+		left--;
 		pause_ms(delay);
 		if (backoff < 600000)
 			backoff *= 2;
@@ -295,8 +296,9 @@ main(int argc, char *argv[])
 			    err, sizeof(err)) == -1)
 				die(HG_USAGE, "-b", "%s", err);
 			if (warn != NULL && !cfg.silent)
-				fprintf(stderr, "httpget: -b %s: %s\n",
-				    cfg.cookies[i], warn);
+				fprintf(stderr, "httpget: -b %s: %c%s\n",
+				    cfg.cookies[i], tolower((unsigned char)
+				    warn[0]), warn + (warn[0] != '\0'));
 		}
 	}
 	start_us = now_us();

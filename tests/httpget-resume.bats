@@ -213,11 +213,10 @@ prefix_of() {
 	status_is 0
 	same "$T/f" 'first\n'
 	[ ! -s "$OUT" ]
-	# K left counts the retries after this one (curl's "3 retries left"
-	# counts this one too); --retry-delay 0 is no wait (curl's 0 is its
-	# doubling from 1 s).
-	err_is "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 0 s (2 left)" \
-	    "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 0 s (1 left)"
+	# K left counts this retry too, as curl's "3 retries left" does;
+	# --retry-delay 0 is no wait (curl's 0 is its doubling from 1 s).
+	err_is "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 0 s (3 left)" \
+	    "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 0 s (2 left)"
 	[ "$(nconn)" -eq 3 ]
 	hg -s --retry 3 --retry-delay 0 -o "$T/g" "http://127.0.0.1:$PORT/a"
 	expect 0 ""
@@ -241,7 +240,7 @@ prefix_of() {
 	status_is 0
 	# As curl, the failed attempt's body was written to standard output.
 	same "$OUT" 'slow\nfirst\n'
-	err_is "httpget: 127.0.0.1:$PORT: server returned 429 Too Many Requests; retrying in 1 s (1 left)"
+	err_is "httpget: 127.0.0.1:$PORT: server returned 429 Too Many Requests; retrying in 1 s (2 left)"
 	[ "$(nconn)" -eq 2 ]
 	# Bound below only (0.9 s), so a slow machine cannot fail it.
 	awk -v a="$(conn_at 1)" -v b="$(conn_at 2)" 'BEGIN { exit !(b - a >= 0.9) }' ||
@@ -253,8 +252,8 @@ prefix_of() {
 	f16_start f16-503 f16-503 f16-ok
 	hg --retry 5 -o "$T/f" "http://127.0.0.1:$PORT/a"
 	status_is 0
-	err_is "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 1 s (4 left)" \
-	    "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 2 s (3 left)"
+	err_is "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 1 s (5 left)" \
+	    "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in 2 s (4 left)"
 	awk -v a="$(conn_at 1)" -v b="$(conn_at 2)" -v c="$(conn_at 3)" \
 	    'BEGIN { exit !(b - a >= 0.9 && c - b >= 1.9) }' || { cat "$REQ/log"; false; }
 	# An HTTP date 3 s ahead (to the second): 2 or 3 s to wait.
@@ -264,7 +263,7 @@ prefix_of() {
 	F16_REQ=$T/r2 f16_start "$T/later" f16-ok
 	hg --retry 1 -o "$T/g" "http://127.0.0.1:$PORT/a"
 	status_is 0
-	grep -Eqx "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in [23] s \(0 left\)" "$ERR" ||
+	grep -Eqx "httpget: 127.0.0.1:$PORT: server returned 503 Service Unavailable; retrying in [23] s \(1 left\)" "$ERR" ||
 	    { errlines; false; }
 	same "$T/g" 'first\n'
 	awk -v a="$(F16_REQ=$T/r2 conn_at 1)" -v b="$(F16_REQ=$T/r2 conn_at 2)" \
@@ -291,7 +290,7 @@ prefix_of() {
 	hg --retry 2 --retry-all-errors --retry-delay 0 "http://127.0.0.1:$PORT/a"
 	status_is 0
 	same "$OUT" 'first\n'
-	err_is "httpget: 127.0.0.1:$PORT: connection reset by peer; retrying in 0 s (1 left)"
+	err_is "httpget: 127.0.0.1:$PORT: connection reset by peer; retrying in 0 s (2 left)"
 	[ "$(F16_REQ=$T/r2 nconn)" -eq 2 ]
 }
 
@@ -302,8 +301,8 @@ prefix_of() {
 	expect 7 "" "httpget: 127.0.0.1:$port: connection refused"
 	hg --retry 2 --retry-all-errors --retry-delay 0 "http://127.0.0.1:$port/"
 	status_is 7
-	err_is "httpget: 127.0.0.1:$port: connection refused; retrying in 0 s (1 left)" \
-	    "httpget: 127.0.0.1:$port: connection refused; retrying in 0 s (0 left)" \
+	err_is "httpget: 127.0.0.1:$port: connection refused; retrying in 0 s (2 left)" \
+	    "httpget: 127.0.0.1:$port: connection refused; retrying in 0 s (1 left)" \
 	    "httpget: 127.0.0.1:$port: connection refused"
 }
 
@@ -327,7 +326,7 @@ prefix_of() {
 	printf abcdefghij >"$T/f"
 	hg -m 1 --retry 1 --retry-delay 0 -C - -o "$T/f" "http://127.0.0.1:$PORT/file"
 	status_is 0
-	err_is "httpget: 127.0.0.1:$PORT: timed out after 1 s (5 bytes received); retrying in 0 s (0 left)"
+	err_is "httpget: 127.0.0.1:$PORT: timed out after 1 s (5 bytes received); retrying in 0 s (1 left)"
 	same "$T/f" 'abcdefghijklmnopqrs\n'
 	[ "$(rhdr 1 1 Range)" = "bytes=10-" ]
 	[ "$(rhdr 2 1 Range)" = "bytes=15-" ]
