@@ -187,6 +187,12 @@ for flags in range(32):
         h += struct.pack("<H", zlib.crc32(h) & 0xffff)
     m = h + r + struct.pack("<II", zlib.crc32(data), len(data))
     check("flags-%d" % flags, "-g", m, data, ((65536, 65536), (1, 1), (3, 7)))
+# And as python writes FNAME itself.
+import io
+f = io.BytesIO()
+with gzip.GzipFile("name.txt", "wb", 9, f, 1234567890) as g:
+    g.write(data)
+check("gzipfile", "-g", f.getvalue(), data, ((65536, 65536), (1, 1)))
 '
 	good gzip-fields -g "$(printf 'The quick brown fox jumps over the lazy dog. %.0s' $(seq 40))"
 }
