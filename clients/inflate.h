@@ -48,6 +48,10 @@ struct inf_canon {
 	uint16_t	 c_sym[288];	/* the symbols by length, then value */
 };
 
+/*
+ * About 150 KiB, the window most of it: static or in a struct of its
+ * own, not on a small stack.
+ */
 struct inflate {
 	const char	*z_why;		/* the cause of INF_FAIL, one line */
 
@@ -87,6 +91,7 @@ struct inflate {
 	unsigned char	 z_wnd[INF_BUFSIZE];
 };
 
+/* Makes Z ready for a stream of FMT; Z needs no freeing. */
 void		inf_init(struct inflate *z, enum inf_fmt fmt);
 
 /*

@@ -11,6 +11,8 @@ load helpers/common
 DUMP=$ROOT/tests/helpers/inflatedump
 MK=$ROOT/tests/helpers/mkdeflate.py
 export DUMP
+# What mkdeflate.py's zlib and gzip cases hold.
+FOX=$(printf 'The quick brown fox jumps over the lazy dog. %.0s' $(seq 40))
 
 # Python shared by the round trips: check() runs inflatedump on COMP for
 # each (-i, -o) pair and notes every run whose exit or output differs from
@@ -187,8 +189,14 @@ for flags in range(32):
         h += struct.pack("<H", zlib.crc32(h) & 0xffff)
     m = h + r + struct.pack("<II", zlib.crc32(data), len(data))
     check("flags-%d" % flags, "-g", m, data, ((65536, 65536), (1, 1), (3, 7)))
+# And as python writes FNAME itself.
+import io
+f = io.BytesIO()
+with gzip.GzipFile("name.txt", "wb", 9, f, 1234567890) as g:
+    g.write(data)
+check("gzipfile", "-g", f.getvalue(), data, ((65536, 65536), (1, 1)))
 '
-	good gzip-fields -g "$(printf 'The quick brown fox jumps over the lazy dog. %.0s' $(seq 40))"
+	good gzip-fields -g "$FOX"
 }
 
 @test "deflate takes zlib or raw by the first two bytes" {
@@ -211,7 +219,10 @@ for level in range(10):
 	good single-dist -r 'aaaaa'
 	good no-dist -r 'aa'
 	good repeat-ok -r 'abcd'
-	good long-codes -r "$(printf 'abcdefghijklmn%.0s' 1 2 3)nnn$(printf 'na%.0s' $(seq 20))"
+	local abc na
+	abc=$(printf 'abcdefghijklmn%.0s' 1 2 3)
+	na=$(printf 'na%.0s' $(seq 20))
+	good long-codes -r "${abc}nnn$na"
 }
 
 @test "a bad block header, stored length or distance fails with its cause" {
@@ -257,7 +268,7 @@ for level in range(10):
 	bad gzip-crc -g "CRC-32 mismatch"
 	bad gzip-size -g "gzip length mismatch"
 	# All of the data came out before the check failed.
-	[ "$(cat "$OUT")" = "$(printf 'The quick brown fox jumps over the lazy dog. %.0s' $(seq 40))" ]
+	[ "$(cat "$OUT")" = "$FOX" ]
 }
 
 @test "bytes after the end are trailing garbage, a cut stream is truncated" {
