@@ -89,6 +89,7 @@ send_and_read(const struct url *peer, const char *label, int r)
 
 	for (again = 0; ; again = 1) {
 		memset(&ex, 0, sizeof(ex));
+		ex.fd = -1;		/* none yet, for die() to close */
 		ex.end = -1;
 		ex.label = label;
 		ex.expect = withbody && asks100(req, (size_t)r);

@@ -223,3 +223,16 @@ conns_are() {
 	hg -s --no-fail "http://127.0.0.1:$PORT/a" "http://127.0.0.1:$PORT/b"
 	expect 0 'not here\r\nnot here\r\n'
 }
+
+@test "a URL that fails to connect leaves standard input to the next: -T - still reads it" {
+	local free
+	load helpers/httpget-body
+	free=$(free_port)
+	body_start ok
+	hg_pipe "printf hello" -T - "http://127.0.0.1:$free/up" \
+	    "http://127.0.0.1:$PORT/up"
+	[ "$status" -eq 7 ]	# the last failure's, as curl's
+	grep -qx "httpget: 127.0.0.1:$free: connection refused" "$ERR"
+	body_done 1
+	same "$REQ/body.1" "hello"
+}
