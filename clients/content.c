@@ -196,24 +196,26 @@ content_start(void)
 	    blk.rtotal == resume_at) {
 		if (!cfg.silent)
 			fprintf(stderr, "httpget: %s: %s is complete already "
-			    "(%lld bytes)\n", ex.label, outname[0] ? opath :
-			    "the file", resume_at);
+			    "(%lld bytes)\n", ex.label, opath[0] != '\0' ? opath :
+			    "the output", resume_at);
 		ri.ri_complete = 1;
 		return 1;
 	}
 	if (status == 206 && resume_at == 0 && !userrange())
 		die(HG_WEIRD, ex.label, "malformed response: 206 Partial "
 		    "Content to a request without Range");
-	if (status == 206 && (!blk.hasrange || blk.rstart != resume_at))
-		die(33, ex.label, "the server sent another range than bytes "
-		    "%lld- (%s)", resume_at, blk.hasrange ? "Content-Range "
+	if (status == 206 && resume_at > 0 && (!blk.hasrange ||
+	    blk.rstart != resume_at))
+		die(HG_RANGE, ex.label, "the server sent another range than "
+		    "bytes %lld- (%s)", resume_at, blk.hasrange ? "Content-Range "
 		    "does not match" : "no Content-Range");
 	/* An error page is not the rest of the file: it is not written. */
 	if (cfg.resume != 0 && status >= 300)
 		return 1;
 	if (resume_at > 0 && status == 200) {
 		if (opath[0] == '\0')
-			die(33, ex.label, "the server does not honour ranges");
+			die(HG_RANGE, ex.label, "the server does not honour "
+			    "ranges");
 		if (!cfg.silent)
 			fprintf(stderr, "httpget: %s: the server sent the whole "
 			    "file: starting again\n", ex.label);

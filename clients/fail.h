@@ -19,7 +19,9 @@ enum fail {
 	HG_WRITE = 23,		/* output could not be written */
 	HG_READ = 26,		/* a local file (-d @FILE, -T) unreadable */
 	HG_TIMEOUT = 28,
+	HG_RANGE = 33,		/* -C: the range asked was not given */
 	HG_REDIRS = 47,		/* too many redirects */
+	HG_OPTION = 49,		/* a bad --resolve or --connect-to entry */
 	HG_EMPTY = 52,		/* closed before a byte of response */
 	HG_SEND = 55,		/* the request could not be sent */
 	HG_RECV = 56,		/* reset or receive error */

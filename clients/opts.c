@@ -59,7 +59,8 @@ static const struct opt opts[] = {
 	{ "data-ascii", 'd', "DATA", "the same as --data" },
 	{ "data-binary", O_DATABIN, "DATA", "POST DATA (@FILE as it is)" },
 	{ "data-raw", O_DATARAW, "DATA", "POST DATA, '@' not special" },
-	{ "data-urlencode", O_DATAURL, "DATA", "POST DATA %-encoded (NAME=, NAME@FILE)" },
+	{ "data-urlencode", O_DATAURL, "DATA", "POST DATA %-encoded (NAME=, "
+	    "NAME@FILE)" },
 	{ "dump-header", 'D', "FILE", "write the response headers to FILE" },
 	{ "fail", 'f', NULL, "on a status >= 400 write nothing, exit 22" },
 	{ "fail-with-body", O_FAILBODY, NULL, "on >= 400 write the body, exit 22 "
@@ -72,7 +73,8 @@ static const struct opt opts[] = {
 	{ "help", 'h', NULL, "print this help and exit" },
 	{ "include", 'i', NULL, "print the status lines and headers too" },
 	{ "location", 'L', NULL, "follow redirects (301, 302, 303, 307, 308)" },
-	{ "max-filesize", O_MAXSIZE, "BYTES", "refuse a body over BYTES (k, M, G): 63" },
+	{ "max-filesize", O_MAXSIZE, "BYTES", "refuse a body over BYTES (k, M, "
+	    "G): 63" },
 	{ "max-redirs", O_MAXREDIRS, "N", "follow at most N redirects (10; -1: all)" },
 	{ "max-time", 'm', "SECONDS", "give up after SECONDS in all (0: never)" },
 	{ "no-fail", O_NOFAIL, NULL, "exit 0 whatever the status, as curl does" },
@@ -312,7 +314,7 @@ apply(struct cfg *c, const struct opt *o, const char *arg, int neg)
 		    connectto_add(arg, err, sizeof(err))) == -1) {
 			fprintf(stderr, "httpget: --%s '%s': %s\n", o->o_long,
 			    printable(arg64, sizeof(arg64), arg), err);
-			exit(49);
+			exit(HG_OPTION);
 		}
 		break;
 	case O_RETRY: c->retry = num_parse("--retry", arg, 0, 1000000); break;

@@ -1,9 +1,9 @@
 /*
  * request.h: the request httpget sends (RFC 9112 section 3): its method,
  * origin-form or, through a proxy, absolute-form, with Host, User-Agent,
- * Accept, Connection: close, the user's -H headers and the body's; the next URL of a
- * redirect and what may follow it there; and the choice of the proxy
- * from http_proxy and no_proxy.
+ * Accept, Connection, the user's -H headers and the body's; the next URL
+ * of a redirect and what may follow it there; and the choice of the
+ * proxy from -x or http_proxy, and --noproxy or no_proxy.
  */
 #ifndef REQUEST_H
 #define REQUEST_H
