@@ -233,6 +233,7 @@ fuzz: $(FUZZERS)
 	done
 	for f in tests/helpers/canned/*.txt; do \
 	    b=$${f##*/}; \
+	    case $$b in f16-*) continue ;; esac; \
 	    tests/helpers/rawhttp --decode $$f >$(FUZZDIR)/resp/seed-$${b%.txt} \
 	    || exit 1; \
 	done
