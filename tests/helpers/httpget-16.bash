@@ -160,60 +160,39 @@ status_is() {
 # (keepalive_requests 100) but none under /close/, and an access log whose
 # lines start with the connection's number and its request count, then
 # the request, status, body bytes, Range, Accept-Encoding, Connection and
-# Cookie as sent.  Shaped like nginx_start.  Returns 1 when there is no
+# Cookie as sent, through nginx_run.  Returns 1 when there is no
 # nginx.
 nginx16_start() {
-	local bin dir=$T/nginx try user=
-	bin=$(nginx_bin) || return 1
-	[ "$(id -u)" -eq 0 ] && user="user root;"
-	mkdir -p "$dir/logs"
-	for try in 1 2 3; do
-		PORT=$(free_port)
-		PORT2=$(free_port)
-		cat >"$dir/nginx.conf" <<-EOF
-		$user
-		worker_processes 1;
-		pid $dir/nginx.pid;
-		error_log $dir/logs/error.log;
-		events { worker_connections 64; }
-		http {
-			log_format f16 '\$connection \$connection_requests '
-			    '"\$request" \$status \$body_bytes_sent '
-			    '"\$http_range" "\$http_accept_encoding" '
-			    '"\$http_connection" "\$http_cookie"';
-			access_log $dir/logs/access.log f16;
-			client_body_temp_path $dir/body;
-			proxy_temp_path $dir/proxy;
-			fastcgi_temp_path $dir/fastcgi;
-			uwsgi_temp_path $dir/uwsgi;
-			scgi_temp_path $dir/scgi;
-			types { text/html html; text/plain txt; }
-			default_type application/octet-stream;
-			keepalive_requests 100;
-			keepalive_timeout 60s;
-			gzip on;
-			gzip_types text/plain;
-			gzip_min_length 0;
-			server {
-				listen 127.0.0.1:$PORT;
-				listen 127.0.0.1:$PORT2;
-				root $1;
-				location /gz/ {
-					gzip off;
-					gzip_static on;
-				}
-				location /close/ {
-					keepalive_timeout 0;
-				}
-			}
-		}
-		EOF
-		bg_start "$T/nginx.log" "$bin" -e "$dir/logs/error.log" \
-		    -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;'
-		wait_until 5 port_open "$PORT" && port_open "$PORT2" && return 0
-		bg_stop "$BG_PID" || true
-	done
-	return 1
+	NGINX_ROOT=$1
+	nginx_run nginx16_http nginx16_server 2
+}
+
+nginx16_http() {
+	cat <<-EOF
+	log_format f16 '\$connection \$connection_requests '
+	    '"\$request" \$status \$body_bytes_sent '
+	    '"\$http_range" "\$http_accept_encoding" '
+	    '"\$http_connection" "\$http_cookie"';
+	access_log $T/nginx/logs/access.log f16;
+	keepalive_requests 100;
+	keepalive_timeout 60s;
+	gzip on;
+	gzip_types text/plain;
+	gzip_min_length 0;
+	EOF
+}
+
+nginx16_server() {
+	cat <<-EOF
+	root $NGINX_ROOT;
+	location /gz/ {
+		gzip off;
+		gzip_static on;
+	}
+	location /close/ {
+		keepalive_timeout 0;
+	}
+	EOF
 }
 
 # nginx16_or_skip ROOT: nginx16_start, or skip when there is no nginx.

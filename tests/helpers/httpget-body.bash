@@ -129,50 +129,30 @@ echo_start() {
 # nginx_dav_start ROOT: nginx on an ephemeral port storing PUT bodies
 # under ROOT (folders made as needed), and a POST to /post as the file
 # ROOT/put/posted (proxied to itself as a PUT, so nginx has parsed our
-# framing); /small/ takes 1 KiB bodies at most.  Shaped like nginx_start.
+# framing); /small/ takes 1 KiB bodies at most, through nginx_run.
 # Sets PORT; returns 1 when there is no nginx.
 nginx_dav_start() {
-	local bin dir=$T/nginx try user=
-	bin=$(nginx_bin) || return 1
-	[ "$(id -u)" -eq 0 ] && user="user root;"
-	mkdir -p "$dir/logs" "$1"
-	for try in 1 2 3; do
-		PORT=$(free_port)
-		cat >"$dir/nginx.conf" <<-EOF
-		$user
-		worker_processes 1;
-		pid $dir/nginx.pid;
-		error_log $dir/logs/error.log;
-		events { worker_connections 64; }
-		http {
-			access_log $dir/logs/access.log;
-			client_body_temp_path $dir/body;
-			proxy_temp_path $dir/proxy;
-			fastcgi_temp_path $dir/fastcgi;
-			uwsgi_temp_path $dir/uwsgi;
-			scgi_temp_path $dir/scgi;
-			types { text/html html; text/plain txt; }
-			default_type application/octet-stream;
-			client_max_body_size 64m;
-			server {
-				listen 127.0.0.1:$PORT;
-				root $1;
-				dav_methods PUT;
-				create_full_put_path on;
-				location = /post {
-					proxy_pass http://127.0.0.1:$PORT/put/posted;
-					proxy_method PUT;
-				}
-				location /small/ {
-					client_max_body_size 1k;
-				}
-			}
-		}
-		EOF
-		bg_start "$T/nginx.log" "$bin" -e "$dir/logs/error.log" \
-		    -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;'
-		wait_until 5 port_open "$PORT" && return 0
-		bg_stop "$BG_PID" || true
-	done
-	return 1
+	NGINX_ROOT=$1
+	mkdir -p "$1"
+	nginx_run nginx_dav_http nginx_dav_server
+}
+
+nginx_dav_http() {
+	echo "access_log $T/nginx/logs/access.log;"
+	echo "client_max_body_size 64m;"
+}
+
+nginx_dav_server() {
+	cat <<-EOF
+	root $NGINX_ROOT;
+	dav_methods PUT;
+	create_full_put_path on;
+	location = /post {
+		proxy_pass http://127.0.0.1:$PORT/put/posted;
+		proxy_method PUT;
+	}
+	location /small/ {
+		client_max_body_size 1k;
+	}
+	EOF
 }

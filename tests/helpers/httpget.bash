@@ -94,23 +94,28 @@ nginx_bin() {
 	return 1
 }
 
-# nginx_start ROOT: nginx in the foreground serving ROOT on an ephemeral
-# port, every path inside $T.  Sets PORT; returns 1 when there is none.
-nginx_start() {
+# nginx_run HTTPFN SERVERFN [2]: nginx in the foreground on an ephemeral
+# port (PORT; with 2, a second one, PORT2), every path inside $T/nginx;
+# the functions HTTPFN and SERVERFN print, once the ports are chosen, what
+# goes in its http {} (an access_log first) and in its server {}.
+# Returns 1 when there is no nginx or it does not start.
+nginx_run() {
 	local bin dir=$T/nginx try user=
 	bin=$(nginx_bin) || return 1
 	[ "$(id -u)" -eq 0 ] && user="user root;"
 	mkdir -p "$dir/logs"
 	for try in 1 2 3; do
 		PORT=$(free_port)
-		cat >"$dir/nginx.conf" <<-EOF
-		$user
-		worker_processes 1;
-		pid $dir/nginx.pid;
-		error_log $dir/logs/error.log;
-		events { worker_connections 64; }
-		http {
-			access_log $dir/logs/access.log;
+		PORT2=
+		[ -z "${3:-}" ] || PORT2=$(free_port)
+		{
+			cat <<-EOF
+			$user
+			worker_processes 1;
+			pid $dir/nginx.pid;
+			error_log $dir/logs/error.log;
+			events { worker_connections 64; }
+			http {
 			client_body_temp_path $dir/body;
 			proxy_temp_path $dir/proxy;
 			fastcgi_temp_path $dir/fastcgi;
@@ -118,18 +123,35 @@ nginx_start() {
 			scgi_temp_path $dir/scgi;
 			types { text/html html; text/plain txt; }
 			default_type application/octet-stream;
-			server {
-				listen 127.0.0.1:$PORT;
-				root $1;
-			}
-		}
-		EOF
+			EOF
+			"$1"
+			printf 'server {\nlisten 127.0.0.1:%s;\n' "$PORT"
+			[ -z "$PORT2" ] || printf 'listen 127.0.0.1:%s;\n' "$PORT2"
+			"$2"
+			printf '}\n}\n'
+		} >"$dir/nginx.conf"
 		bg_start "$T/nginx.log" "$bin" -e "$dir/logs/error.log" \
 		    -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;'
-		wait_until 5 port_open "$PORT" && return 0
+		wait_until 5 port_open "$PORT" &&
+		    { [ -z "$PORT2" ] || port_open "$PORT2"; } && return 0
 		bg_stop "$BG_PID" || true
 	done
 	return 1
+}
+
+# nginx_start ROOT: nginx serving ROOT.  Sets PORT; returns 1 when there
+# is none.
+nginx_start() {
+	NGINX_ROOT=$1
+	nginx_run nginx_plain_http nginx_plain_server
+}
+
+nginx_plain_http() {
+	echo "access_log $T/nginx/logs/access.log;"
+}
+
+nginx_plain_server() {
+	echo "root $NGINX_ROOT;"
 }
 
 # hg ARGS...: runs httpget, for HG_TIMEOUT seconds at most (30; timeout's
