@@ -44,35 +44,10 @@ command -v curl >/dev/null ||
 command -v python3 >/dev/null || { echo "bench: no python3" >&2; exit 1; }
 mkdir "$work/www" "$work/logs" || exit 1
 
-# Words drawn with Zipf-like weights, in lines of 6 to 14 words, make the
-# text; os.urandom the rest.  The file is written plain and through
-# python's gzip at level 6 (gzip -6), beside it as file.gz for gzip_static.
-python3 - "$work/www/file" "$size" <<'EOF' || exit 1
-import gzip, itertools, os, random, sys
-out, size = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(16)
-letters = "etaoinshrdlcumwfgypbvkjxqz"
-words = ["".join(rnd.choice(letters[:rnd.randint(8, 26)])
-    for _ in range(rnd.randint(1, 10))) for _ in range(5000)]
-cum = list(itertools.accumulate(1.0 / (i + 1) for i in range(len(words))))
-mib = 1 << 20
-with open(out, "wb") as p, gzip.open(out + ".gz", "wb", compresslevel=6) as f:
-    for i in range(size // mib):
-        if i % 4 == 3:
-            b = os.urandom(mib)
-        else:
-            w = rnd.choices(words, cum_weights=cum, k=mib // 5)
-            buf, n, j = [], 0, 0
-            while n < mib:
-                k = rnd.randint(6, 14)
-                line = " ".join(w[j:j + k]).capitalize() + ".\n"
-                j = (j + k) % (len(w) - 14)
-                buf.append(line)
-                n += len(line)
-            b = "".join(buf).encode()[:mib]
-        p.write(b)
-        f.write(b)
-EOF
+# The data of bench/mkdata.py, plain and gzip'd beside it as file.gz for
+# gzip_static.
+python3 "$top/bench/mkdata.py" "$work/www/file" "$work/www/file.gz" "$size" ||
+    exit 1
 
 # A free loopback port: bound to 0, read, closed; nginx binds it next,
 # and a start that loses the port to someone else is tried again.

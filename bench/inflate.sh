@@ -22,32 +22,8 @@ trap 'exit 1' INT TERM
 }
 command -v python3 >/dev/null || { echo "bench: no python3" >&2; exit 1; }
 
-# Words drawn with Zipf-like weights, in lines of 6 to 14 words, make the
-# text; os.urandom the rest.  gzip's default level 6.
-python3 - "$work/file.gz" "$size" <<'EOF' || exit 1
-import gzip, itertools, os, random, sys
-out, size = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(16)
-letters = "etaoinshrdlcumwfgypbvkjxqz"
-words = ["".join(rnd.choice(letters[:rnd.randint(8, 26)])
-    for _ in range(rnd.randint(1, 10))) for _ in range(5000)]
-cum = list(itertools.accumulate(1.0 / (i + 1) for i in range(len(words))))
-mib = 1 << 20
-with gzip.open(out, "wb", compresslevel=6) as f:
-    for i in range(size // mib):
-        if i % 4 == 3:
-            f.write(os.urandom(mib))
-            continue
-        w = rnd.choices(words, cum_weights=cum, k=mib // 5)
-        buf, n, j = [], 0, 0
-        while n < mib:
-            k = rnd.randint(6, 14)
-            line = " ".join(w[j:j + k]).capitalize() + ".\n"
-            j = (j + k) % (len(w) - 14)
-            buf.append(line)
-            n += len(line)
-        f.write("".join(buf).encode()[:mib])
-EOF
+# The data of bench/mkdata.py, gzip'd only.
+python3 "$top/bench/mkdata.py" - "$work/file.gz" "$size" || exit 1
 
 # The zlib side reads 1 MiB at a time, as inflatedump does with -i 1048576.
 cat >"$work/zlib.py" <<'EOF'
