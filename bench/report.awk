@@ -2,7 +2,8 @@
 # Input: lines "ROUND ROW CELL key=value ..." (loadgen's or ceiling's line;
 # in UDP cells where perf counted them, forks=N: the handler processes the
 # server started); -v meta=FILE (one row a line: id, label, kind, peak RSS
-# in kB, TCP port, UDP port, status, why UDP is missing), tsv=FILE to
+# in kB, TCP port, UDP port, status, why UDP is missing, private and
+# proportional memory in kB, from smaps_rollup), tsv=FILE to
 # write, peers="ID ...", rounds, secs, size, when, handler, host, once and
 # long (the echo's -t in the two UDP modes), forknote (why forks were not
 # counted, or empty).
@@ -12,7 +13,9 @@
 # held against all of them; over UDP a row that spawns per datagram (kind
 # spawn) is held against the peers' `echo ONCE` rows, and a row that
 # does not (kind inproc: superd internal and the long-lived echoes) against
-# the peers' long-lived `echo LONG` rows.
+# the peers' long-lived `echo LONG` rows.  Rows that spawn are also held
+# against the like-for-like limit (row "limit", bench/minimal) over TCP.
+# Under the table, the issue's targets: each measured ratio, met or MISSED.
 function median(s,   a, n, i, j, t) {
 	n = split(s, a, " ")
 	for (i = 2; i <= n; i++)
@@ -28,6 +31,107 @@ function ratio(a, b) { return a == "" || b == "" || b == 0 ? "-" : \
 function group(r, c) { return c ~ /^t/ ? "spawn" : kind[r] }
 function bestrate(r, c) { return best[c, group(r, c)] }
 function bestpeer(r, c) { return bestname[c, group(r, c)] }
+# True when row r's cell c is held against the like-for-like limit: a TCP
+# cell of a row that spawns a process per connection.
+function vslimit(r, c) { return c ~ /^t/ && kind[r] == "spawn" && \
+	seen[r, c] && seen["limit", c] }
+# One line of the targets block: WHAT, the measured value V (or "" when
+# not measured, WHY), OP ("ge" or "le") against GOAL, written GOALTXT;
+# NOTE (what it was compared with) at the end.
+function target(what, v, op, goal, goaltxt, note, why,   ok) {
+	if (v == "") {
+		printf "  %-46s %7s  %-8s %-7s not measured: %s\n", what, "-",
+		    goaltxt, "-", why
+		nmissed++
+		return
+	}
+	ok = op == "ge" ? v + 0 >= goal : v + 0 <= goal
+	printf "  %-46s %7s  %-8s %-7s %s\n", what, v, goaltxt,
+	    ok ? "met" : "MISSED", note
+	if (ok) nmet++; else nmissed++
+}
+# The ratio of row r's cell c to rate b, or "" when either is missing.
+function tratio(r, c, b) { return seen[r, c] && b != "" && b > 0 ? \
+	sprintf("%.2fx", med[r, c] / b) : "" }
+# Why row r's cell c has no figure.
+function twhy(r, c) { return status[r] != "ok" && status[r] != "" ? \
+	label[r] ": " status[r] : label[r] " not measured" }
+# Why row r's cell c has no ratio to row o's (or to the best peer when
+# o is "").
+function tmiss(r, c, o) {
+	if (!seen[r, c]) return twhy(r, c)
+	if (o == "") return "no peer measured"
+	return twhy(o, c)
+}
+function bestof(c) { return bestname[c, "spawn"] ? bestname[c, "spawn"] : \
+	"-" }
+# The targets of issue 17 against this run.
+function targets(   n, c, r, i, bad, e, bp, v, g) {
+	printf "\ntargets (issue 17), this run:\n"
+	target("TCP c1: superd external / best peer",
+	    tratio("superd-ext", "t1", best["t1", "spawn"]), "ge", 1.05,
+	    ">= 1.05x", bestof("t1"), tmiss("superd-ext", "t1", ""))
+	target("TCP c1: superd external / like-for-like limit",
+	    tratio("superd-ext", "t1", med["limit", "t1"]), "ge", 1.0,
+	    ">= 1.00x", "bench/minimal", tmiss("superd-ext", "t1", "limit"))
+	target("TCP c16: superd external / best peer",
+	    tratio("superd-ext", "t16", best["t16", "spawn"]), "ge", 1.0,
+	    ">= 1.00x", bestof("t16"), tmiss("superd-ext", "t16", ""))
+	for (n = 1; n <= 16; n += 15) {
+		c = "u" n
+		target("UDP c" n ": superd dgram nowait / best peer",
+		    tratio("superd-ext", c, best[c, "spawn"]), "ge", 1.0,
+		    ">= 1.00x", bestof(c) " (dgram wait, echo " once ")",
+		    tmiss("superd-ext", c, ""))
+	}
+	for (n = 1; n <= 16; n += 15) {
+		c = "u" n
+		target("UDP c" n ": superd dgram wait / busybox inetd",
+		    seen["busybox-inetd", c] ? tratio("superd-once", c,
+		    med["busybox-inetd", c]) : "", "ge", 1.0, ">= 1.00x",
+		    "both dgram wait, echo " once,
+		    tmiss("superd-once", c, "busybox-inetd"))
+	}
+	for (n = 1; n <= 16; n += 15) {
+		c = "t" n
+		target("TCP c" n ": superd internal / in-process ceiling",
+		    tratio("superd-int", c, med["ceil-inproc", c]), "ge", 0.95,
+		    ">= 0.95x", "bench/ceiling serve",
+		    tmiss("superd-int", c, "ceil-inproc"))
+	}
+	target("superd external: private memory (KiB)",
+	    priv["superd-ext"] ~ /^[0-9]+$/ ? priv["superd-ext"] : "", "le",
+	    256, "<= 256", "Private_Clean+Dirty, 64 handlers running",
+	    status["superd-ext"] == "ok" ? "no smaps_rollup figure" : \
+	    twhy("superd-ext", "t1"))
+	target("superd external, static: RSS (KiB)",
+	    status["superd-static"] == "ok" && rss["superd-static"] ~ \
+	    /^[0-9]+$/ ? rss["superd-static"] : "", "le", 512, "<= 512",
+	    "VmHWM, 64 handlers running", status["superd-static"] == "ok" ? \
+	    "no VmHWM figure" : twhy("superd-static", "t1"))
+	bad = ""; e = 0
+	for (i = 1; i <= nrow; i++) {
+		r = order[i]
+		if (r !~ /^superd/ || status[r] != "ok") continue
+		e += errrow[r]
+		if (errrow[r]) bad = bad (bad == "" ? "" : ", ") label[r] " " \
+		    errrow[r]
+	}
+	target("errors, every superd row", e, "le", 0, "0", bad)
+	# The best peer is the one of the highest rate at c16 TCP.
+	bp = ""
+	for (i = 1; i <= nrow; i++)
+		if (label[order[i]] == bestname["t16", "spawn"]) bp = order[i]
+	v = g = ""
+	if (bp != "" && seen["superd-ext", "t16"]) {
+		v = sprintf("%.1f", median(ps["superd-ext", "t16", 99]) / 1000)
+		g = median(ps[bp, "t16", 99]) / 1000
+	}
+	target("p99 c16 TCP: superd external (ms)", v, "le", g,
+	    g == "" ? "<= peer" : sprintf("<= %.1f", g),
+	    bestof("t16") "'s p99", tmiss("superd-ext", "t16", bp))
+	printf "  %d met, %d missed or not measured\n", nmet, nmissed
+}
 # Handler processes per reply over the rounds perf counted, or "".
 function perreply(r, c) { return fkn[r, c] && rep[r, c] ? \
 	sprintf("%.2f", fk[r, c] / rep[r, c]) : "" }
@@ -48,6 +152,7 @@ BEGIN {
 		nrow++; order[nrow] = f[1]; label[f[1]] = f[2]
 		kind[f[1]] = f[3]; rss[f[1]] = f[4]; status[f[1]] = f[7]
 		tcp[f[1]] = f[5]; udp[f[1]] = f[6]; uwhy[f[1]] = f[8]
+		priv[f[1]] = f[9]; pss[f[1]] = f[10]
 		if (length(f[2]) > w) w = length(f[2])
 	}
 	np = split(peers, pl, " ")
@@ -97,7 +202,8 @@ END {
 	printf "\tp50_us\tp90_us\tp99_us\tmax_us" > tsv
 	for (i = 1; i <= nclass; i++) printf "\t%s", classes[i] > tsv
 	printf "\tpeak_rss_kb\tbest_peer\tratio_best_peer\tceiling" > tsv
-	printf "\tratio_ceiling\thandler_forks\tforks_per_reply\tstatus\n" > tsv
+	printf "\tratio_ceiling\thandler_forks\tforks_per_reply\tstatus" > tsv
+	printf "\tpriv_kb\tpss_kb\tlimit\tratio_limit\n" > tsv
 	for (i = 1; i <= nrow; i++) {
 		r = order[i]
 		ceil = kind[r] == "spawn" ? "ceil-spawn" : "ceil-inproc"
@@ -112,8 +218,9 @@ END {
 				    port == "-" ? "not served" : "not measured"
 				printf "\t-\t-\t-\t-\t-\t-" > tsv
 				for (k = 1; k <= nclass; k++) printf "\t-" > tsv
-				printf "\t%s\t-\t-\t-\t-\t-\t-\t%s\n", rss[r],
+				printf "\t%s\t-\t-\t-\t-\t-\t-\t%s", rss[r],
 				    st > tsv
+				printf "\t%s\t%s\t-\t-\n", priv[r], pss[r] > tsv
 				continue
 			}
 			rl = rates[r, c]; sub(/^ /, "", rl); gsub(/ /, ",", rl)
@@ -123,11 +230,15 @@ END {
 			for (k = 1; k <= nclass; k++)
 				printf "\t%d", errs[r, c, classes[k]] > tsv
 			pr = perreply(r, c)
-			printf "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\tok\n", rss[r],
+			printf "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\tok", rss[r],
 			    bestpeer(r, c) == "" ? "-" : bestpeer(r, c),
 			    ratio(med[r, c], bestrate(r, c)), ceil,
 			    ratio(med[r, c], med[ceil, c]),
 			    fkn[r, c] ? fk[r, c] : "-", pr == "" ? "-" : pr > tsv
+			lim = vslimit(r, c)
+			printf "\t%s\t%s\t%s\t%s\n", priv[r], pss[r],
+			    lim ? "limit" : "-",
+			    lim ? ratio(med[r, c], med["limit", c]) : "-" > tsv
 		}
 	}
 	close(tsv)
@@ -141,12 +252,15 @@ END {
 	    "dgram nowait; peers dgram wait, echo %s);\n", once
 	printf "UDP-only rows at the end: dgram wait, one long-lived " \
 	    "echo %s for every datagram\n\n", long
-	hdr = lab " %8s %8s %8s %8s %7s %6s %7s  %-9s  %-9s  %-9s\n"
+	hdr = lab " %8s %8s %8s %8s %7s %6s %7s %7s %7s  %-9s  %-9s  %-9s" \
+	    "  %-10s\n"
 	printf hdr, "", "c1 TCP", "c16 TCP", "c1 UDP", "c16 UDP", "p99 ms",
-	    "errors", "RSS MB", "/peer TCP", "/peer UDP", "/ceil TCP"
-	printf hdr, "", "", "", "", "", "", "", "", "c1  c16", "c1  c16",
-	    "c1  c16"
-	row = lab " %8s %8s %8s %8s %7s %6d %7s  %4s %4s  %4s %4s  %4s %4s\n"
+	    "errors", "RSS MB", "Priv KB", "Pss KB", "/peer TCP", "/peer UDP",
+	    "/ceil TCP", "/limit TCP"
+	printf hdr, "", "", "", "", "", "", "", "", "", "", "c1  c16",
+	    "c1  c16", "c1  c16", "c1  c16"
+	row = lab " %8s %8s %8s %8s %7s %6d %7s %7s %7s  %4s %4s  %4s %4s" \
+	    "  %4s %4s  %4s %4s\n"
 	for (i = 1; i <= nrow; i++) {
 		r = order[i]
 		if (r ~ /-ll$/ && !captioned) {
@@ -160,18 +274,22 @@ END {
 		}
 		ceil = kind[r] == "spawn" ? "ceil-spawn" : "ceil-inproc"
 		p99 = median(ps[r, "t16", 99])
-		vsp = ispeer[r] || r ~ /^superd/
+		vsp = ispeer[r] || r ~ /^superd/ || r == "limit"
 		printf row, label[r], fmt(med[r, "t1"]), fmt(med[r, "t16"]),
 		    urate(r, "u1"), urate(r, "u16"),
 		    p99 == "" ? "-" : sprintf("%.1f", p99 / 1000), errrow[r],
 		    rss[r] == "-" ? "-" : sprintf("%.1f", rss[r] / 1024),
+		    priv[r] == "" ? "-" : priv[r], pss[r] == "" ? "-" : pss[r],
 		    vsp ? ratio(med[r, "t1"], bestrate(r, "t1")) : "-",
 		    vsp ? ratio(med[r, "t16"], bestrate(r, "t16")) : "-",
 		    vsp ? ratio(med[r, "u1"], bestrate(r, "u1")) : "-",
 		    vsp ? ratio(med[r, "u16"], bestrate(r, "u16")) : "-",
 		    ratio(med[r, "t1"], med[ceil, "t1"]),
-		    ratio(med[r, "t16"], med[ceil, "t16"])
+		    ratio(med[r, "t16"], med[ceil, "t16"]),
+		    vslimit(r, "t1") ? ratio(med[r, "t1"], med["limit", "t1"]) : "-",
+		    vslimit(r, "t16") ? ratio(med[r, "t16"], med["limit", "t16"]) : "-"
 	}
+	targets()
 	if (starred)
 		printf "* fewer than 0.95 handler processes a reply: not a " \
 		    "process per datagram (counts below)\n"

@@ -1,10 +1,14 @@
 #!/bin/bash
-# bench/run.sh: `make bench`.  Measures superd (external and internal echo),
-# the fork+exec and in-process ceilings and the peer super-servers fetched
-# from Debian's packages, all serving the same static echo on loopback, at
-# concurrency 1 and 16 over TCP and UDP, in interleaved rounds; prints one
-# table of medians and writes it as TSV under bench/results/.  Run after
-# `make` and `make -C bench`.  BENCH_SECS (2) per cell, BENCH_ROUNDS (5);
+# bench/run.sh: `make bench`.  Measures superd (external, static, internal
+# echo, and `dgram wait` with a one-shot echo), the fork+exec and
+# in-process ceilings, the like-for-like limit (bench/minimal: accept,
+# vfork + exec, reap) and the peer super-servers fetched from Debian's
+# packages (busybox's built from its source package by bench/busybox.sh),
+# all serving the same static echo on loopback, at concurrency 1 and 16
+# over TCP and UDP, in interleaved rounds; prints one table of medians, the
+# ratios and the issue's targets, and writes it as TSV and text under
+# bench/results/ (and an SVG where bench/chart.awk is).  Run after `make`
+# and `make -C bench`.  BENCH_SECS (2) per cell, BENCH_ROUNDS (3);
 # BENCH_KEEP=1 keeps the servers' logs and configurations.
 #
 # UDP is measured two ways, in rows of their own (bench/README.md): a
@@ -19,13 +23,14 @@ top=$(cd "$bench/.." && pwd)
 cache=$top/.cache
 peers_dir=$cache/peers
 secs=${BENCH_SECS:-2}
-rounds=${BENCH_ROUNDS:-5}
+rounds=${BENCH_ROUNDS:-3}
 size=16
 tmo=2000
 echo=$bench/echo-static
 loadgen=$bench/loadgen
 ceiling=$bench/ceiling
 superd=$top/superd/superd
+minimal=$bench/minimal
 me=$(id -un)
 t_start=$(date +%s)
 why=
@@ -136,39 +141,54 @@ peer_bin() {
 	echo "$bin"
 }
 
-freeport() { "$ceiling" port; }
+# freeport: a loopback port free for TCP and UDP.  Tried a few times: other
+# loads on the machine can hold, for a moment, every port it tries.
+freeport() {
+	local i
+	for i in 1 2 3 4 5; do
+		"$ceiling" port 2>/dev/null && return 0
+		sleep 0.2
+	done
+	"$ceiling" port
+}
 
 # The rows, in table order.  TCP[row] and UDP[row] are the ports ("-" when
 # the row does not serve that protocol, "x" when it did not answer, with
 # UWHY[row] saying how), SPID[row] the server pids (for VmHWM), FPID[row]
 # the one that starts the UDP handlers (its forks are counted), STATUS[row]
 # empty when it runs, else why not.  The "-ll" rows are UDP only.
-rows="superd-ext superd-int ceil-spawn ceil-spawnp ceil-inproc xinetd \
-openbsd-inetd \
-tcpserver ipsvd busybox-inetd superd-ll xinetd-ll openbsd-inetd-ll udpsvd-ll"
-peers="xinetd openbsd-inetd tcpserver ipsvd busybox-inetd xinetd-ll \
-openbsd-inetd-ll udpsvd-ll"
+rows="superd-ext superd-static superd-int superd-once ceil-spawn ceil-spawnp \
+limit ceil-inproc xinetd openbsd-inetd tcpserver ipsvd busybox-inetd \
+busybox-svd superd-ll xinetd-ll openbsd-inetd-ll udpsvd-ll busybox-inetd-ll \
+busybox-udpsvd-ll"
+peers="xinetd openbsd-inetd tcpserver ipsvd busybox-inetd busybox-svd \
+xinetd-ll openbsd-inetd-ll udpsvd-ll busybox-inetd-ll busybox-udpsvd-ll"
 declare -A TCP UDP UWHY SPID FPID STATUS LABEL KIND
 LABEL=([superd-ext]="superd external" [superd-int]="superd internal"
+    [superd-static]="superd external, static"
+    [superd-once]="superd dgram wait, echo -1"
+    [limit]="like-for-like limit (accept, vfork+exec, reap)"
     [ceil-spawn]="fork+exec ceiling"
     [ceil-spawnp]="fork+exec, N processes" [ceil-inproc]="in-process ceiling"
     [xinetd]="xinetd" [openbsd-inetd]="openbsd-inetd"
     [tcpserver]="tcpserver" [ipsvd]="tcpsvd/udpsvd"
-    [busybox-inetd]="busybox inetd"
+    [busybox-inetd]="busybox inetd" [busybox-svd]="busybox tcpsvd/udpsvd"
     [superd-ll]="superd, long-lived echo"
     [xinetd-ll]="xinetd, long-lived echo"
     [openbsd-inetd-ll]="openbsd-inetd, long-lived echo"
-    [udpsvd-ll]="udpsvd, long-lived echo")
+    [udpsvd-ll]="udpsvd, long-lived echo"
+    [busybox-inetd-ll]="busybox inetd, long-lived echo"
+    [busybox-udpsvd-ll]="busybox udpsvd, long-lived echo")
 # What a row runs for each connection or datagram: spawn, a process (held
 # against the fork+exec ceiling and, over UDP, against the peers that spawn
 # too); inproc, none (held against the in-process ceiling and, over UDP,
 # against the long-lived echoes).  Over TCP every peer spawns.
-KIND=([superd-ext]=spawn [superd-int]=inproc [ceil-spawn]=spawn
-    [ceil-spawnp]=spawn
+KIND=([superd-ext]=spawn [superd-static]=spawn [superd-int]=inproc
+    [superd-once]=spawn [ceil-spawn]=spawn [ceil-spawnp]=spawn [limit]=spawn
     [ceil-inproc]=inproc [xinetd]=spawn [openbsd-inetd]=spawn
-    [tcpserver]=spawn [ipsvd]=spawn [busybox-inetd]=spawn
+    [tcpserver]=spawn [ipsvd]=spawn [busybox-inetd]=spawn [busybox-svd]=spawn
     [superd-ll]=inproc [xinetd-ll]=inproc [openbsd-inetd-ll]=inproc
-    [udpsvd-ll]=inproc)
+    [udpsvd-ll]=inproc [busybox-inetd-ll]=inproc [busybox-udpsvd-ll]=inproc)
 
 # The echo's datagram options: -1 answers one datagram, then exits, so a
 # `dgram wait` peer starts one for each datagram, the work superd's `dgram
@@ -196,12 +216,12 @@ sd_port() {
 	sed -n "s|^superd: $1:$3: .* port \([0-9]*\)\$|\1|p" "$2"
 }
 
-# superd_start ROW TCPLINE UDPLINE: superd serving those lines; an empty
-# one leaves the row without that protocol.
+# superd_start ROW TCPLINE UDPLINE [BINARY]: superd (or BINARY) serving
+# those lines; an empty one leaves the row without that protocol.
 superd_start() {
 	local r=$1 conf=$work/$1.conf log=$work/$1.log n=0
 	printf '%s\n' "$2" "$3" | grep -v '^$' >"$conf"
-	bg "$log" "$superd" "$conf"
+	bg "$log" "${4:-$superd}" "$conf"
 	SPID[$r]=$BG_PID FPID[$r]=$BG_PID
 	if ! wait_for "$log" ': serving, pid '; then
 		STATUS[$r]="superd did not start: $(head -c 200 "$log")"
@@ -223,6 +243,23 @@ start_superd_ext() {
 	superd_start superd-ext "$(sd_line stream tcp4 nowait "$echo" echo)" \
 	    "$(sd_line dgram udp4 nowait "$echo" echo)"
 }
+# The same with superd linked statically (another target's: make STATIC=1
+# with musl), for its RSS.
+start_superd_static() {
+	if [ ! -x "$bench/superd-static" ]; then
+		STATUS[superd-static]="missing: bench/superd-static not built\
+ (make STATIC=1 needs musl-tools)"
+		return
+	fi
+	superd_start superd-static "$(sd_line stream tcp4 nowait "$echo" echo)" \
+	    "$(sd_line dgram udp4 nowait "$echo" echo)" "$bench/superd-static"
+}
+# superd's own `dgram wait` with the one-shot echo, as the peers' UDP rows
+# run it: one handler per datagram, superd waiting for each to exit.
+start_superd_once() {
+	superd_start superd-once "" \
+	    "$(sd_line dgram udp4 wait "$echo" echo $once)"
+}
 start_superd_int() {
 	superd_start superd-int "$(sd_line stream tcp4 nowait internal echo)" \
 	    "$(sd_line dgram udp4 nowait internal echo)"
@@ -238,6 +275,18 @@ start_ceil_spawn() { TCP[ceil-spawn]=spawn UDP[ceil-spawn]=spawn; }
 # The same spawns from N processes in parallel (ceiling -P), for reference:
 # more than one super-server process can start.
 start_ceil_spawnp() { TCP[ceil-spawnp]=spawnP UDP[ceil-spawnp]=spawnP; }
+
+# The like-for-like limit: bench/minimal accepts, vforks and execs the
+# echo, closes and reaps, and does nothing else.  TCP only.
+start_limit() {
+	[ -x "$minimal" ] ||
+	    { STATUS[limit]="missing: $minimal not built (make -C bench)"; return; }
+	bg "$work/limit.log" "$minimal" 0 "$echo"
+	SPID[limit]=$BG_PID
+	wait_for "$work/limit.log" '^[0-9]+$' ||
+	    { STATUS[limit]="bench/minimal did not start"; return; }
+	TCP[limit]=$(head -n 1 "$work/limit.log")
+}
 
 start_ceil_inproc() {
 	local pf=$work/inproc.ports
@@ -382,11 +431,90 @@ start_udpsvd_ll() {
 	UDP[udpsvd-ll]=$p
 }
 
-# Debian builds busybox without its inetd applet, and this machine has no
-# deb-src entry to rebuild it from the source package.
+# Debian builds busybox without its inetd applet: bench/busybox.sh builds
+# inetd, tcpsvd and udpsvd from Debian's source package, once, into
+# .cache/peers/busybox-src/.  BB is that binary, or empty with BB_WHY.
+BB= BB_WHY=
+busybox_build() {
+	local d=$peers_dir/busybox-src
+	if [ -e "$d/.done" ] && [ -x "$d/busybox" ]; then
+		BB=$d/busybox
+	elif [ -e "$d.failed" ]; then
+		BB_WHY="$(cat "$d.failed") on an earlier run (remove\
+ ${d#"$top"/}.failed to try again)"
+	elif BB=$("$bench/busybox.sh"); [ -n "$BB" ]; then
+		:
+	else
+		BB_WHY=$(cat "$d.failed" 2>/dev/null)
+		BB_WHY=${BB_WHY:-bench/busybox.sh failed}
+	fi
+}
+
+# bb_row ROW: true with BB built, else ROW is missing with the reason.
+bb_row() {
+	[ -n "$BB" ] && return 0
+	STATUS[$1]="missing: $BB_WHY"
+	return 1
+}
+
+# bb_inetd ROW: busybox inetd in the foreground (-f), logging to stderr
+# (-e), with the listen queue of the others (-q 4096).  Its only rate
+# limit, -R (connections a minute before a service pauses), is 0, off,
+# unless given, and a `nowait.N` suffix would set it per line: neither is.
+bb_inetd() {
+	bg "$work/$1.log" "$BB" inetd -f -e -q 4096 "$work/$1.conf"
+	SPID[$1]=$BG_PID FPID[$1]=$BG_PID
+}
+
 start_busybox_inetd() {
-	STATUS[busybox-inetd]="missing: Debian's busybox has no inetd applet;\
- building it from the source package is not done (no deb-src here)"
+	local p
+	bb_row busybox-inetd || return
+	p=$(freeport) ||
+	    { STATUS[busybox-inetd]="missing: no free port"; return; }
+	cat >"$work/busybox-inetd.conf" <<-EOF
+	127.0.0.1:$p	stream	tcp	nowait	$me	$echo	echo
+	127.0.0.1:$p	dgram	udp	wait	$me	$echo	echo $once
+	EOF
+	bb_inetd busybox-inetd
+	TCP[busybox-inetd]=$p UDP[busybox-inetd]=$p
+}
+
+start_busybox_inetd_ll() {
+	local p
+	bb_row busybox-inetd-ll || return
+	p=$(freeport) ||
+	    { STATUS[busybox-inetd-ll]="missing: no free port"; return; }
+	cat >"$work/busybox-inetd-ll.conf" <<-EOF
+	127.0.0.1:$p	dgram	udp	wait	$me	$echo	echo $long
+	EOF
+	bb_inetd busybox-inetd-ll
+	UDP[busybox-inetd-ll]=$p
+}
+
+# busybox's tcpsvd and udpsvd: -c (30 by default) and tcpsvd's -b (20)
+# lifted, -l0: no DNS lookup of the local name.
+start_busybox_svd() {
+	local p
+	bb_row busybox-svd || return
+	p=$(freeport) || { STATUS[busybox-svd]="missing: no free port"; return; }
+	bg "$work/busybox-tcpsvd.log" "$BB" tcpsvd -c 100000 -b 4096 -l0 \
+	    127.0.0.1 "$p" "$echo"
+	SPID[busybox-svd]=$BG_PID
+	bg "$work/busybox-udpsvd.log" "$BB" udpsvd -c 100000 -l0 127.0.0.1 \
+	    "$p" "$echo" $once
+	SPID[busybox-svd]="${SPID[busybox-svd]} $BG_PID" FPID[busybox-svd]=$BG_PID
+	TCP[busybox-svd]=$p UDP[busybox-svd]=$p
+}
+
+start_busybox_udpsvd_ll() {
+	local p
+	bb_row busybox-udpsvd-ll || return
+	p=$(freeport) ||
+	    { STATUS[busybox-udpsvd-ll]="missing: no free port"; return; }
+	bg "$work/busybox-udpsvd-ll.log" "$BB" udpsvd -c 100000 -l0 \
+	    127.0.0.1 "$p" "$echo" $long
+	SPID[busybox-udpsvd-ll]=$BG_PID FPID[busybox-udpsvd-ll]=$BG_PID
+	UDP[busybox-udpsvd-ll]=$p
 }
 
 # listening tcp|udp PORT: true when something is bound to 127.0.0.1:PORT.
@@ -418,6 +546,7 @@ answers() {
 	return 1
 }
 
+busybox_build
 say "$(date -u '+%F %T') UTC: starting servers (handler: $echo, $echo_kind)"
 for r in $rows; do
 	STATUS[$r]=
@@ -538,7 +667,7 @@ for round in $(seq "$rounds"); do
 done
 
 # What superd said while under load, beyond its start-up lines.
-for r in superd-ext superd-int superd-ll; do
+for r in superd-ext superd-static superd-int superd-once superd-ll; do
 	[ -e "$work/$r.log" ] || continue
 	n=$(grep -Evc ': listening on |: serving, pid ' "$work/$r.log")
 	[ "$n" -eq 0 ] && continue
@@ -546,14 +675,44 @@ for r in superd-ext superd-int superd-ll; do
 	grep -Ev ': listening on |: serving, pid ' "$work/$r.log" | head -n 3 >&2
 done
 
-# The RSS target is with 64 handlers running: one burst at concurrency 64
-# against every server that spawns per TCP connection, then the peaks.
+# mem_sample ROW: keeps in PSS[ROW] and PRIV[ROW] the largest Pss and
+# Private_Clean + Private_Dirty (kB, /proc/PID/smaps_rollup) seen so far
+# of ROW's server processes.  Private pages are the server's own; Pss
+# adds its share of the pages it shares (libc's, mostly).
+declare -A PSS PRIV
+mem_sample() {
+	local p v pss priv
+	for p in ${SPID[$1]}; do
+		v=$(awk '$1 == "Pss:" { s = $2 }
+		    $1 ~ /^Private_(Clean|Dirty):$/ { q += $2 }
+		    END { if (s != "") print s, q }' \
+		    "/proc/$p/smaps_rollup" 2>/dev/null)
+		[ -n "$v" ] || continue
+		read -r pss priv <<<"$v"
+		[ "$pss" -gt "${PSS[$1]:-0}" ] && PSS[$1]=$pss
+		[ "$priv" -gt "${PRIV[$1]:-0}" ] && PRIV[$1]=$priv
+	done
+}
+
+# The memory targets are with 64 handlers running: one burst at
+# concurrency 64 against every server that spawns per TCP connection,
+# its memory sampled during the burst, then the peaks.  The other rows'
+# memory is sampled once, idle.
 for r in $active; do
-	[ "${KIND[$r]}" = spawn ] && [ -n "${SPID[$r]}" ] || continue
-	case ${TCP[$r]} in -|x) continue ;; esac
+	if [ "${KIND[$r]}" != spawn ] || [ -z "${SPID[$r]}" ]; then
+		mem_sample "$r"
+		continue
+	fi
+	case ${TCP[$r]} in -|x) mem_sample "$r"; continue ;; esac
 	timeout -k 2 20 "$loadgen" -c 64 -d 1 -t "$tmo" -s "$size" 127.0.0.1 \
-	    "${TCP[$r]}" >/dev/null 2>&1 ||
-	    say "${LABEL[$r]}: the c64 burst for its peak RSS failed"
+	    "${TCP[$r]}" >/dev/null 2>&1 &
+	burst=$!
+	for _ in 1 2 3 4; do
+		sleep 0.2
+		mem_sample "$r"
+	done
+	wait "$burst" ||
+	    say "${LABEL[$r]}: the c64 burst for its peak memory failed"
 done
 
 # Peak RSS (VmHWM) of each row's server processes, the largest of them.
@@ -572,19 +731,34 @@ done
 mkdir -p "$bench/results" || exit 1
 stamp=$(date -u +%Y%m%d-%H%M%S)
 tsv=$bench/results/bench-$stamp.tsv
+txt=$bench/results/bench-$stamp.txt
+svg=$bench/results/bench-$stamp.svg
 meta=$work/meta
 for r in $rows; do
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${LABEL[$r]}" \
-	    "${KIND[$r]}" "${RSS[$r]}" "${TCP[$r]}" "${UDP[$r]}" \
-	    "${STATUS[$r]:-ok}" "${UWHY[$r]}"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" \
+	    "${LABEL[$r]}" "${KIND[$r]}" "${RSS[$r]}" "${TCP[$r]}" \
+	    "${UDP[$r]}" "${STATUS[$r]:-ok}" "${UWHY[$r]}" "${PRIV[$r]:--}" \
+	    "${PSS[$r]:--}"
 done >"$meta"
 
-# The medians, the ratios, the table and the TSV, from the raw lines.
+# The medians, the ratios, the table, the targets and the TSV, from the
+# raw lines; the table is printed and kept beside the TSV.
 awk -v meta="$meta" -v tsv="$tsv" -v peers="$peers" -v rounds="$rounds" \
     -v secs="$secs" -v size="$size" -v when="$(date -u '+%F %T UTC')" \
     -v handler="$echo_kind" -v host="$(uname -srm), $(nproc) cpus" \
     -v once="$once" -v long="$long" -v forknote="$perf_why" \
-    -f "$bench/report.awk" "$raw" || exit 1
+    -f "$bench/report.awk" "$raw" >"$txt" || exit 1
+cat "$txt"
 echo
 echo "TSV: ${tsv#"$top"/}"
+echo "table: ${txt#"$top"/}"
+# The chart is another script's (bench/chart.awk: TSV in, SVG out).
+if [ -e "$bench/chart.awk" ]; then
+	if awk -f "$bench/chart.awk" "$tsv" >"$svg" && [ -s "$svg" ]; then
+		echo "chart: ${svg#"$top"/}"
+	else
+		rm -f "$svg"
+		say "bench/chart.awk failed: no chart"
+	fi
+fi
 say "done in $(($(date +%s) - t_start)) s"
