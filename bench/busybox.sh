@@ -31,12 +31,14 @@ if [ -e "$dir/.done" ] && [ -x "$dir/busybox" ]; then
 	echo "$dir/busybox"
 	exit 0
 fi
-command -v apt-get >/dev/null 2>&1 || { mkdir -p "$dir"; fail "no apt-get here"; }
-command -v dpkg-source >/dev/null 2>&1 ||
-    { mkdir -p "$dir"; fail "no dpkg-source here (dpkg-dev)"; }
-rm -rf "$dir" && mkdir -p "$dir" "$apt/lists/partial" \
-    "$apt/cache/archives/partial" || { echo "bench: busybox: cannot create $dir" >&2; exit 1; }
+if ! { rm -rf "$dir" && mkdir -p "$dir" "$apt/lists/partial" \
+    "$apt/cache/archives/partial"; }; then
+	say "cannot create $dir"
+	exit 1
+fi
 rm -f "$dir.failed"
+command -v apt-get >/dev/null 2>&1 || fail "no apt-get here"
+command -v dpkg-source >/dev/null 2>&1 || fail "no dpkg-source here (dpkg-dev)"
 : >"$log"
 
 printf 'deb-src [signed-by=%s] %s %s main\n' "$keyring" "$mirror" "$suite" \
@@ -54,8 +56,10 @@ aptget() {
 	    -o APT::Sandbox::User=root "$@"
 }
 
-say "apt-get update of a private deb-src list ($mirror $suite) in ${apt#"$top"/}"
-aptget update >>"$log" 2>&1 || fail "apt-get update of $mirror $suite (deb-src) failed"
+say "apt-get update of a private deb-src list ($mirror $suite)" \
+    "in ${apt#"$top"/}"
+aptget update >>"$log" 2>&1 ||
+    fail "apt-get update of $mirror $suite (deb-src) failed"
 say "apt-get source --download-only busybox"
 (cd "$dir" && aptget source --download-only busybox) >>"$log" 2>&1 ||
     fail "apt-get source busybox failed"
@@ -68,8 +72,12 @@ dsc=$1
 say "dpkg-source -x $(basename "$dsc")"
 (cd "$dir" && dpkg-source -x "$dsc" tree) >>"$log" 2>&1 ||
     fail "dpkg-source -x $(basename "$dsc") failed"
-sig=$(grep -E 'signature|gpgv|public key' "$log" | head -n 2 | tr '\n' ' ')
-[ -z "$sig" ] || say "dpkg-source: ${sig% }"
+sig=$(grep -E "^gpgv: (Good|BAD|Can't)" "$log" | head -n 1)
+case $sig in
+*Good*) say "dpkg-source: $sig" ;;
+'') say "dpkg-source: no signature check reported (see the log)" ;;
+*) say "dpkg-source: $sig: not verified (debian-keyring not installed?)" ;;
+esac
 
 # allnoconfig, then only the applets the bench runs: inetd for stream
 # nowait and dgram wait over TCP and UDP (no builtins, no RPC), tcpsvd
@@ -106,6 +114,7 @@ for a in inetd tcpsvd udpsvd; do
 	# An unknown option exits 1 with the usage; 127 is no such applet.
 	[ $? -ne 127 ] || fail "the built busybox has no $a"
 done
-cp -f busybox "$dir/busybox" && : >"$dir/.done" || fail "cannot install $dir/busybox"
+{ cp -f busybox "$dir/busybox" && : >"$dir/.done"; } ||
+    fail "cannot install $dir/busybox"
 say "built $(basename "$dsc" .dsc): inetd, tcpsvd, udpsvd"
 echo "$dir/busybox"

@@ -144,8 +144,7 @@ peer_bin() {
 # freeport: a loopback port free for TCP and UDP.  Tried a few times: other
 # loads on the machine can hold, for a moment, every port it tries.
 freeport() {
-	local i
-	for i in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		"$ceiling" port 2>/dev/null && return 0
 		sleep 0.2
 	done
@@ -434,7 +433,7 @@ start_udpsvd_ll() {
 # Debian builds busybox without its inetd applet: bench/busybox.sh builds
 # inetd, tcpsvd and udpsvd from Debian's source package, once, into
 # .cache/peers/busybox-src/.  BB is that binary, or empty with BB_WHY.
-BB= BB_WHY=
+BB='' BB_WHY=''
 busybox_build() {
 	local d=$peers_dir/busybox-src
 	if [ -e "$d/.done" ] && [ -x "$d/busybox" ]; then
