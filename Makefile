@@ -82,7 +82,30 @@ HTTPGET_HDR = clients/fail.h clients/url.h clients/http.h clients/request.h \
     clients/body.h clients/form.h clients/wout.h clients/conn.h \
     clients/cookie.h clients/cookieint.h clients/inflate.h clients/blocks.h
 
-all: $(PROGS)
+# STATIC=1 links superd, the handlers and httpget statically against musl
+# (musl-gcc, from Debian's musl-tools): no shared library to map at exec,
+# and superd's resident size is its own.  Where musl-gcc is missing the
+# build says so and is dynamic.  .build-flavour holds the compiler and link
+# flags the objects were built with: when they change every object is
+# rebuilt, so objects of two libcs are never linked together.
+STATIC =
+MUSLCC = musl-gcc
+
+all: build$(STATIC)
+
+build build0: $(PROGS)
+build1:
+	@if command -v $(MUSLCC) >/dev/null 2>&1; then \
+	    $(MAKE) STATIC= CC=$(MUSLCC) LDFLAGS="$(LDFLAGS) -static" build; \
+	else \
+	    echo 'make: STATIC=1: $(MUSLCC) not found (apt-get install musl-tools); building dynamically' >&2; \
+	    $(MAKE) STATIC= build; \
+	fi
+
+.build-flavour: FORCE
+	@f="$(CC) $(LDFLAGS)"; \
+	    [ "$$(cat $@ 2>/dev/null)" = "$$f" ] || printf '%s\n' "$$f" >$@
+FORCE:
 
 .c.o:
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -91,6 +114,9 @@ $(SUPERD_OBJ): $(SUPERD_HDR)
 $(HANDLER_OBJ) handlers/echo.o handlers/discard.o handlers/chargen.o \
     handlers/daytime.o handlers/time.o handlers/qotd.o: $(HANDLER_HDR)
 $(HTTPGET_OBJ): $(HTTPGET_HDR)
+$(SUPERD_OBJ) $(HANDLER_OBJ) handlers/echo.o handlers/discard.o \
+    handlers/chargen.o handlers/daytime.o handlers/time.o handlers/qotd.o \
+    $(HTTPGET_OBJ): .build-flavour
 
 superd/superd: $(SUPERD_OBJ) $(PROTO_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(SUPERD_OBJ) $(PROTO_OBJ) $(LDLIBS)
@@ -177,6 +203,21 @@ asan:
 bench: all tests/helpers/inflatedump
 	cd bench && $(MAKE) bench
 
+# superd linked statically against musl for the bench's static row, from
+# the sources in one command, so that the objects above stay as they are;
+# glibc's static libc where musl-gcc is missing, which it says.
+SUPERD_SRC = $(SUPERD_OBJ:.o=.c) $(PROTO_OBJ:.o=.c)
+bench/superd-static: $(SUPERD_SRC) $(SUPERD_HDR)
+	@if command -v $(MUSLCC) >/dev/null 2>&1; then \
+	    echo "$(MUSLCC) -static -o $@ superd/*.c handlers/proto.c"; \
+	    $(MUSLCC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -static -o $@ \
+		$(SUPERD_SRC) $(LDLIBS); \
+	else \
+	    echo 'make: bench/superd-static: $(MUSLCC) not found (apt-get install musl-tools); linking glibc statically' >&2; \
+	    $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -static -o $@ \
+		$(SUPERD_SRC) $(LDLIBS); \
+	fi
+
 # Not part of make test: echo against cat(1), 1 GiB through pipes.
 bench-handlers: handlers/echo
 	bench/handlers.sh
@@ -256,7 +297,7 @@ fuzz: $(FUZZERS)
 	superd/fuzz-proxy -max_total_time=$(FUZZTIME) \
 	    -artifact_prefix=$(FUZZDIR)/proxy- $(FUZZDIR)/proxy
 
-install: $(PROGS)
+install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man8
@@ -284,6 +325,8 @@ uninstall:
 
 clean:
 	rm -f $(PROGS) $(TESTPROGS) $(FUZZERS) superd/*.o handlers/*.o \
-	    clients/*.o bench/ceiling bench/echo-static
+	    clients/*.o bench/ceiling bench/echo-static bench/superd-static \
+	    .build-flavour
 
-.PHONY: all run test asan bench bench-handlers fuzz install uninstall clean
+.PHONY: all build build0 build1 run test asan bench bench-handlers fuzz install \
+    uninstall clean FORCE

@@ -13,8 +13,10 @@ httpget=$top/clients/httpget
 work=$(mktemp -d) || exit 1
 pid=
 
+. "$top/bench/nginx.sh"
+
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	nginx_stop
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -25,34 +27,9 @@ command -v curl >/dev/null || { echo "bench: no curl to compare" >&2; exit 1; }
 head -c "$size" /dev/zero >"$work/file" || exit 1
 
 if [ "${SERVER:-raw}" = nginx ]; then
-	nginx=$top/.cache/peers/nginx/usr/sbin/nginx
-	[ -x "$nginx" ] || nginx=$top/.cache/peers/nginx-light/usr/sbin/nginx
-	[ -x "$nginx" ] || { echo "bench: no nginx in .cache/peers" >&2; exit 1; }
-	port=$("$top/tests/helpers/rawhttp" --free-port | sed 's/^port //')
-	mkdir "$work/www" "$work/logs" && mv "$work/file" "$work/www/file"
-	user=
-	[ "$(id -u)" -eq 0 ] && user="user root;"
-	cat >"$work/nginx.conf" <<EOF
-$user
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $work/body;
-	proxy_temp_path $work/proxy;
-	fastcgi_temp_path $work/fastcgi;
-	uwsgi_temp_path $work/uwsgi;
-	scgi_temp_path $work/scgi;
-	sendfile on;
-	server { listen 127.0.0.1:$port; root $work/www; }
-}
-EOF
-	"$nginx" -e "$work/logs/error.log" -p "$work" -c "$work/nginx.conf" \
-	    -g 'daemon off;' </dev/null >"$work/server.log" 2>&1 &
-	pid=$!
-	sleep 1
+	nginx_find || { echo "bench: no nginx in .cache/peers" >&2; exit 1; }
+	mkdir "$work/www" && mv "$work/file" "$work/www/file" || exit 1
+	nginx_start || exit 1
 else
 	"$top/tests/helpers/rawhttp" --file "$work/file" </dev/null \
 	    >"$work/server.log" 2>&1 &
@@ -75,10 +52,6 @@ run() {
 	timeout 60 "$@" >/dev/null || { echo "bench: $name failed" >&2; exit 1; }
 	t1=$(date +%s%N)
 	echo $(((t1 - t0) / 1000000))
-}
-
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 run warmup "$httpget" -s "$url" >/dev/null

@@ -30,6 +30,7 @@
 #include "sock.h"
 #include "spawn.h"
 #include "user.h"
+#include "util.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
@@ -64,7 +65,7 @@ cloexec_from3(void)
 	DIR *d;
 	int fd;
 
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+	if (sysclose_range(3, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
 	if ((d = opendir("/proc/self/fd")) == NULL)
 		return -1;

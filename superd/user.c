@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "user.h"
+#include "util.h"
 
 struct userdb {
 	struct user	*db_users;
@@ -173,7 +174,7 @@ userdb_groups(struct userdb *db, const char **err)
 		 */
 		if (p[1] != 3 && dup2(p[1], 3) == -1)
 			_exit(1);
-		(void)close_range(4, ~0U, 0);
+		(void)sysclose_range(4, 0);
 		lookup(db, 3, (int)max);
 	}
 	(void)close(p[1]);

@@ -5,6 +5,7 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -140,4 +141,21 @@ stdfds(void)
 	if (fd == -1)
 		err(1, "/dev/null");
 	(void)close(fd);
+}
+
+/*
+ * close_range(2) by its system call, as musl 1.2.3 has no wrapper for it.
+ * Returns -1 with errno ENOSYS where the kernel or its headers lack it.
+ */
+int
+sysclose_range(unsigned int first, unsigned int flags)
+{
+#ifdef SYS_close_range
+	return (int)syscall(SYS_close_range, first, ~0U, flags);
+#else
+	(void)first;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
 }
