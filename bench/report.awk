@@ -203,7 +203,7 @@ END {
 	for (i = 1; i <= nclass; i++) printf "\t%s", classes[i] > tsv
 	printf "\tpeak_rss_kb\tbest_peer\tratio_best_peer\tceiling" > tsv
 	printf "\tratio_ceiling\thandler_forks\tforks_per_reply\tstatus" > tsv
-	printf "\tpriv_kb\tpss_kb\tlimit\tratio_limit\n" > tsv
+	printf "\tpriv_kb\tpss_kb\tlimit\tratio_limit\tlabel\n" > tsv
 	for (i = 1; i <= nrow; i++) {
 		r = order[i]
 		ceil = kind[r] == "spawn" ? "ceil-spawn" : "ceil-inproc"
@@ -220,7 +220,8 @@ END {
 				for (k = 1; k <= nclass; k++) printf "\t-" > tsv
 				printf "\t%s\t-\t-\t-\t-\t-\t-\t%s", rss[r],
 				    st > tsv
-				printf "\t%s\t%s\t-\t-\n", priv[r], pss[r] > tsv
+				printf "\t%s\t%s\t-\t-\t%s\n", priv[r], pss[r],
+				    label[r] > tsv
 				continue
 			}
 			rl = rates[r, c]; sub(/^ /, "", rl); gsub(/ /, ",", rl)
@@ -236,9 +237,10 @@ END {
 			    ratio(med[r, c], med[ceil, c]),
 			    fkn[r, c] ? fk[r, c] : "-", pr == "" ? "-" : pr > tsv
 			lim = vslimit(r, c)
-			printf "\t%s\t%s\t%s\t%s\n", priv[r], pss[r],
+			printf "\t%s\t%s\t%s\t%s\t%s\n", priv[r], pss[r],
 			    lim ? "limit" : "-",
-			    lim ? ratio(med[r, c], med["limit", c]) : "-" > tsv
+			    lim ? ratio(med[r, c], med["limit", c]) : "-",
+			    label[r] > tsv
 		}
 	}
 	close(tsv)

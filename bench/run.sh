@@ -166,7 +166,7 @@ declare -A TCP UDP UWHY SPID FPID STATUS LABEL KIND
 LABEL=([superd-ext]="superd external" [superd-int]="superd internal"
     [superd-static]="superd external, static"
     [superd-once]="superd dgram wait, echo -1"
-    [limit]="like-for-like limit (accept, vfork+exec, reap)"
+    [limit]="like-for-like limit"
     [ceil-spawn]="fork+exec ceiling"
     [ceil-spawnp]="fork+exec, N processes" [ceil-inproc]="in-process ceiling"
     [xinetd]="xinetd" [openbsd-inetd]="openbsd-inetd"

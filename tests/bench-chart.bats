@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # bench/chart.awk: the bench's TSV drawn as an SVG.  Fed a small TSV whose
-# columns are in another order than run.sh's, with an extra one.
+# columns are in another order than run.sh's, with an extra one; the
+# rows' names come from its label column.
 
 load helpers/common
 
@@ -8,19 +9,19 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 	{
 		printf '# host: testbox, 2 cpus\n'
-		printf 'extra\tcell\trow\tdate\trate_median\tceiling\tstatus\n'
+		printf 'extra\tcell\trow\tdate\trate_median\tceiling\tstatus\tlabel\n'
 		for c in t1 t16 u1 u16; do
-			printf 'x\t%s\tsuperd-ext\t2026-01-02 03:04 UTC\t700\tceil-spawn\tok\n' "$c"
-			printf 'x\t%s\tlimit\t2026-01-02 03:04 UTC\t800\tceil-spawn\tok\n' "$c"
-			printf 'x\t%s\tceil-spawn\t2026-01-02 03:04 UTC\t900\tceil-spawn\tok\n' "$c"
-			printf 'x\t%s\tceil-inproc\t2026-01-02 03:04 UTC\t14000\tceil-inproc\tok\n' "$c"
-			printf 'x\t%s\tsuperd-int\t2026-01-02 03:04 UTC\t13000\tceil-inproc\tok\n' "$c"
-			printf 'x\t%s\tbusybox-inetd\t2026-01-02 03:04 UTC\t-\t-\tmissing: no applet\n' "$c"
+			printf 'x\t%s\tsuperd-ext\t2026-01-02 03:04 UTC\t700\tceil-spawn\tok\tsuperd external\n' "$c"
+			printf 'x\t%s\tlimit\t2026-01-02 03:04 UTC\t800\tceil-spawn\tok\tlike-for-like limit\n' "$c"
+			printf 'x\t%s\tceil-spawn\t2026-01-02 03:04 UTC\t900\tceil-spawn\tok\tfork+exec ceiling\n' "$c"
+			printf 'x\t%s\tceil-inproc\t2026-01-02 03:04 UTC\t14000\tceil-inproc\tok\tin-process ceiling\n' "$c"
+			printf 'x\t%s\tsuperd-int\t2026-01-02 03:04 UTC\t13000\tceil-inproc\tok\tsuperd internal\n' "$c"
+			printf 'x\t%s\tbusybox-inetd\t2026-01-02 03:04 UTC\t-\t-\tmissing: no applet\tbusybox inetd\n' "$c"
 		done
-		printf 'x\tt1\ttcpserver\t2026-01-02 03:04 UTC\t650\tceil-spawn\tok\n'
-		printf 'x\tt16\ttcpserver\t2026-01-02 03:04 UTC\t690\tceil-spawn\tok\n'
-		printf 'x\tu1\ttcpserver\t2026-01-02 03:04 UTC\t-\t-\tnot served\n'
-		printf 'x\tu16\ttcpserver\t2026-01-02 03:04 UTC\t-\t-\tnot served\n'
+		printf 'x\tt1\ttcpserver\t2026-01-02 03:04 UTC\t650\tceil-spawn\tok\ttcpserver\n'
+		printf 'x\tt16\ttcpserver\t2026-01-02 03:04 UTC\t690\tceil-spawn\tok\ttcpserver\n'
+		printf 'x\tu1\ttcpserver\t2026-01-02 03:04 UTC\t-\t-\tnot served\ttcpserver\n'
+		printf 'x\tu16\ttcpserver\t2026-01-02 03:04 UTC\t-\t-\tnot served\ttcpserver\n'
 	} >b.tsv
 	run -0 awk -f "$ROOT/bench/chart.awk" b.tsv
 	printf '%s\n' "$output" >b.svg
