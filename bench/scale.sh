@@ -6,7 +6,8 @@
 # own CPU (and system calls) per connection.  Prints a table and writes
 # bench/results/scale-DATE.tsv.  Part of `make bench`, after upgrade.sh;
 # about 2 minutes.  SCALE_SECS (1) per cell, SCALE_ROUNDS (3), SCALE_IDLE
-# (20000) idle connections asked; SCALE_KEEP=1 keeps logs and configurations.
+# (20000) idle connections asked, SCALE_SUPERD another superd binary to
+# measure; SCALE_KEEP=1 keeps logs and configurations.
 set -u
 bench=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$bench/.." && pwd)
@@ -17,7 +18,7 @@ nreload=10
 loadgen=$bench/loadgen
 idle=$bench/idle
 echo=$bench/echo-static
-superd=$top/superd/superd
+superd=${SCALE_SUPERD:-$top/superd/superd}
 me=$(id -un)
 t_start=$(date +%s)
 
@@ -187,6 +188,7 @@ nfds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 printf 'section\tkey\tvalue\tunit\tdetail\n' >"$tsv"
 date=$(date '+%Y-%m-%d %H:%M')
 rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
+[ -n "${SCALE_SUPERD:-}" ] && rev=$superd
 printf 'superd scaling, %s, superd %s, %s cores (shared: noisy), RLIMIT_NOFILE %s, %s s cells, %s rounds\n' \
     "$date" "$rev" "$(nproc)" "$nofile" "$secs" "$rounds"
 emit info run "$date" - "superd $rev, $(nproc) cores, nofile=$nofile secs=$secs rounds=$rounds"
