@@ -52,6 +52,7 @@ SUPERD_OBJ = superd/main.o superd/conf.o superd/confread.o superd/inetd.o \
     superd/service.o superd/serve.o superd/stream.o superd/wait.o \
     superd/relay.o superd/builtin.o superd/conn.o superd/udp.o \
     superd/limit.o superd/source.o superd/child.o superd/spawn.o \
+    superd/spare.o \
     superd/sock.o superd/ev.o superd/log.o superd/util.o superd/greet.o \
     superd/errlog.o superd/adhoc.o superd/activate.o superd/notify.o \
     superd/upgrade.o superd/logquote.o superd/fdmove.o superd/xinetd.o \
@@ -71,7 +72,7 @@ SUPERD_HDR = superd/access.h superd/child.h superd/conf.h \
     superd/confline.h superd/conn.h superd/ev.h superd/limit.h \
     superd/log.h superd/mode.h superd/pathnames.h superd/relay.h \
     superd/serve.h superd/service.h superd/sock.h superd/source.h \
-    superd/spawn.h superd/udp.h superd/user.h superd/util.h superd/greet.h \
+    superd/spawn.h superd/spare.h superd/udp.h superd/user.h superd/util.h superd/greet.h \
     superd/errlog.h superd/adhoc.h superd/kv.h superd/fdmove.h \
     superd/proxy.h superd/pending.h \
     handlers/proto.h \

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "child.h"
 #include "conf.h"
@@ -45,6 +46,7 @@ child_add(struct service *sv, pid_t pid, const struct timespec *start,
 	c = &children[nchildren++];
 	memset(c, 0, sizeof(*c));
 	c->ch_pid = pid;
+	c->ch_report = -1;
 	c->ch_sv = sv;
 	c->ch_start = *start;
 	if (secs > 0) {
@@ -162,15 +164,21 @@ child_adopt(struct service *sv, pid_t pid, const struct timespec *start,
 	return c;
 }
 
-/* At exit: the table, and the relays of handlers still running. */
+/*
+ * At exit: the table, and the relays and spares' ends of handlers still
+ * running.
+ */
 void
 child_freeall(void)
 {
 	size_t i;
 
-	for (i = 0; i < nchildren; i++)
+	for (i = 0; i < nchildren; i++) {
 		if (children[i].ch_relay != NULL)
 			relay_free(children[i].ch_relay);
+		if (children[i].ch_report != -1)
+			(void)close(children[i].ch_report);
+	}
 	free(children);
 	children = NULL;
 	nchildren = capchildren = 0;

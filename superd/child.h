@@ -28,6 +28,7 @@ struct child {
 	int			 ch_termed;
 	int			 ch_holder;	/* a wait handler: has the socket */
 	int			 ch_prefailed;	/* failed before its exec */
+	int			 ch_report;	/* a spare's end, for its failure */
 	unsigned long long	 ch_conn;	/* the log's connection number */
 	struct relay		*ch_relay;	/* dgram nowait: the reply */
 	struct source		*ch_src;	/* holds a per-source place */

@@ -4,7 +4,8 @@
  * an access rule refuses, instead of a silent close).
  *
  * Both are written without waiting, with MSG_DONTWAIT: the banner by the
- * child between its vfork and its exec, while superd waits for it, and
+ * child between its vfork and its exec, while superd waits for it (a spare
+ * reads it while still root and sends it once its connection arrives), and
  * the refusal by superd itself.  A fresh connection's send buffer takes
  * far more than GREET_BANNERMAX bytes, so neither is ever cut in practice;
  * a banner that would not fit whole is the child's failure, logged, and
@@ -45,23 +46,23 @@ sendall(int fd, const char *buf, size_t len)
 }
 
 /*
- * Sends the file at path to fd.  Returns 0, or -1 with errno set and *why
- * naming what failed.  Runs in a vforked child: no allocation, no stdio.
+ * Reads the file at path into buf (GREET_BANNERMAX + 1 bytes), its length
+ * into *len.  Returns 0, or -1 with errno set and *why naming what failed.
+ * Runs in a vforked child or a spare: no allocation, no stdio.
  */
 int
-greet_banner(const char *path, int fd, const char **why)
+greet_read(const char *path, char *buf, size_t *len, const char **why)
 {
-	char buf[GREET_BANNERMAX + 1];
 	ssize_t n;
-	size_t len = 0;
 	int bfd, e;
 
 	*why = path;
+	*len = 0;
 	if ((bfd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
 	    -1)
 		return -1;
-	while (len < sizeof(buf) && (n = read(bfd, buf + len,
-	    sizeof(buf) - len)) != 0) {
+	while (*len < GREET_BANNERMAX + 1 && (n = read(bfd, buf + *len,
+	    GREET_BANNERMAX + 1 - *len)) != 0) {
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -70,13 +71,35 @@ greet_banner(const char *path, int fd, const char **why)
 			errno = e;
 			return -1;
 		}
-		len += (size_t)n;
+		*len += (size_t)n;
 	}
 	(void)close(bfd);
-	if (len > GREET_BANNERMAX) {
+	if (*len > GREET_BANNERMAX) {
 		errno = EFBIG;
 		return -1;
 	}
+	return 0;
+}
+
+/* Sends a banner that greet_read() read: 0, or -1 with errno set. */
+int
+greet_send(int fd, const char *buf, size_t len)
+{
+	return sendall(fd, buf, len);
+}
+
+/*
+ * Sends the file at path to fd.  Returns 0, or -1 with errno set and *why
+ * naming what failed.  Runs in a vforked child: no allocation, no stdio.
+ */
+int
+greet_banner(const char *path, int fd, const char **why)
+{
+	char buf[GREET_BANNERMAX + 1];
+	size_t len;
+
+	if (greet_read(path, buf, &len, why) == -1)
+		return -1;
 	*why = "banner";
 	return sendall(fd, buf, len);
 }

@@ -38,6 +38,7 @@
 #include "relay.h"
 #include "serve.h"
 #include "service.h"
+#include "spare.h"
 #include "spawn.h"
 #include "udp.h"
 #include "upgrade.h"
@@ -93,7 +94,8 @@ usage(FILE *fp, int status, int help)
 	    "              [--hosts-deny FILE] [--max-children N] "
 	    "[--max-per-source N]\n"
 	    "              [--max-rate-per-source N] [--max-spawn-rate N]\n"
-	    "              [--log-format text|logfmt|json] [CONFIG ...]\n"
+	    "              [--log-format text|logfmt|json] [-S vfork|clone|spare] "
+	    "[CONFIG ...]\n"
 	    "       superd [OPTIONS] --listen PROTO:ADDR:PORT [--listen ...] "
 	    "[--wait]\n"
 	    "              [--user USER] -- PROGRAM [ARGS...] | --internal "
@@ -106,6 +108,7 @@ usage(FILE *fp, int status, int help)
 "  -D, --daemon               detach, and log to syslog\n"
 "  -l, --log-connections      log each connection, and each handler's exit\n"
 "      --log-format FORMAT    write the log as text, logfmt or json lines\n"
+"  -S, --spawn HOW            start handlers by vfork, clone or spare (forked ahead)\n"
 "  -p, --pidfile PIDFILE      write superd's pid into PIDFILE\n"
 "  -T, --time-limit SECONDS   stop each handler after SECONDS (TERM, then KILL)\n"
 "      --hosts-allow FILE     grant access by the hosts_access(5) rules of FILE\n"
@@ -162,12 +165,14 @@ getopts(int argc, char *argv[], struct opts *o)
 		{ "internal",		required_argument,	NULL, OPT_INTERNAL },
 		{ "proxy",		required_argument,	NULL, OPT_PROXY },
 		{ "log-format",		required_argument,	NULL, OPT_LOGFORMAT },
+		{ "spawn",		required_argument,	NULL, 'S' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'V' },
 		{ NULL,			0,			NULL, 0 }
 	};
 	struct confdefaults *d = &o->o_def;
 	struct adhoc *a = &o->o_adhoc;
+	const char *how;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -175,7 +180,11 @@ getopts(int argc, char *argv[], struct opts *o)
 	d->cd_timelimit = -1;
 	d->cd_failpause = 1;
 	argv[0] = program_invocation_short_name;	/* getopt's messages */
-	while ((ch = getopt_long(argc, argv, "dtDlp:T:hV", longopts, NULL)) !=
+	/* SUPERD_SPAWN: -S for a whole test suite or bench run. */
+	if ((how = getenv("SUPERD_SPAWN")) != NULL && *how != '\0' &&
+	    spawn_setscheme(how) == -1)
+		errx(2, "SUPERD_SPAWN %s: not vfork, clone or spare", how);
+	while ((ch = getopt_long(argc, argv, "dtDlp:S:T:hV", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'd': o->o_debug = 1; break;
@@ -183,6 +192,11 @@ getopts(int argc, char *argv[], struct opts *o)
 		case 'D': o->o_daemon = 1; break;
 		case 'l': o->o_logconns = 1; break;
 		case 'p': o->o_pidfile = optarg; break;
+		case 'S':
+			if (spawn_setscheme(optarg) == -1)
+				errx(2, "-S %s: not vfork, clone or spare",
+				    optarg);
+			break;
 		case 'T': d->cd_timelimit = number("time limit", optarg, 1);
 			break;
 		case OPT_MAXCHILD: d->cd_maxchild = number("limit", optarg, 0);
@@ -272,6 +286,7 @@ reload(void)
 	allowacl = a;
 	denyacl = d;
 	serve_setacl(allowacl, denyacl);
+	spare_dropall();	/* none made for a line that changed lives on */
 }
 
 static void
@@ -576,6 +591,7 @@ main(int argc, char *argv[])
 	conn_closeall();
 	pending_closeall();
 	errlog_freeall();
+	spare_freeall();
 	child_freeall();
 	relay_freeall();
 	ev_end();

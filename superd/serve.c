@@ -24,6 +24,7 @@
 #include "serve.h"
 #include "service.h"
 #include "sock.h"
+#include "spare.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -184,9 +185,13 @@ serve_refuse(const struct service *sv, int fd)
 
 /*
  * Runs sv's handler on fds, for peer on local (through the balancer lb:
- * see spawn_child()); src is the source holding a place for it (or NULL).  Returns its entry in the child table, or NULL: on failure logs
- * why (rate-limited), gives src's place back, closes nothing and pauses the
+ * see spawn_child()); src is the source holding a place for it (or NULL).
+ * Returns its entry in the child table, or NULL: on failure logs why
+ * (rate-limited), gives src's place back, closes nothing and pauses the
  * service for a second, so that a fork that keeps failing cannot spin.
+ * Under -S spare the connection goes to sv's spare when it has one, and
+ * the next spare is forked once the connection is on its way, so that
+ * fork runs while the handler does.
  */
 struct child *
 serve_start(struct service *sv, const int fds[3], const struct sockaddr *peer,
@@ -195,22 +200,32 @@ serve_start(struct service *sv, const int fds[3], const struct sockaddr *peer,
 	struct spawnfail f;
 	struct timespec t;
 	struct child *c;
-	pid_t pid;
+	pid_t pid = 0;
+	int report = -1, spare = spawn_scheme() == SPAWN_SPARE;
 
 	tnow(&t);
-	if ((pid = spawn_child(sv->sv_conf, fds, peer, local, lb, &f)) == -1) {
+	f.sf_what = NULL;
+	if (spare)
+		pid = spare_take(sv, fds, peer, local, lb, &report);
+	if (pid == 0 &&
+	    (pid = spawn_child(sv->sv_conf, fds, peer, local, lb, &f)) == -1) {
 		logfault(sv, "fork", strerror(errno));
 		goto fail;
 	}
+	if (spare)
+		spare_make(sv);
 	if ((c = child_add(sv, pid, &t, sv->sv_conf->sc_deadline)) == NULL) {
 		/* Nothing runs that the table does not know of. */
 		logfault(sv, "child table", strerror(errno));
 		(void)kill(pid, SIGKILL);
+		if (report != -1)
+			(void)close(report);
 		goto fail;
 	}
 	if (f.sf_what != NULL)
 		logfault(sv, f.sf_what, strerror(f.sf_errno));
 	c->ch_prefailed = f.sf_what != NULL;
+	c->ch_report = report;
 	c->ch_src = src;
 	c->ch_mode = sv->sv_mode;
 	if (limit_spawned(sv, &t) == -1)
@@ -250,6 +265,7 @@ logexit(const struct child *c, int status, long long ms)
 void
 serve_reap(void)
 {
+	struct spawnfail f;
 	struct service *sv;
 	struct timespec t;
 	struct child *c;
@@ -259,9 +275,20 @@ serve_reap(void)
 	int status, ok;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if ((c = child_find(pid)) == NULL)
+		if ((c = child_find(pid)) == NULL) {
+			(void)spare_reaped(pid, status);
 			continue;
+		}
 		sv = c->ch_sv;
+		/* A spare's handler says what failed only now. */
+		if (c->ch_report != -1) {
+			if (spare_report(c->ch_report, &f)) {
+				logfault(sv, f.sf_what, strerror(f.sf_errno));
+				c->ch_prefailed = 1;
+			}
+			(void)close(c->ch_report);
+			c->ch_report = -1;
+		}
 		tnow(&t);
 		ms = tsdiff(&t, &c->ch_start);
 		logexit(c, status, ms);

@@ -7,17 +7,25 @@
  * memory it shares with superd under vfork and exits 127; superd, which
  * resumes only once the child has exec'd or exited, finds the note and logs
  * it rate-limited, so a handler that vanished cannot flood the log.
+ *
+ * Three ways to start it (-S): vfork(2); clone(2) with CLONE_VM|CLONE_VFORK
+ * on a stack of its own, as posix_spawn does; or a spare (spare.c) that did
+ * the part of the hand-off no connection decides, ahead of demand, and
+ * waits for its connection on a socketpair: spawn_spare() is its side.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,13 +52,52 @@
  */
 static struct spawnfail failure;
 
-/* The child failed at what: note it for superd and exit. */
+/* -S: how handlers are started. */
+static enum spawnhow scheme = SPAWN_VFORK;
+
+/*
+ * A spare's end of its socketpair (-1 elsewhere): a spare has memory of
+ * its own, so it sends superd what failed instead of noting it.
+ */
+static int reportfd = -1;
+
+/* The child failed at what: note it for superd (or send it) and exit. */
 static void __attribute__((noreturn))
 die(const char *what)
 {
-	failure.sf_errno = errno;
-	failure.sf_what = what;
+	struct sparefail sf;
+
+	if (reportfd == -1) {
+		failure.sf_errno = errno;
+		failure.sf_what = what;
+		_exit(127);
+	}
+	memset(&sf, 0, sizeof(sf));
+	sf.sf_errno = errno;
+	(void)snprintf(sf.sf_what, sizeof(sf.sf_what), "%s", what);
+	(void)send(reportfd, &sf, sizeof(sf), MSG_NOSIGNAL | MSG_DONTWAIT);
 	_exit(127);
+}
+
+/* -S NAME: vfork, clone or spare.  Returns 0, or -1 for another name. */
+int
+spawn_setscheme(const char *name)
+{
+	if (strcmp(name, "vfork") == 0)
+		scheme = SPAWN_VFORK;
+	else if (strcmp(name, "clone") == 0)
+		scheme = SPAWN_CLONE;
+	else if (strcmp(name, "spare") == 0)
+		scheme = SPAWN_SPARE;
+	else
+		return -1;
+	return 0;
+}
+
+enum spawnhow
+spawn_scheme(void)
+{
+	return scheme;
 }
 
 /*
@@ -225,6 +272,27 @@ settings(const struct svconf *sc)
 		die(sc->sc_chroot);
 }
 
+/* sc's user and groups, every result checked. */
+static void
+becomeuser(const struct svconf *sc)
+{
+	const struct user *u = sc->sc_usr;
+
+	if (!sc->sc_setid)
+		return;
+	if (setgroups((size_t)u->u_ngroups, u->u_groups) == -1)
+		die("setgroups");
+	if (setgid(u->u_gid) == -1)
+		die("setgid");
+	if (setuid(u->u_uid) == -1)
+		die("setuid");
+	if (getuid() != u->u_uid || geteuid() != u->u_uid ||
+	    getegid() != u->u_gid) {
+		errno = EPERM;
+		die("user switch");
+	}
+}
+
 /*
  * The child's side: the hand-off in its order, then exec.  Under vfork it
  * runs on superd's memory until exec, so it changes nothing but its own
@@ -235,7 +303,6 @@ settings(const struct svconf *sc)
 static void __attribute__((noreturn))
 child(const struct svconf *sc, const int fds[3], char *const env[])
 {
-	const struct user *u = sc->sc_usr;
 	const char *why;
 	int i, prog = -1;
 
@@ -254,19 +321,7 @@ child(const struct svconf *sc, const int fds[3], char *const env[])
 	if (sc->sc_banner != NULL && greet_banner(sc->sc_banner, 1, &why) == -1)
 		die(why);
 	settings(sc);
-	if (sc->sc_setid) {
-		if (setgroups((size_t)u->u_ngroups, u->u_groups) == -1)
-			die("setgroups");
-		if (setgid(u->u_gid) == -1)
-			die("setgid");
-		if (setuid(u->u_uid) == -1)
-			die("setuid");
-		if (getuid() != u->u_uid || geteuid() != u->u_uid ||
-		    getegid() != u->u_gid) {
-			errno = EPERM;
-			die("user switch");
-		}
-	}
+	becomeuser(sc);
 	if (prog != -1)
 		(void)fexecve(prog, sc->sc_argv, env);
 	else
@@ -326,73 +381,130 @@ stderrfd(const struct svconf *sc, int fd2, int *logpipe)
 	return p[1];
 }
 
+/* The per-connection variables' text, static: a child reads it before exec. */
+static struct {
+	char	e_remote[160], e_cgi[160], e_local[160], e_unix[96];
+	char	e_proxy[160];
+} envtext;
+
 /*
- * Starts sc's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
- * (either may be NULL) fill its environment, and lb, the load balancer a
- * PROXY header came through (NULL: none), PROXYREMOTEIP and PROXYREMOTEPORT.  Returns the child's pid, or
- * -1 with errno set when fork fails.  When the child failed before its
- * exec (it then exits 127), *f says at what, else f->sf_what is NULL.
- *
- * The handler is started with vfork(2): nothing of superd's is copied for
- * a child that replaces itself at once.  Its signals are blocked across
- * the vfork, so that superd's handlers never run in the child; the child
- * unblocks them once it has reset them.  (Builtins never get here:
- * builtin.c and conn.c serve them in superd.)
+ * The environment of sc's handler for peer on local (either may be NULL),
+ * through the balancer lb (NULL: none): an array valid until the next
+ * call, or NULL, with errno set, out of memory.
  */
-pid_t
-spawn_child(const struct svconf *sc, const int fds[3],
-    const struct sockaddr *peer, const struct sockaddr *local,
-    const struct sockaddr *lb, struct spawnfail *f)
+char **
+spawn_env(const struct svconf *sc, const struct sockaddr *peer,
+    const struct sockaddr *local, const struct sockaddr *lb)
 {
 	const char *const *names = addrnames[sc->sc_socktype != SOCK_STREAM];
-	char renv[160], cgienv[160], lenv[160], uenv[96], a[SOCK_ADDRSTRLEN];
-	char penv[160];
+	char a[SOCK_ADDRSTRLEN];
 	char **const env = envfor(sc), *const *e2;
-	sigset_t all, old;
-	pid_t pid;
-	int n = 0, e, port, myfds[3], logpipe;
+	int n = 0, port;
 
 	if (env == NULL)
-		return -1;
+		return NULL;
 	env[n++] = "PATH=/usr/bin:/bin";
 	if (sc->sc_family == AF_UNIX) {
 		env[n++] = "PROTO=UNIX";
 		if (sc->sc_socktype == SOCK_STREAM)
-			unixenv(env, &n, uenv, sizeof(uenv), peer);
+			unixenv(env, &n, envtext.e_unix,
+			    sizeof(envtext.e_unix), peer);
 	} else {
 		env[n++] = sc->sc_socktype == SOCK_STREAM ? "PROTO=TCP" :
 		    "PROTO=UDP";
 		if (peer != NULL && sock_ntop(peer, a, sizeof(a), &port) ==
 		    0) {
-			addrenv(env, &n, renv, sizeof(renv), names[0],
-			    names[1], a, port);
-			addrenv(env, &n, cgienv, sizeof(cgienv), "REMOTE_ADDR",
-			    "REMOTE_PORT", a, port);
+			addrenv(env, &n, envtext.e_remote,
+			    sizeof(envtext.e_remote), names[0], names[1], a,
+			    port);
+			addrenv(env, &n, envtext.e_cgi, sizeof(envtext.e_cgi),
+			    "REMOTE_ADDR", "REMOTE_PORT", a, port);
 		}
 		if (local != NULL && sock_ntop(local, a, sizeof(a), &port) ==
 		    0)
-			addrenv(env, &n, lenv, sizeof(lenv), names[2],
-			    names[3], a, port);
+			addrenv(env, &n, envtext.e_local,
+			    sizeof(envtext.e_local), names[2], names[3], a,
+			    port);
 		if (lb != NULL && sock_ntop(lb, a, sizeof(a), &port) == 0)
-			addrenv(env, &n, penv, sizeof(penv), "PROXYREMOTEIP",
+			addrenv(env, &n, envtext.e_proxy,
+			    sizeof(envtext.e_proxy), "PROXYREMOTEIP",
 			    "PROXYREMOTEPORT", a, port);
 	}
 	env[n++] = sc->sc_envsvc;
 	for (e2 = sc->sc_env; e2 != NULL && *e2 != NULL; e2++)
 		env[n++] = *e2;
 	env[n] = NULL;
+	return env;
+}
 
+/* What clone's child is to run: child()'s arguments. */
+struct cloneargs {
+	const struct svconf	*ca_sc;
+	const int		*ca_fds;
+	char *const		*ca_env;
+};
+
+/*
+ * clone's child runs here, on clonestack: it shares superd's memory, as
+ * under vfork, but not superd's stack, so nothing it pushes can clobber
+ * a frame superd returns to.  64 KiB holds a banner's buffer and the
+ * libc calls of the hand-off several times over.
+ */
+static char clonestack[64 * 1024] __attribute__((aligned(16)));
+
+static int
+clonechild(void *arg)
+{
+	const struct cloneargs *ca = arg;
+
+	child(ca->ca_sc, ca->ca_fds, ca->ca_env);
+}
+
+/*
+ * Starts sc's handler with fds[0..2] as its fds 0, 1 and 2; peer and local
+ * (either may be NULL) fill its environment, and lb, the load balancer a
+ * PROXY header came through (NULL: none), PROXYREMOTEIP and
+ * PROXYREMOTEPORT.  Returns the child's pid, or -1 with errno set when
+ * fork fails.  When the child failed before its exec (it then exits 127),
+ * *f says at what, else f->sf_what is NULL.
+ *
+ * The handler is started with vfork(2), or under -S clone with clone(2)
+ * and CLONE_VM|CLONE_VFORK: nothing of superd's is copied for a child that
+ * replaces itself at once.  Its signals are blocked across the fork, so
+ * that superd's handlers never run in the child; the child unblocks them
+ * once it has reset them.  (Builtins never get here: builtin.c and conn.c
+ * serve them in superd.)
+ */
+pid_t
+spawn_child(const struct svconf *sc, const int fds[3],
+    const struct sockaddr *peer, const struct sockaddr *local,
+    const struct sockaddr *lb, struct spawnfail *f)
+{
+	struct cloneargs ca;
+	char **env;
+	sigset_t all, old;
+	pid_t pid;
+	int e, myfds[3], logpipe;
+
+	if ((env = spawn_env(sc, peer, local, lb)) == NULL)
+		return -1;
 	myfds[0] = fds[0];
 	myfds[1] = fds[1];
 	if ((myfds[2] = stderrfd(sc, fds[2], &logpipe)) == -1)
 		return -1;
 	failure.sf_what = NULL;
+	ca.ca_sc = sc;
+	ca.ca_fds = myfds;
+	ca.ca_env = env;
 	if (sigfillset(&all) == -1 ||
 	    sigprocmask(SIG_SETMASK, &all, &old) == -1)
 		pid = -1;
 	else {
 		/* The child never returns: only superd unblocks here. */
-		if ((pid = vfork()) == 0)
+		if (scheme == SPAWN_CLONE)
+			pid = clone(clonechild, clonestack + sizeof(clonestack),
+			    CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
+		else if ((pid = vfork()) == 0)
 			child(sc, myfds, env);
 		e = errno;
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
@@ -409,4 +521,155 @@ spawn_child(const struct svconf *sc, const int fds[3],
 	errno = e;
 	*f = failure;
 	return pid;
+}
+
+/*
+ * Closes every descriptor but end, which it moves to 3 if it is not there
+ * (close-on-exec either way).  Returns 3, or -1 with errno set.
+ */
+static int
+closeallbut(int end)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (end != 3 && (dup3(end, 3, O_CLOEXEC) == -1 || close(end) == -1))
+		return -1;
+	if (close_range(0, 2, 0) == 0 && close_range(4, ~0U, 0) == 0)
+		return 3;
+	if (errno != ENOSYS)
+		return -1;
+	/* No close_range(2): each of /proc/self/fd. */
+	for (fd = 0; fd < 3; fd++)
+		(void)close(fd);
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if ((fd = atoi(de->d_name)) > 3 && fd != dirfd(d))
+			(void)close(fd);
+	(void)closedir(d);
+	return 3;
+}
+
+/*
+ * Puts the n descriptors received, rfd, on 0, 1 and 2 as map says (fd i
+ * is rfd[map[i]]; devnull, when not -1, is fd 2 instead).  Each is first
+ * moved above 2, so that no dup2() overwrites one still to be placed.
+ */
+static void
+placefds(int *rfd, int n, const int map[3], int devnull)
+{
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		if (rfd[i] > 2)
+			continue;
+		if ((fd = fcntl(rfd[i], F_DUPFD_CLOEXEC, 3)) == -1)
+			die("fcntl");
+		rfd[i] = fd;
+	}
+	for (i = 0; i < 3; i++) {
+		if (i == 2 && devnull != -1)
+			fd = devnull;
+		else if (map[i] >= 0 && map[i] < n)
+			fd = rfd[map[i]];
+		else {
+			errno = EPROTO;
+			die("spare message");
+		}
+		if (dup2(fd, i) == -1)
+			die("dup2");
+	}
+}
+
+/*
+ * A spare's whole life, in the child of a fork: everything of the hand-off
+ * that no connection decides (descriptors closed but end, signals reset
+ * and unblocked, the program opened, the banner read, limits, root and
+ * user), then one message on end: the connection's descriptors and
+ * environment.  It puts them in place and execs at once; a failure goes
+ * back to superd on end.  EOF on end (superd dropped it, or exited or
+ * exec'd an upgrade) ends it quietly.
+ */
+void
+spawn_spare(const struct svconf *sc, int end)
+{
+	static char banner[GREET_BANNERMAX + 1], buf[SPARE_MSGMAX];
+	static char *env[SPARE_ENVMAX + 1];
+	union {
+		struct cmsghdr	 hdr;
+		char		 space[CMSG_SPACE(3 * sizeof(int))];
+	} cm;
+	struct sparemsg hd;
+	struct cmsghdr *ch;
+	struct msghdr mh;
+	struct iovec iov[2];
+	size_t blen = 0, off;
+	ssize_t len;
+	const char *why = NULL;
+	int rfd[3], nfd = 0, i, prog = -1, devnull = -1;
+
+	if ((end = closeallbut(end)) == -1)
+		_exit(127);
+	reportfd = end;
+	(void)prctl(PR_SET_NAME, "superd-spare", 0, 0, 0);
+	if (resetsignals() == -1)
+		die("signals");
+	if ((sc->sc_byfd || sc->sc_chroot != NULL) &&
+	    (prog = open(sc->sc_prog, O_PATH | O_CLOEXEC)) == -1)
+		die(sc->sc_prog);
+	if (sc->sc_stderr == STDERR_NULL &&
+	    (devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+		die("/dev/null");
+	/* Read while superd's rights hold; sent once the client is here. */
+	if (sc->sc_banner != NULL &&
+	    greet_read(sc->sc_banner, banner, &blen, &why) == -1)
+		die(why);
+	settings(sc);
+	becomeuser(sc);
+
+	memset(&mh, 0, sizeof(mh));
+	iov[0].iov_base = &hd;
+	iov[0].iov_len = sizeof(hd);
+	iov[1].iov_base = buf;
+	iov[1].iov_len = sizeof(buf) - 1;
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	mh.msg_control = cm.space;
+	mh.msg_controllen = sizeof(cm.space);
+	while ((len = recvmsg(end, &mh, MSG_CMSG_CLOEXEC)) == -1 &&
+	    errno == EINTR)
+		;
+	if (len == 0)
+		_exit(0);
+	if (len == -1)
+		die("recvmsg");
+	for (ch = CMSG_FIRSTHDR(&mh); ch != NULL; ch = CMSG_NXTHDR(&mh, ch))
+		if (ch->cmsg_level == SOL_SOCKET && ch->cmsg_type == SCM_RIGHTS) {
+			nfd = (int)((ch->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			if (nfd > 3)
+				nfd = 3;
+			memcpy(rfd, CMSG_DATA(ch), (size_t)nfd * sizeof(int));
+		}
+	if ((size_t)len < sizeof(hd) || (mh.msg_flags & (MSG_TRUNC |
+	    MSG_CTRUNC)) || hd.sm_nenv < 0 || hd.sm_nenv > SPARE_ENVMAX) {
+		errno = EPROTO;
+		die("spare message");
+	}
+	len -= (ssize_t)sizeof(hd);
+	buf[len] = '\0';
+	for (i = 0, off = 0; i < hd.sm_nenv && off < (size_t)len; i++) {
+		env[i] = buf + off;
+		off += strlen(buf + off) + 1;
+	}
+	env[i] = NULL;
+	placefds(rfd, nfd, hd.sm_map, devnull);
+	if (blen > 0 && greet_send(1, banner, blen) == -1)
+		die("banner");
+	if (prog != -1)
+		(void)fexecve(prog, sc->sc_argv, env);
+	else
+		(void)execve(sc->sc_prog, sc->sc_argv, env);
+	die(sc->sc_prog);
 }

@@ -20,7 +20,7 @@ teardown() {
 	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
 	[ "${lines[1]}" = "              [--hosts-deny FILE] [--max-children N] [--max-per-source N]" ]
 	[ "${lines[2]}" = "              [--max-rate-per-source N] [--max-spawn-rate N]" ]
-	[ "${lines[3]}" = "              [--log-format text|logfmt|json] [CONFIG ...]" ]
+	[ "${lines[3]}" = "              [--log-format text|logfmt|json] [-S vfork|clone|spare] [CONFIG ...]" ]
 	[ "${lines[4]}" = "       superd [OPTIONS] --listen PROTO:ADDR:PORT [--listen ...] [--wait]" ]
 	[ "${lines[5]}" = "              [--user USER] -- PROGRAM [ARGS...] | --internal NAME" ]
 	[ "${lines[6]}" = "Runs the services of CONFIG (default /etc/superd.conf), inetd style." ]
@@ -31,15 +31,15 @@ teardown() {
 	    "--max-per-source N" "--max-rate-per-source N" \
 	    "--max-spawn-rate N" --no-failure-pause "--log-format FORMAT" \
 	    "--listen PROTO:ADDR:PORT" --wait "--user USER" "--internal NAME" \
-	    "--proxy v1|v2|any" \
+	    "--proxy v1|v2|any" "-S, --spawn HOW" \
 	    -h,\ --help -V,\ --version; do
 		[ "$(grep -c -- "^  *$o  " <<<"$output")" -eq 1 ] ||
 		    { echo "no line for $o" >&2; return 1; }
 	done
-	[ "${#lines[@]}" -eq 29 ]
+	[ "${#lines[@]}" -eq 30 ]
 	run -0 "$SUPERD" --help
 	[ "${lines[0]}" = "usage: superd [-d] [-t] [-D] [-l] [-p PIDFILE] [-T SECONDS] [--hosts-allow FILE]" ]
-	[ "${#lines[@]}" -eq 29 ]
+	[ "${#lines[@]}" -eq 30 ]
 	# a usage error prints the usage alone
 	run -2 "$SUPERD" --no-such-option
 	[ "${#lines[@]}" -eq 7 ]

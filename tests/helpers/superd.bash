@@ -77,14 +77,40 @@ superd_teardown() {
 	return "$st"
 }
 
-# superd_fds: superd's open descriptors, one number a line.
+# superd_fds: superd's open descriptors, one number a line.  Under
+# SUPERD_SPAWN=spare (superd -S spare) superd's ends of its spares'
+# socketpairs (unnamed SOCK_SEQPACKET, type 0005 in /proc/net/unix) are
+# left out: a spare is made ahead of demand, not leaked.
 superd_fds() {
-	ls "/proc/$SUPERD_PID/fd" | sort -n
+	local fd l
+	if [ "${SUPERD_SPAWN:-}" != spare ]; then
+		ls "/proc/$SUPERD_PID/fd" | sort -n
+		return
+	fi
+	for fd in $(ls "/proc/$SUPERD_PID/fd" | sort -n); do
+		l=$(readlink "/proc/$SUPERD_PID/fd/$fd" 2>/dev/null) || continue
+		if [[ $l == socket:\[*\] ]] && awk -v i="${l//[^0-9]/}" \
+		    '$7 == i && $5 == "0005" && NF == 7 { f = 1 } END { exit !f }' \
+		    /proc/net/unix; then
+			continue
+		fi
+		echo "$fd"
+	done
 }
 
-# superd_children: superd's child pids (zombies included).
+# superd_children: superd's handlers' pids (zombies included), not its spares.
 superd_children() {
-	pgrep -P "$SUPERD_PID" || true
+	local p
+	for p in $(pgrep -P "$SUPERD_PID"); do
+		# superd -S spare's spares wait for a connection: not handlers
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = superd-spare ] ||
+		    echo "$p"
+	done
+}
+
+# superd_spares: superd's spares (-S spare), zombies included.
+superd_spares() {
+	pgrep -P "$SUPERD_PID" -x superd-spare || true
 }
 
 # superd_reload: SIGHUP, then waits for the outcome line.
