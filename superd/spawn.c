@@ -112,7 +112,7 @@ cloexec_from3(void)
 	DIR *d;
 	int fd;
 
-	if (sysclose_range(3, CLOSE_RANGE_CLOEXEC) == 0)
+	if (sysclose_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
 	if ((d = opendir("/proc/self/fd")) == NULL)
 		return -1;
@@ -536,7 +536,7 @@ closeallbut(int end)
 
 	if (end != 3 && (dup3(end, 3, O_CLOEXEC) == -1 || close(end) == -1))
 		return -1;
-	if (close_range(0, 2, 0) == 0 && close_range(4, ~0U, 0) == 0)
+	if (sysclose_range(0, 2, 0) == 0 && sysclose_range(4, ~0U, 0) == 0)
 		return 3;
 	if (errno != ENOSYS)
 		return -1;

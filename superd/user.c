@@ -174,7 +174,7 @@ userdb_groups(struct userdb *db, const char **err)
 		 */
 		if (p[1] != 3 && dup2(p[1], 3) == -1)
 			_exit(1);
-		(void)sysclose_range(4, 0);
+		(void)sysclose_range(4, ~0U, 0);
 		lookup(db, 3, (int)max);
 	}
 	(void)close(p[1]);

@@ -148,12 +148,13 @@ stdfds(void)
  * Returns -1 with errno ENOSYS where the kernel or its headers lack it.
  */
 int
-sysclose_range(unsigned int first, unsigned int flags)
+sysclose_range(unsigned int first, unsigned int last, unsigned int flags)
 {
 #ifdef SYS_close_range
-	return (int)syscall(SYS_close_range, first, ~0U, flags);
+	return (int)syscall(SYS_close_range, first, last, flags);
 #else
 	(void)first;
+	(void)last;
 	(void)flags;
 	errno = ENOSYS;
 	return -1;

@@ -15,6 +15,6 @@ long long	tsdiff(const struct timespec *, const struct timespec *);
 FILE		*fopenreg(const char *, const char **);
 int		 physline(FILE *, char *, size_t, size_t *, int *);
 void		 stdfds(void);
-int		 sysclose_range(unsigned int, unsigned int);
+int		 sysclose_range(unsigned int, unsigned int, unsigned int);
 
 #endif
