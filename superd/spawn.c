@@ -452,12 +452,74 @@ struct cloneargs {
  */
 static char clonestack[64 * 1024] __attribute__((aligned(16)));
 
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE	(1U << 1)
+#endif
+
+/*
+ * Under CLONE_FILES the child starts on superd's own fd table, where
+ * superd has put the connection on fds 0-2 for it (lendfds()).  Closing
+ * every fd from 3 with CLOSE_RANGE_UNSHARE gives it a table of its own
+ * holding only those three: the kernel copies fds below 3 and nothing
+ * else, so the cost of the start does not grow with superd's listeners
+ * and connections (a fork or vfork copies the whole table, and the exec
+ * then closes every close-on-exec entry again).  A kernel without it
+ * (before 5.9): a whole copy by unshare(2), the table shared no longer.
+ */
 static int
 clonechild(void *arg)
 {
+	static const int std[3] = { 0, 1, 2 };
 	const struct cloneargs *ca = arg;
 
-	child(ca->ca_sc, ca->ca_fds, ca->ca_env);
+	if (sysclose_range(3, ~0U, CLOSE_RANGE_UNSHARE) == -1 &&
+	    unshare(CLONE_FILES) == -1)
+		die("unshare");
+	child(ca->ca_sc, std, ca->ca_env);
+}
+
+/*
+ * Puts fds[0..2] on superd's own fds 0-2 for clonechild(), keeping
+ * superd's in saved[]; restorefds() puts them back once the child has its
+ * own table.  Only between the two, with every signal blocked and nothing
+ * logged, do superd's fds 0-2 hold the connection.  -1 with errno set
+ * (nothing changed) when a copy cannot be made.
+ */
+static void	restorefds(int [3]);
+
+static int
+lendfds(const int fds[3], int saved[3])
+{
+	int i, e;
+
+	for (i = 0; i < 3; i++)
+		if ((saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 3)) == -1) {
+			e = errno;
+			while (i-- > 0)
+				(void)close(saved[i]);
+			errno = e;
+			return -1;
+		}
+	/* A source in 0-2 is superd's own fd: its copy in saved[]. */
+	for (i = 0; i < 3; i++)
+		if (dup2(fds[i] < 3 ? saved[fds[i]] : fds[i], i) == -1) {
+			e = errno;
+			restorefds(saved);
+			errno = e;
+			return -1;
+		}
+	return 0;
+}
+
+static void
+restorefds(int saved[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		(void)dup2(saved[i], i);
+		(void)close(saved[i]);
+	}
 }
 
 /*
@@ -484,7 +546,7 @@ spawn_child(const struct svconf *sc, const int fds[3],
 	char **env;
 	sigset_t all, old;
 	pid_t pid;
-	int e, myfds[3], logpipe;
+	int e, myfds[3], saved[3], logpipe;
 
 	if ((env = spawn_env(sc, peer, local, lb)) == NULL)
 		return -1;
@@ -501,10 +563,16 @@ spawn_child(const struct svconf *sc, const int fds[3],
 		pid = -1;
 	else {
 		/* The child never returns: only superd unblocks here. */
-		if (scheme == SPAWN_CLONE)
-			pid = clone(clonechild, clonestack + sizeof(clonestack),
-			    CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
-		else if ((pid = vfork()) == 0)
+		if (scheme == SPAWN_CLONE) {
+			if ((pid = lendfds(myfds, saved)) == 0) {
+				pid = clone(clonechild,
+				    clonestack + sizeof(clonestack), CLONE_VM |
+				    CLONE_VFORK | CLONE_FILES | SIGCHLD, &ca);
+				e = errno;
+				restorefds(saved);
+				errno = e;
+			}
+		} else if ((pid = vfork()) == 0)
 			child(sc, myfds, env);
 		e = errno;
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
