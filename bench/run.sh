@@ -156,7 +156,7 @@ freeport() {
 # UWHY[row] saying how), SPID[row] the server pids (for VmHWM), FPID[row]
 # the one that starts the UDP handlers (its forks are counted), STATUS[row]
 # empty when it runs, else why not.  The "-ll" rows are UDP only.
-rows="superd-ext superd-static superd-int superd-once ceil-spawn ceil-spawnp \
+rows="superd-ext superd-vfork superd-spare superd-static superd-int superd-once ceil-spawn ceil-spawnp \
 limit ceil-inproc xinetd openbsd-inetd tcpserver ipsvd busybox-inetd \
 busybox-svd superd-ll xinetd-ll openbsd-inetd-ll udpsvd-ll busybox-inetd-ll \
 busybox-udpsvd-ll"
@@ -164,6 +164,8 @@ peers="xinetd openbsd-inetd tcpserver ipsvd busybox-inetd busybox-svd \
 xinetd-ll openbsd-inetd-ll udpsvd-ll busybox-inetd-ll busybox-udpsvd-ll"
 declare -A TCP UDP UWHY SPID FPID STATUS LABEL KIND
 LABEL=([superd-ext]="superd external" [superd-int]="superd internal"
+    [superd-vfork]="superd external, -S vfork"
+    [superd-spare]="superd external, -S spare"
     [superd-static]="superd external, static"
     [superd-once]="superd dgram wait, echo -1"
     [limit]="like-for-like limit"
@@ -182,7 +184,8 @@ LABEL=([superd-ext]="superd external" [superd-int]="superd internal"
 # against the fork+exec ceiling and, over UDP, against the peers that spawn
 # too); inproc, none (held against the in-process ceiling and, over UDP,
 # against the long-lived echoes).  Over TCP every peer spawns.
-KIND=([superd-ext]=spawn [superd-static]=spawn [superd-int]=inproc
+KIND=([superd-ext]=spawn [superd-vfork]=spawn [superd-spare]=spawn
+    [superd-static]=spawn [superd-int]=inproc
     [superd-once]=spawn [ceil-spawn]=spawn [ceil-spawnp]=spawn [limit]=spawn
     [ceil-inproc]=inproc [xinetd]=spawn [openbsd-inetd]=spawn
     [tcpserver]=spawn [ipsvd]=spawn [busybox-inetd]=spawn [busybox-svd]=spawn
@@ -216,11 +219,12 @@ sd_port() {
 }
 
 # superd_start ROW TCPLINE UDPLINE [BINARY]: superd (or BINARY) serving
-# those lines; an empty one leaves the row without that protocol.
+# those lines; an empty one leaves the row without that protocol.  With
+# SPAWN set, superd starts its handlers that way (-S SPAWN).
 superd_start() {
 	local r=$1 conf=$work/$1.conf log=$work/$1.log n=0
 	printf '%s\n' "$2" "$3" | grep -v '^$' >"$conf"
-	bg "$log" "${4:-$superd}" "$conf"
+	bg "$log" "${4:-$superd}" ${SPAWN:+-S "$SPAWN"} "$conf"
 	SPID[$r]=$BG_PID FPID[$r]=$BG_PID
 	if ! wait_for "$log" ': serving, pid '; then
 		STATUS[$r]="superd did not start: $(head -c 200 "$log")"
@@ -240,6 +244,18 @@ superd_start() {
 
 start_superd_ext() {
 	superd_start superd-ext "$(sd_line stream tcp4 nowait "$echo" echo)" \
+	    "$(sd_line dgram udp4 nowait "$echo" echo)"
+}
+# The same with the other ways superd can start a handler (superd(8)'s
+# -S): a vfork(2), or a spare forked ahead that waits for its connection.
+start_superd_vfork() {
+	SPAWN=vfork superd_start superd-vfork \
+	    "$(sd_line stream tcp4 nowait "$echo" echo)" \
+	    "$(sd_line dgram udp4 nowait "$echo" echo)"
+}
+start_superd_spare() {
+	SPAWN=spare superd_start superd-spare \
+	    "$(sd_line stream tcp4 nowait "$echo" echo)" \
 	    "$(sd_line dgram udp4 nowait "$echo" echo)"
 }
 # The same with superd linked statically (another target's: make STATIC=1
@@ -666,7 +682,8 @@ for round in $(seq "$rounds"); do
 done
 
 # What superd said while under load, beyond its start-up lines.
-for r in superd-ext superd-static superd-int superd-once superd-ll; do
+for r in superd-ext superd-vfork superd-spare superd-static superd-int \
+    superd-once superd-ll; do
 	[ -e "$work/$r.log" ] || continue
 	n=$(grep -Evc ': listening on |: serving, pid ' "$work/$r.log")
 	[ "$n" -eq 0 ] && continue
