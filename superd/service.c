@@ -167,15 +167,19 @@ service_start(struct svconf *list, int *nfail)
 
 /*
  * Pairs each configuration of list with the live service of old that has
- * the same socket, through a hash of old's sockets: (*pair)[i] is the
- * partner of list's i-th line, or NULL.  Returns 0, or -1 out of memory.
+ * the same socket: (*pair)[i] is the partner of list's i-th line, or NULL.
+ * Equal sockets pair in file order (lines on port 0 all bind "the same"
+ * one), so each bucket is a chain in old's order from which a partner is
+ * unlinked when taken: the first entry that matches is the one to take,
+ * and n equal lines cost O(n), not O(n^2) as probing past taken ones did.
+ * Returns 0, or -1 out of memory.
  */
 static int
 pairup(struct service *old, const struct svconf *list, struct service ***pair)
 {
-	struct service **tab, *o;
+	struct service **olds, *o;
 	const struct svconf *n;
-	size_t cap = 16, nold = 0, nnew = 0, i, j;
+	size_t cap = 16, nold = 0, nnew = 0, i, j, *head, *next, *pp;
 
 	for (o = old; o != NULL; o = o->sv_next)
 		nold++;
@@ -183,28 +187,39 @@ pairup(struct service *old, const struct svconf *list, struct service ***pair)
 		nnew++;
 	while (cap < 2 * nold)
 		cap *= 2;
-	if ((tab = calloc(cap, sizeof(*tab))) == NULL)
-		return -1;
-	if ((*pair = calloc(nnew + 1, sizeof(**pair))) == NULL) {
-		free(tab);
+	head = calloc(cap, sizeof(*head));
+	next = calloc(nold + 1, sizeof(*next));
+	olds = calloc(nold + 1, sizeof(*olds));
+	if ((*pair = calloc(nnew + 1, sizeof(**pair))) == NULL ||
+	    head == NULL || next == NULL || olds == NULL) {
+		free(*pair);
+		free(head);
+		free(next);
+		free(olds);
 		return -1;
 	}
-	for (o = old; o != NULL; o = o->sv_next) {
-		o->sv_paired = 0;
-		for (i = conf_sockhash(o->sv_conf) & (cap - 1); tab[i] != NULL;
-		    i = (i + 1) & (cap - 1))
-			;
-		tab[i] = o;
+	/* Indexes are 1-based, 0 ending a chain; pushed last first. */
+	for (o = old, i = 0; o != NULL; o = o->sv_next)
+		olds[++i] = o;
+	for (i = nold; i > 0; i--) {
+		olds[i]->sv_paired = 0;
+		pp = &head[conf_sockhash(olds[i]->sv_conf) & (cap - 1)];
+		next[i] = *pp;
+		*pp = i;
 	}
 	for (n = list, j = 0; n != NULL; n = n->sc_next, j++)
-		for (i = conf_sockhash(n) & (cap - 1); (o = tab[i]) != NULL;
-		    i = (i + 1) & (cap - 1))
-			if (!o->sv_paired && conf_samesocket(o->sv_conf, n)) {
+		for (pp = &head[conf_sockhash(n) & (cap - 1)]; *pp != 0;
+		    pp = &next[*pp])
+			if (conf_samesocket(olds[*pp]->sv_conf, n)) {
+				o = olds[*pp];
 				o->sv_paired = 1;
 				(*pair)[j] = o;
+				*pp = next[*pp];
 				break;
 			}
-	free(tab);
+	free(head);
+	free(next);
+	free(olds);
 	return 0;
 }
 
