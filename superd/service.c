@@ -4,12 +4,21 @@
  * line's configuration (socket, counters, limits and pauses all stay), opens
  * the new ones and closes the removed ones, which are freed once their last
  * handler has ended.  The per-service reports of SIGUSR1 too.
+ *
+ * Each socket is in ev.c's epoll set from its start, level-triggered.  One
+ * that is ready while its service cannot take more (a wait handler has it,
+ * at its limit, paused, or a PROXY one during an upgrade) is taken out and
+ * parked; only the parked are looked at again, when a handler or a
+ * connection ends, a reload, or the first of their pauses is over: so a
+ * wake-up costs nothing per service configured.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +28,11 @@
 #include "activate.h"
 #include "conf.h"
 #include "conn.h"
+#include "ev.h"
 #include "limit.h"
 #include "log.h"
 #include "mode.h"
+#include "serve.h"
 #include "service.h"
 #include "sock.h"
 #include "udp.h"
@@ -29,6 +40,109 @@
 
 /* Removed services whose handlers still run. */
 static struct service *gone;
+/* Sockets out of the epoll set for now, and when to look at them again. */
+static struct service *parked;
+static int recheck;		/* something they wait for may have changed */
+static struct timespec parkwake;	/* the first of their pauses ends */
+static int holdproxy;		/* an upgrade awaits PROXY headers */
+
+static void	onready(int, uint32_t, void *);
+
+/*
+ * 1 when sv's socket may be served now.  As service_pollable(), with the
+ * upgrade's hold, and the clock read only when sv is paused.
+ */
+static int
+servable(struct service *sv)
+{
+	struct timespec t;
+
+	if (sv->sv_busy || sv->sv_mode->m_full(sv) ||
+	    (holdproxy && sv->sv_conf->sc_proxy != 0))
+		return 0;
+	if (sv->sv_pause.tv_sec == 0)
+		return 1;
+	tnow(&t);
+	return service_pollable(sv, &t);
+}
+
+/* Puts sv on the parked list (its socket out of the set already). */
+static void
+pushpark(struct service *sv)
+{
+	if (!sv->sv_parked) {
+		sv->sv_parked = 1;
+		sv->sv_nextpark = parked;
+		parked = sv;
+	}
+	if (sv->sv_pause.tv_sec != 0 && (parkwake.tv_sec == 0 ||
+	    tsdiff(&sv->sv_pause, &parkwake) < 0))
+		parkwake = sv->sv_pause;
+}
+
+/* Takes sv's socket out of the epoll set onto the parked list. */
+static void
+park(struct service *sv)
+{
+	if (!sv->sv_watched)
+		return;
+	if (ev_del(sv->sv_fd) == -1)
+		logfault(sv, "epoll_ctl", strerror(errno));
+	sv->sv_watched = 0;
+	pushpark(sv);
+}
+
+/*
+ * Puts sv's socket into the epoll set unless it is there or parked: 0, or
+ * -1 (logged) with sv parked and paused a second, to try again then.
+ */
+static int
+watch(struct service *sv)
+{
+	if (sv->sv_watched || sv->sv_parked)
+		return 0;
+	if (ev_add(sv->sv_fd, EPOLLIN, onready, sv) == 0) {
+		sv->sv_watched = 1;
+		return 0;
+	}
+	logfault(sv, "epoll_ctl", strerror(errno));
+	serve_pause(sv, 1);
+	pushpark(sv);
+	return -1;
+}
+
+/* Before sv's socket is closed or handed on: out of the set, unparked. */
+static void
+unwatch(struct service *sv)
+{
+	struct service **pp;
+
+	if (sv->sv_watched && ev_del(sv->sv_fd) == -1)
+		logfault(sv, "epoll_ctl", strerror(errno));
+	sv->sv_watched = 0;
+	if (!sv->sv_parked)
+		return;
+	for (pp = &parked; *pp != sv; pp = &(*pp)->sv_nextpark)
+		;
+	*pp = sv->sv_nextpark;
+	sv->sv_parked = 0;
+	sv->sv_nextpark = NULL;
+}
+
+/* ev.c: sv's socket is ready; served if it may be, else parked. */
+static void
+onready(int fd, uint32_t events, void *arg)
+{
+	struct service *sv = arg;
+
+	(void)fd;
+	(void)events;
+	if (servable(sv))
+		sv->sv_mode->m_ready(sv);
+	/* Full now: level-triggered, it would wake each round until then. */
+	if (sv->sv_fd != -1 && !servable(sv))
+		park(sv);
+}
 
 static const struct mode *
 modeof(const struct svconf *sc)
@@ -119,6 +233,7 @@ newservice(struct svconf *sc)
 static void
 freeservice(struct service *sv)
 {
+	unwatch(sv);
 	limit_free(sv);
 	conf_free(sv->sv_conf);
 	free(sv);
@@ -158,6 +273,7 @@ service_start(struct svconf *list, int *nfail)
 			continue;
 		}
 		listening(sv);
+		(void)watch(sv);
 		*tail = sv;
 		tail = &sv->sv_next;
 	}
@@ -242,6 +358,7 @@ swapconf(struct service *sv, struct svconf *sc)
 static void
 retire(struct service *sv)
 {
+	unwatch(sv);
 	(void)close(sv->sv_fd);
 	sock_unlinkunix(sv);
 	sv->sv_fd = -1;
@@ -314,12 +431,14 @@ service_reload(struct service **lp, const char *const *paths, int n,
 		if (sv->sv_conf != sc)
 			swapconf(sv, sc);
 		listening(sv);
+		(void)watch(sv);	/* a new one; the others are */
 		*tail = sv;
 		tail = &sv->sv_next;
 	}
 	*tail = NULL;
 	free(pair);
 	inuse(head);
+	recheck = 1;	/* shares and limits may have changed */
 	logmsg(LOG_INFO, "%s: reloaded: %d services, %d new, %d removed",
 	    path, nsv, nnew, ngone);
 	*lp = head;
@@ -332,7 +451,17 @@ service_done(struct service *sv)
 {
 	struct service **pp;
 
-	if (--sv->sv_nchild > 0 || !sv->sv_gone)
+	if (!sv->sv_gone) {
+		sv->sv_nchild--;
+		/* A place is free: a parked socket may be served again. */
+		if (parked != NULL)
+			recheck = 1;
+		/* A limit paused it as its handler ended: out till then. */
+		if (sv->sv_pause.tv_sec != 0)
+			park(sv);
+		return;
+	}
+	if (--sv->sv_nchild > 0)
 		return;
 	for (pp = &gone; *pp != sv; pp = &(*pp)->sv_next)
 		;
@@ -350,6 +479,7 @@ service_freeall(struct service *list)
 	for (pass = 0; pass < 2; pass++) {
 		for (sv = pass ? gone : list; sv != NULL; sv = next) {
 			next = sv->sv_next;
+			unwatch(sv);
 			if (sv->sv_fd != -1) {
 				(void)close(sv->sv_fd);
 				sock_unlinkunix(sv);
@@ -378,22 +508,78 @@ service_pollable(struct service *sv, const struct timespec *t)
 	return 1;
 }
 
-/* Milliseconds from now until the first pause of list ends, or -1. */
-long long
-service_nextpause(const struct service *list, const struct timespec *now)
+/* While on, PROXY services are not served (an upgrade awaits headers). */
+void
+service_holdproxy(int on)
 {
-	const struct service *sv;
-	long long ms = -1, d;
+	holdproxy = on;
+	recheck = 1;
+}
 
-	for (sv = list; sv != NULL; sv = sv->sv_next) {
-		if (sv->sv_pause.tv_sec == 0)
+/*
+ * Puts back into the epoll set each parked socket that may be served
+ * again, when something they wait for may have changed.
+ */
+void
+service_unpark(const struct timespec *now)
+{
+	struct service **pp, *sv;
+
+	if (!recheck && (parkwake.tv_sec == 0 || tsdiff(&parkwake, now) > 0))
+		return;
+	recheck = 0;
+	parkwake.tv_sec = 0;
+	for (pp = &parked; (sv = *pp) != NULL;) {
+		if (!(holdproxy && sv->sv_conf->sc_proxy != 0) &&
+		    service_pollable(sv, now)) {
+			*pp = sv->sv_nextpark;
+			sv->sv_parked = 0;
+			sv->sv_nextpark = NULL;
+			(void)watch(sv);
 			continue;
-		if ((d = tsdiff(&sv->sv_pause, now)) < 0)
-			d = 0;
-		if (ms == -1 || d < ms)
-			ms = d;
+		}
+		if (sv->sv_pause.tv_sec != 0 && (parkwake.tv_sec == 0 ||
+		    tsdiff(&sv->sv_pause, &parkwake) < 0))
+			parkwake = sv->sv_pause;
+		pp = &sv->sv_nextpark;
 	}
-	return ms;
+}
+
+/* Milliseconds from now until the first pause of a parked one ends, or -1. */
+long long
+service_nextpause(const struct timespec *now)
+{
+	long long d;
+
+	if (recheck)
+		return 0;
+	if (parkwake.tv_sec == 0)
+		return -1;
+	return (d = tsdiff(&parkwake, now)) < 0 ? 0 : d;
+}
+
+/*
+ * An upgrade moves the sockets to other fds (and a finisher forked meanwhile
+ * shares the set): all out of the epoll set before, all in again if the
+ * exec fails, each parked anew as it is found unservable.
+ */
+void
+service_unwatchall(struct service *list)
+{
+	struct service *sv;
+
+	for (sv = list; sv != NULL; sv = sv->sv_next)
+		unwatch(sv);
+}
+
+void
+service_watchall(struct service *list)
+{
+	struct service *sv;
+
+	for (sv = list; sv != NULL; sv = sv->sv_next)
+		if (sv->sv_fd != -1)
+			(void)watch(sv);
 }
 
 /* How many services list has, and how many handlers run (*nrun). */
