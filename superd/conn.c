@@ -5,12 +5,15 @@
  * bounded amount, so a greedy client cannot hold up another, and a slow one
  * only waits in its own socket buffer, which is kept small (CONN_SNDBUF).
  *
- * Connections are capped at half of RLIMIT_NOFILE (CONN_MAX at most), so
- * the listeners, relays and children's pipes always find an fd; of that
- * budget each in-process service may hold its equal share, and one source
- * half of its service's share, so that no service and no client can take
- * the others' (the listener of a service at its share waits, the kernel's
- * backlog queueing; a source over its half is refused).
+ * Connections are capped at three quarters of the descriptors that the
+ * listening sockets leave of RLIMIT_NOFILE (CONN_MAX at most), so the
+ * relays, children's pipes and PROXY connections always find an fd in the
+ * quarter kept; of that budget each in-process service may hold its equal
+ * share, and one source half of its service's share, so that no service
+ * and no client can take the others' (the listener of a service at its
+ * share waits, the kernel's backlog queueing; a source over its half is
+ * refused).  Half of the limit, as before, left a 20,000-fd superd with
+ * 10,000 idle connections at most, and with 10,000 services none to spare.
  *
  * The table is indexed by fd and grows by doubling; a connection allocates
  * only when the peer reads slower than it sends (the echo it owes).
@@ -64,7 +67,9 @@ static size_t capconns;
 static int nconns, maxconns, share, nlimited;
 static struct timespec earliest;	/* no deadline comes sooner */
 
-/* Sets the connection budget from RLIMIT_NOFILE: 0, or -1 with errno. */
+static long long nofile;	/* RLIMIT_NOFILE, CONN_MAX * 2 if higher */
+
+/* Reads RLIMIT_NOFILE for the connection budget: 0, or -1 with errno. */
 int
 conn_init(void)
 {
@@ -72,20 +77,22 @@ conn_init(void)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return -1;
-	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > CONN_MAX)
-		maxconns = CONN_MAX;
-	else
-		maxconns = (int)(rl.rlim_cur / 2);
-	if (maxconns < 1)
-		maxconns = 1;
-	share = maxconns;
+	nofile = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 2 * CONN_MAX ?
+	    2 * CONN_MAX : (long long)rl.rlim_cur;
+	conn_setservices(0, 0);
 	return 0;
 }
 
-/* n in-process stream services share the budget from now on. */
+/*
+ * From now on nsock listening sockets are open, and n in-process stream
+ * services share the budget.
+ */
 void
-conn_setservices(int n)
+conn_setservices(int n, int nsock)
 {
+	long long m = (nofile - nsock) / 4 * 3;
+
+	maxconns = m > CONN_MAX ? CONN_MAX : m < 1 ? 1 : (int)m;
 	share = n > 1 ? maxconns / n : maxconns;
 	if (share < 1)
 		share = 1;
@@ -360,6 +367,20 @@ ready(int fd, uint32_t events, void *arg)
 }
 
 /*
+ * What a client does not read waits in a small buffer of its own: set on
+ * the listening socket fd of an in-process service, which each connection
+ * accepted inherits, so that it costs no system call per connection.
+ * Returns 0, or -1 with errno.
+ */
+int
+conn_setlistener(int fd)
+{
+	int sndbuf = CONN_SNDBUF;
+
+	return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+}
+
+/*
  * Takes in fd, a non-blocking connection from peer to sv's builtin (src:
  * the source holding a place for it, or NULL), under the service's time
  * limit, and serves what it already sent.  Returns 0, or -1 (logged) when
@@ -369,7 +390,7 @@ int
 conn_add(struct service *sv, int fd, struct source *src,
     const struct sockaddr *peer)
 {
-	int sndbuf = CONN_SNDBUF, secs = sv->sv_conf->sc_deadline;
+	int secs = sv->sv_conf->sc_deadline;
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof(local);
 	struct conn *c;
@@ -378,10 +399,7 @@ conn_add(struct service *sv, int fd, struct source *src,
 		logfault(sv, "connection table", strerror(errno));
 		return -1;
 	}
-	/* What a client does not read waits in a small buffer of its own. */
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) ==
-	    -1)
-		logfault(sv, "SO_SNDBUF", strerror(errno));
+
 	c = &conns[fd];
 	c->c_bi = sv->sv_conf->sc_bi;
 	c->c_sv = sv;

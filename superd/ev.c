@@ -1,9 +1,11 @@
 /*
- * One epoll set, itself an fd in the main poll set, for the descriptors
- * superd serves besides its listeners: the in-process connections of the
- * builtins and the output pipes of dgram nowait handlers.  Each fd has a
- * function and an argument; the table is indexed by fd and grows by
- * doubling, so a steady load allocates nothing.
+ * One epoll set for every descriptor superd serves: the self-pipe, the
+ * listeners (each added once, taken out only while its service cannot
+ * take more: service.c), the in-process connections of the builtins and
+ * the output pipes of dgram nowait handlers.  A wake-up costs what is
+ * ready, not what is open.  Each fd has a function and an argument; the
+ * table is indexed by fd and grows by doubling, so a steady load
+ * allocates nothing.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -109,19 +111,19 @@ ev_closefd(int fd)
 	(void)close(fd);
 }
 
-/* Calls the functions of the fds that are ready. */
-void
-ev_run(void)
+/*
+ * Waits up to timeout milliseconds (-1: no limit) and calls the functions
+ * of the fds that are ready: how many there were, or -1 with errno.
+ */
+int
+ev_wait(int timeout)
 {
 	static struct epoll_event evs[NEVENTS];
 	struct watch *w;
 	int i, n, fd;
 
-	if ((n = epoll_wait(ep, evs, NEVENTS, 0)) == -1) {
-		if (errno != EINTR)
-			logmsg(LOG_ERR, "epoll_wait: %s", strerror(errno));
-		return;
-	}
+	if ((n = epoll_wait(ep, evs, NEVENTS, timeout)) == -1)
+		return -1;
 	for (i = 0; i < n; i++) {
 		fd = evs[i].data.fd;
 		/* An earlier function of this round may have let fd go. */
@@ -131,6 +133,15 @@ ev_run(void)
 		if (w->w_fn != NULL)
 			w->w_fn(fd, evs[i].events, w->w_arg);
 	}
+	return n;
+}
+
+/* Calls the functions of the fds that are ready now, without waiting. */
+void
+ev_run(void)
+{
+	if (ev_wait(0) == -1 && errno != EINTR)
+		logmsg(LOG_ERR, "epoll_wait: %s", strerror(errno));
 }
 
 /* At exit. */

@@ -1,4 +1,4 @@
-/* One epoll set for what superd serves besides its listeners. */
+/* One epoll set for everything superd serves. */
 #ifndef SUPERD_EV_H
 #define SUPERD_EV_H
 
@@ -13,6 +13,7 @@ int	ev_add(int, uint32_t, ev_fn, void *);
 int	ev_mod(int, uint32_t);
 int	ev_del(int);
 void	ev_closefd(int);
+int	ev_wait(int);
 void	ev_run(void);
 void	ev_end(void);
 

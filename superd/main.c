@@ -2,18 +2,20 @@
  * superd: the super-server.  Binds the sockets an inetd.conf-style file
  * names and runs a handler per connection or datagram.  This file holds the
  * options, the signals (their handlers only set a flag and write a byte to
- * a self-pipe) and the one poll(2) loop that calls each service's mode.
+ * a self-pipe) and the one loop around ev.c's epoll set, which calls each
+ * service's mode when its socket is ready.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,13 +349,25 @@ nexttimeout(void)
 		ms = d;
 	if ((d = pending_nextdeadline(&t)) != -1 && (ms == -1 || d < ms))
 		ms = d;
-	if ((d = service_nextpause(services, &t)) != -1 && (ms == -1 || d < ms))
+	if ((d = service_nextpause(&t)) != -1 && (ms == -1 || d < ms))
 		ms = d;
 	if ((d = notify_nextwatchdog(&t)) != -1 && (ms == -1 || d < ms))
 		ms = d;
 	if (ms < 0)
 		return ms == -1 ? -1 : 0;
 	return ms > INT_MAX ? INT_MAX : (int)ms + 1;
+}
+
+/*
+ * SIGUSR2: exec the new image, the sockets out of the epoll set while it
+ * moves them; back in it if the exec fails and this image goes on.
+ */
+static void
+upgrade(struct service *list)
+{
+	service_unwatchall(list);
+	(void)upgrade_exec(list);
+	service_watchall(list);
 }
 
 /* NOTIFY_SOCKET: superd serves, with how much. */
@@ -401,78 +415,46 @@ signals(void)
 				logmsg(LOG_INFO, "upgrade: waiting for %d PROXY "
 				    "headers first", pending_count());
 			upgrading = 1;
+			service_holdproxy(1);
 			return 0;
 		}
-		(void)upgrade_exec(services);
+		upgrade(services);
 		ready();
 		return 1;
 	}
 	return 0;
 }
 
-/* The main loop; returns when SIGTERM or SIGINT arrives. */
+/* ev.c: a signal came; signals() does what it asked after this round. */
+static void
+onpipe(int fd, uint32_t events, void *arg)
+{
+	char drain[64];
+
+	(void)events;
+	(void)arg;
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
+}
+
+/*
+ * The main loop; returns when SIGTERM or SIGINT arrives.  The listeners
+ * are in the epoll set with the rest (service.c), so a round costs what
+ * is ready, however many services there are.
+ */
 static void
 loop(void)
 {
-	static struct pollfd *pfd;
-	static struct service **pfdsv;
-	static size_t cap;
-	struct service *sv;
 	struct timespec t;
-	char drain[64];
-	size_t n, i, want;
-	void *p;
-	int k;
 
 	for (;;) {
-		want = 2;	/* the self-pipe and ev.c's epoll set */
-		for (sv = services; sv != NULL; sv = sv->sv_next)
-			want++;
-		if (want > cap) {
-			if ((p = reallocarray(pfd, want, sizeof(*pfd))) == NULL)
-				goto nomem;
-			pfd = p;
-			if ((p = reallocarray(pfdsv, want, sizeof(*pfdsv))) ==
-			    NULL)
-				goto nomem;
-			pfdsv = p;
-			cap = want;
-		}
-		pfd[0].fd = selfpipe[0];
-		pfd[0].events = POLLIN;
-		n = 1;
-		if ((pfd[n].fd = ev_fd()) != -1) {
-			pfd[n].events = POLLIN;
-			pfdsv[n++] = NULL;
-		}
-		tnow(&t);
-		for (sv = services; sv != NULL; sv = sv->sv_next) {
-			if (!service_pollable(sv, &t) ||
-			    (upgrading && sv->sv_conf->sc_proxy != 0))
-				continue;
-			pfd[n].fd = sv->sv_fd;
-			pfd[n].events = POLLIN;
-			pfdsv[n++] = sv;
-		}
-		if (poll(pfd, (nfds_t)n, nexttimeout()) == -1 && errno != EINTR) {
-			logmsg(LOG_ERR, "poll: %s", strerror(errno));
+		if (ev_wait(nexttimeout()) == -1 && errno != EINTR) {
+			logmsg(LOG_ERR, "epoll_wait: %s", strerror(errno));
 			(void)sleep(1);
 			continue;
 		}
-		if (pfd[0].revents & POLLIN)
-			while (read(selfpipe[0], drain, sizeof(drain)) > 0)
-				;
-		if ((k = signals()) == -1)
+		if (signals() == -1)
 			return;
-		/* After a reload, pfdsv may point to what it freed. */
-		for (i = 1; i < n && k == 0; i++) {
-			if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)))
-				continue;
-			if (pfdsv[i] == NULL)
-				ev_run();
-			else
-				pfdsv[i]->sv_mode->m_ready(pfdsv[i]);
-		}
 		tnow(&t);
 		child_timeouts(&t, opts.o_debug);
 		conn_timeouts(&t, opts.o_debug);
@@ -480,13 +462,11 @@ loop(void)
 		notify_watchdog(&t);
 		if (upgrading && pending_count() == 0) {
 			upgrading = 0;
-			(void)upgrade_exec(services);
+			service_holdproxy(0);
+			upgrade(services);
 			ready();
 		}
-		continue;
-nomem:
-		logmsg(LOG_ERR, "poll set: %s", strerror(errno));
-		(void)sleep(1);
+		service_unpark(&t);
 	}
 }
 
@@ -525,7 +505,7 @@ startup(void)
 	notify_init();
 	if (setsignals() == -1 || spawn_init() == -1)
 		err(1, "signals");
-	if (ev_init() == -1)
+	if (ev_init() == -1 || ev_add(selfpipe[0], EPOLLIN, onpipe, NULL) == -1)
 		err(1, "epoll");
 	if (conn_init() == -1)
 		err(1, "RLIMIT_NOFILE");

@@ -4,12 +4,21 @@
  * line's configuration (socket, counters, limits and pauses all stay), opens
  * the new ones and closes the removed ones, which are freed once their last
  * handler has ended.  The per-service reports of SIGUSR1 too.
+ *
+ * Each socket is in ev.c's epoll set from its start, level-triggered.  One
+ * that is ready while its service cannot take more (a wait handler has it,
+ * at its limit, paused, or a PROXY one during an upgrade) is taken out and
+ * parked; only the parked are looked at again, when a handler or a
+ * connection ends, a reload, or the first of their pauses is over: so a
+ * wake-up costs nothing per service configured.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +28,11 @@
 #include "activate.h"
 #include "conf.h"
 #include "conn.h"
+#include "ev.h"
 #include "limit.h"
 #include "log.h"
 #include "mode.h"
+#include "serve.h"
 #include "service.h"
 #include "sock.h"
 #include "udp.h"
@@ -29,6 +40,109 @@
 
 /* Removed services whose handlers still run. */
 static struct service *gone;
+/* Sockets out of the epoll set for now, and when to look at them again. */
+static struct service *parked;
+static int recheck;		/* something they wait for may have changed */
+static struct timespec parkwake;	/* the first of their pauses ends */
+static int holdproxy;		/* an upgrade awaits PROXY headers */
+
+static void	onready(int, uint32_t, void *);
+
+/*
+ * 1 when sv's socket may be served now.  As service_pollable(), with the
+ * upgrade's hold, and the clock read only when sv is paused.
+ */
+static int
+servable(struct service *sv)
+{
+	struct timespec t;
+
+	if (sv->sv_busy || sv->sv_mode->m_full(sv) ||
+	    (holdproxy && sv->sv_conf->sc_proxy != 0))
+		return 0;
+	if (sv->sv_pause.tv_sec == 0)
+		return 1;
+	tnow(&t);
+	return service_pollable(sv, &t);
+}
+
+/* Puts sv on the parked list (its socket out of the set already). */
+static void
+pushpark(struct service *sv)
+{
+	if (!sv->sv_parked) {
+		sv->sv_parked = 1;
+		sv->sv_nextpark = parked;
+		parked = sv;
+	}
+	if (sv->sv_pause.tv_sec != 0 && (parkwake.tv_sec == 0 ||
+	    tsdiff(&sv->sv_pause, &parkwake) < 0))
+		parkwake = sv->sv_pause;
+}
+
+/* Takes sv's socket out of the epoll set onto the parked list. */
+static void
+park(struct service *sv)
+{
+	if (!sv->sv_watched)
+		return;
+	if (ev_del(sv->sv_fd) == -1)
+		logfault(sv, "epoll_ctl", strerror(errno));
+	sv->sv_watched = 0;
+	pushpark(sv);
+}
+
+/*
+ * Puts sv's socket into the epoll set unless it is there or parked: 0, or
+ * -1 (logged) with sv parked and paused a second, to try again then.
+ */
+static int
+watch(struct service *sv)
+{
+	if (sv->sv_watched || sv->sv_parked)
+		return 0;
+	if (ev_add(sv->sv_fd, EPOLLIN, onready, sv) == 0) {
+		sv->sv_watched = 1;
+		return 0;
+	}
+	logfault(sv, "epoll_ctl", strerror(errno));
+	serve_pause(sv, 1);
+	pushpark(sv);
+	return -1;
+}
+
+/* Before sv's socket is closed or handed on: out of the set, unparked. */
+static void
+unwatch(struct service *sv)
+{
+	struct service **pp;
+
+	if (sv->sv_watched && ev_del(sv->sv_fd) == -1)
+		logfault(sv, "epoll_ctl", strerror(errno));
+	sv->sv_watched = 0;
+	if (!sv->sv_parked)
+		return;
+	for (pp = &parked; *pp != sv; pp = &(*pp)->sv_nextpark)
+		;
+	*pp = sv->sv_nextpark;
+	sv->sv_parked = 0;
+	sv->sv_nextpark = NULL;
+}
+
+/* ev.c: sv's socket is ready; served if it may be, else parked. */
+static void
+onready(int fd, uint32_t events, void *arg)
+{
+	struct service *sv = arg;
+
+	(void)fd;
+	(void)events;
+	if (servable(sv))
+		sv->sv_mode->m_ready(sv);
+	/* Full now: level-triggered, it would wake each round until then. */
+	if (sv->sv_fd != -1 && !servable(sv))
+		park(sv);
+}
 
 static const struct mode *
 modeof(const struct svconf *sc)
@@ -80,6 +194,15 @@ listening(const struct service *sv)
 	logsv(LOG_INFO, sv, "listening on %s port %d", a, sv->sv_port);
 }
 
+/* An in-process stream service: its connections' buffer on its socket. */
+static void
+inprocess(struct service *sv)
+{
+	if (sv->sv_conf->sc_mode == MODE_INSTREAM &&
+	    conn_setlistener(sv->sv_fd) == -1)
+		logfault(sv, "SO_SNDBUF", strerror(errno));
+}
+
 /*
  * A service for sc, its socket open, or inherited (socket activation, an
  * upgrade) when one binds what sc would: NULL (logged) when it cannot be.
@@ -95,10 +218,12 @@ newservice(struct svconf *sc)
 	if ((sv = calloc(1, sizeof(*sv))) != NULL) {
 		sv->sv_conf = sc;
 		sv->sv_mode = modeof(sc);
-		if ((fd = activate_take(sc)) == -1 && sock_open(sv, &what) == 0)
+		if (((fd = activate_take(sc)) == -1 &&
+		    sock_open(sv, &what) == 0) ||
+		    (fd != -1 && sock_adopt(sv, fd, &what) == 0)) {
+			inprocess(sv);
 			return sv;
-		if (fd != -1 && sock_adopt(sv, fd, &what) == 0)
-			return sv;
+		}
 		if (fd != -1)
 			(void)close(fd);
 	}
@@ -119,6 +244,7 @@ newservice(struct svconf *sc)
 static void
 freeservice(struct service *sv)
 {
+	unwatch(sv);
 	limit_free(sv);
 	conf_free(sv->sv_conf);
 	free(sv);
@@ -129,11 +255,13 @@ static void
 inuse(const struct service *list)
 {
 	const struct service *sv;
-	int n = 0;
+	int n = 0, nsock = 0;
 
-	for (sv = list; sv != NULL; sv = sv->sv_next)
+	for (sv = list; sv != NULL; sv = sv->sv_next) {
 		n += sv->sv_conf->sc_mode == MODE_INSTREAM;
-	conn_setservices(n);
+		nsock++;
+	}
+	conn_setservices(n, nsock);
 	udp_setports(list);
 }
 
@@ -158,6 +286,7 @@ service_start(struct svconf *list, int *nfail)
 			continue;
 		}
 		listening(sv);
+		(void)watch(sv);
 		*tail = sv;
 		tail = &sv->sv_next;
 	}
@@ -167,15 +296,19 @@ service_start(struct svconf *list, int *nfail)
 
 /*
  * Pairs each configuration of list with the live service of old that has
- * the same socket, through a hash of old's sockets: (*pair)[i] is the
- * partner of list's i-th line, or NULL.  Returns 0, or -1 out of memory.
+ * the same socket: (*pair)[i] is the partner of list's i-th line, or NULL.
+ * Equal sockets pair in file order (lines on port 0 all bind "the same"
+ * one), so each bucket is a chain in old's order from which a partner is
+ * unlinked when taken: the first entry that matches is the one to take,
+ * and n equal lines cost O(n), not O(n^2) as probing past taken ones did.
+ * Returns 0, or -1 out of memory.
  */
 static int
 pairup(struct service *old, const struct svconf *list, struct service ***pair)
 {
-	struct service **tab, *o;
+	struct service **olds, *o;
 	const struct svconf *n;
-	size_t cap = 16, nold = 0, nnew = 0, i, j;
+	size_t cap = 16, nold = 0, nnew = 0, i, j, *head, *next, *pp;
 
 	for (o = old; o != NULL; o = o->sv_next)
 		nold++;
@@ -183,28 +316,39 @@ pairup(struct service *old, const struct svconf *list, struct service ***pair)
 		nnew++;
 	while (cap < 2 * nold)
 		cap *= 2;
-	if ((tab = calloc(cap, sizeof(*tab))) == NULL)
-		return -1;
-	if ((*pair = calloc(nnew + 1, sizeof(**pair))) == NULL) {
-		free(tab);
+	head = calloc(cap, sizeof(*head));
+	next = calloc(nold + 1, sizeof(*next));
+	olds = calloc(nold + 1, sizeof(*olds));
+	if ((*pair = calloc(nnew + 1, sizeof(**pair))) == NULL ||
+	    head == NULL || next == NULL || olds == NULL) {
+		free(*pair);
+		free(head);
+		free(next);
+		free(olds);
 		return -1;
 	}
-	for (o = old; o != NULL; o = o->sv_next) {
-		o->sv_paired = 0;
-		for (i = conf_sockhash(o->sv_conf) & (cap - 1); tab[i] != NULL;
-		    i = (i + 1) & (cap - 1))
-			;
-		tab[i] = o;
+	/* Indexes are 1-based, 0 ending a chain; pushed last first. */
+	for (o = old, i = 0; o != NULL; o = o->sv_next)
+		olds[++i] = o;
+	for (i = nold; i > 0; i--) {
+		olds[i]->sv_paired = 0;
+		pp = &head[conf_sockhash(olds[i]->sv_conf) & (cap - 1)];
+		next[i] = *pp;
+		*pp = i;
 	}
 	for (n = list, j = 0; n != NULL; n = n->sc_next, j++)
-		for (i = conf_sockhash(n) & (cap - 1); (o = tab[i]) != NULL;
-		    i = (i + 1) & (cap - 1))
-			if (!o->sv_paired && conf_samesocket(o->sv_conf, n)) {
+		for (pp = &head[conf_sockhash(n) & (cap - 1)]; *pp != 0;
+		    pp = &next[*pp])
+			if (conf_samesocket(olds[*pp]->sv_conf, n)) {
+				o = olds[*pp];
 				o->sv_paired = 1;
 				(*pair)[j] = o;
+				*pp = next[*pp];
 				break;
 			}
-	free(tab);
+	free(head);
+	free(next);
+	free(olds);
 	return 0;
 }
 
@@ -216,17 +360,22 @@ pairup(struct service *old, const struct svconf *list, struct service ***pair)
 static void
 swapconf(struct service *sv, struct svconf *sc)
 {
+	int was = sv->sv_conf->sc_mode;
+
 	conf_free(sv->sv_conf);
 	sv->sv_conf = sc;
 	sv->sv_mode = modeof(sc);
 	if (!sv->sv_busy && sock_setmode(sv) == -1)
 		logfault(sv, "fcntl", strerror(errno));
+	if (was != MODE_INSTREAM)
+		inprocess(sv);
 }
 
 /* A removed service: its socket shut, freed with its last handler. */
 static void
 retire(struct service *sv)
 {
+	unwatch(sv);
 	(void)close(sv->sv_fd);
 	sock_unlinkunix(sv);
 	sv->sv_fd = -1;
@@ -299,12 +448,14 @@ service_reload(struct service **lp, const char *const *paths, int n,
 		if (sv->sv_conf != sc)
 			swapconf(sv, sc);
 		listening(sv);
+		(void)watch(sv);	/* a new one; the others are */
 		*tail = sv;
 		tail = &sv->sv_next;
 	}
 	*tail = NULL;
 	free(pair);
 	inuse(head);
+	recheck = 1;	/* shares and limits may have changed */
 	logmsg(LOG_INFO, "%s: reloaded: %d services, %d new, %d removed",
 	    path, nsv, nnew, ngone);
 	*lp = head;
@@ -317,7 +468,17 @@ service_done(struct service *sv)
 {
 	struct service **pp;
 
-	if (--sv->sv_nchild > 0 || !sv->sv_gone)
+	if (!sv->sv_gone) {
+		sv->sv_nchild--;
+		/* A place is free: a parked socket may be served again. */
+		if (parked != NULL)
+			recheck = 1;
+		/* A limit paused it as its handler ended: out till then. */
+		if (sv->sv_pause.tv_sec != 0)
+			park(sv);
+		return;
+	}
+	if (--sv->sv_nchild > 0)
 		return;
 	for (pp = &gone; *pp != sv; pp = &(*pp)->sv_next)
 		;
@@ -335,6 +496,7 @@ service_freeall(struct service *list)
 	for (pass = 0; pass < 2; pass++) {
 		for (sv = pass ? gone : list; sv != NULL; sv = next) {
 			next = sv->sv_next;
+			unwatch(sv);
 			if (sv->sv_fd != -1) {
 				(void)close(sv->sv_fd);
 				sock_unlinkunix(sv);
@@ -363,22 +525,78 @@ service_pollable(struct service *sv, const struct timespec *t)
 	return 1;
 }
 
-/* Milliseconds from now until the first pause of list ends, or -1. */
-long long
-service_nextpause(const struct service *list, const struct timespec *now)
+/* While on, PROXY services are not served (an upgrade awaits headers). */
+void
+service_holdproxy(int on)
 {
-	const struct service *sv;
-	long long ms = -1, d;
+	holdproxy = on;
+	recheck = 1;
+}
 
-	for (sv = list; sv != NULL; sv = sv->sv_next) {
-		if (sv->sv_pause.tv_sec == 0)
+/*
+ * Puts back into the epoll set each parked socket that may be served
+ * again, when something they wait for may have changed.
+ */
+void
+service_unpark(const struct timespec *now)
+{
+	struct service **pp, *sv;
+
+	if (!recheck && (parkwake.tv_sec == 0 || tsdiff(&parkwake, now) > 0))
+		return;
+	recheck = 0;
+	parkwake.tv_sec = 0;
+	for (pp = &parked; (sv = *pp) != NULL;) {
+		if (!(holdproxy && sv->sv_conf->sc_proxy != 0) &&
+		    service_pollable(sv, now)) {
+			*pp = sv->sv_nextpark;
+			sv->sv_parked = 0;
+			sv->sv_nextpark = NULL;
+			(void)watch(sv);
 			continue;
-		if ((d = tsdiff(&sv->sv_pause, now)) < 0)
-			d = 0;
-		if (ms == -1 || d < ms)
-			ms = d;
+		}
+		if (sv->sv_pause.tv_sec != 0 && (parkwake.tv_sec == 0 ||
+		    tsdiff(&sv->sv_pause, &parkwake) < 0))
+			parkwake = sv->sv_pause;
+		pp = &sv->sv_nextpark;
 	}
-	return ms;
+}
+
+/* Milliseconds from now until the first pause of a parked one ends, or -1. */
+long long
+service_nextpause(const struct timespec *now)
+{
+	long long d;
+
+	if (recheck)
+		return 0;
+	if (parkwake.tv_sec == 0)
+		return -1;
+	return (d = tsdiff(&parkwake, now)) < 0 ? 0 : d;
+}
+
+/*
+ * An upgrade moves the sockets to other fds (and a finisher forked meanwhile
+ * shares the set): all out of the epoll set before, all in again if the
+ * exec fails, each parked anew as it is found unservable.
+ */
+void
+service_unwatchall(struct service *list)
+{
+	struct service *sv;
+
+	for (sv = list; sv != NULL; sv = sv->sv_next)
+		unwatch(sv);
+}
+
+void
+service_watchall(struct service *list)
+{
+	struct service *sv;
+
+	for (sv = list; sv != NULL; sv = sv->sv_next)
+		if (sv->sv_fd != -1)
+			(void)watch(sv);
 }
 
 /* How many services list has, and how many handlers run (*nrun). */

@@ -22,6 +22,9 @@ struct service {
 	int			 sv_busy;	/* a wait handler has the socket */
 	int			 sv_gone;	/* removed: freed at its last one */
 	int			 sv_paired;	/* a reload keeps it */
+	int			 sv_watched;	/* sv_fd is in ev.c's set */
+	int			 sv_parked;	/* on service.c's parked list */
+	struct service		*sv_nextpark;
 	struct timespec		 sv_pause;	/* not polled before this */
 	int			 sv_pausewhy;	/* enum pausewhy, limit.h */
 	unsigned long		 sv_served;
@@ -38,8 +41,11 @@ int		 service_reload(struct service **, const char *const *, int,
 void		 service_done(struct service *);
 void		 service_freeall(struct service *);
 int		 service_pollable(struct service *, const struct timespec *);
-long long	 service_nextpause(const struct service *,
-		    const struct timespec *);
+void		 service_holdproxy(int);
+void		 service_unpark(const struct timespec *);
+long long	 service_nextpause(const struct timespec *);
+void		 service_unwatchall(struct service *);
+void		 service_watchall(struct service *);
 void		 service_status(const struct service *);
 int		 service_count(const struct service *, int *);
 

@@ -209,19 +209,20 @@ EOF
 	SUPERD_PID=$BG_PID
 	wait_for "$SUPERD_LOG" ': serving, pid '
 	discard=$(superd_port 1)
-	# 512 in-process connections shared by 3: 170 each, 85 per source
+	# 3/4 of the 1,021 fds the 3 listeners leave: 765 in-process
+	# connections shared by 3, 255 each, 127 per source
 	bg_start hold1.log "$HOSTILE" hold 127.0.0.1 "$discard" 600 127.0.0.1
 	wait_for hold1.log '^open ' 15
-	[ "$(cat hold1.log)" = "open 85" ]
+	[ "$(cat hold1.log)" = "open 127" ]
 	wait_for "$SUPERD_LOG" "refused: 127.0.0.1 port [0-9]+ over a per-source limit \(its share of in-process connections\)"
 	bg_start hold2.log "$HOSTILE" hold 127.0.0.1 "$discard" 100 127.0.0.2
 	bg_start hold3.log "$HOSTILE" hold 127.0.0.1 "$discard" 100 127.0.0.3
 	wait_for hold2.log '^open ' 15
 	wait_for hold3.log '^open ' 15
-	# the service's share is full (170): the rest wait in the backlog
+	# the service's share is full (255): the rest wait in the backlog
 	sleep 1
 	kill -USR1 "$SUPERD_PID"
-	wait_for "$SUPERD_LOG" ":1: 0/tcp4: served [0-9]+, running 170, "
+	wait_for "$SUPERD_LOG" ":1: 0/tcp4: served [0-9]+, running 255, "
 	run -0 "$NETC" -w 3 127.0.0.1 "$(superd_port 2)" <<<"echo still answers"
 	[ "$output" = "echo still answers" ]
 	run -0 "$NETC" -w 3 127.0.0.1 "$(superd_port 3)" </dev/null
