@@ -367,20 +367,6 @@ ready(int fd, uint32_t events, void *arg)
 }
 
 /*
- * What a client does not read waits in a small buffer of its own: set on
- * the listening socket fd of an in-process service, which each connection
- * accepted inherits, so that it costs no system call per connection.
- * Returns 0, or -1 with errno.
- */
-int
-conn_setlistener(int fd)
-{
-	int sndbuf = CONN_SNDBUF;
-
-	return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-}
-
-/*
  * Takes in fd, a non-blocking connection from peer to sv's builtin (src:
  * the source holding a place for it, or NULL), under the service's time
  * limit, and serves what it already sent.  Returns 0, or -1 (logged) when
@@ -390,7 +376,7 @@ int
 conn_add(struct service *sv, int fd, struct source *src,
     const struct sockaddr *peer)
 {
-	int secs = sv->sv_conf->sc_deadline;
+	int sndbuf = CONN_SNDBUF, secs = sv->sv_conf->sc_deadline;
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof(local);
 	struct conn *c;
@@ -399,7 +385,13 @@ conn_add(struct service *sv, int fd, struct source *src,
 		logfault(sv, "connection table", strerror(errno));
 		return -1;
 	}
-
+	/*
+	 * What a client does not read waits in a small buffer of its own: set
+	 * here, not on the listener, which a reload may hand to a handler.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) ==
+	    -1)
+		logfault(sv, "SO_SNDBUF", strerror(errno));
 	c = &conns[fd];
 	c->c_bi = sv->sv_conf->sc_bi;
 	c->c_sv = sv;

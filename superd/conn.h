@@ -17,7 +17,6 @@ void		 conn_setservices(int, int);
 int		 conn_share(void);
 int		 conn_srcshare(void);
 int		 conn_full(void);
-int		 conn_setlistener(int);
 int		 conn_add(struct service *, int, struct source *,
 		    const struct sockaddr *);
 void		 conn_timeouts(const struct timespec *, int);

@@ -110,7 +110,7 @@ usage(FILE *fp, int status, int help)
 "  -D, --daemon               detach, and log to syslog\n"
 "  -l, --log-connections      log each connection, and each handler's exit\n"
 "      --log-format FORMAT    write the log as text, logfmt or json lines\n"
-"  -S, --spawn HOW            start handlers by vfork, clone or spare (forked ahead)\n"
+"  -S, --spawn HOW            start handlers by clone (the default), vfork or spare\n"
 "  -p, --pidfile PIDFILE      write superd's pid into PIDFILE\n"
 "  -T, --time-limit SECONDS   stop each handler after SECONDS (TERM, then KILL)\n"
 "      --hosts-allow FILE     grant access by the hosts_access(5) rules of FILE\n"

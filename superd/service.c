@@ -194,15 +194,6 @@ listening(const struct service *sv)
 	logsv(LOG_INFO, sv, "listening on %s port %d", a, sv->sv_port);
 }
 
-/* An in-process stream service: its connections' buffer on its socket. */
-static void
-inprocess(struct service *sv)
-{
-	if (sv->sv_conf->sc_mode == MODE_INSTREAM &&
-	    conn_setlistener(sv->sv_fd) == -1)
-		logfault(sv, "SO_SNDBUF", strerror(errno));
-}
-
 /*
  * A service for sc, its socket open, or inherited (socket activation, an
  * upgrade) when one binds what sc would: NULL (logged) when it cannot be.
@@ -220,10 +211,8 @@ newservice(struct svconf *sc)
 		sv->sv_mode = modeof(sc);
 		if (((fd = activate_take(sc)) == -1 &&
 		    sock_open(sv, &what) == 0) ||
-		    (fd != -1 && sock_adopt(sv, fd, &what) == 0)) {
-			inprocess(sv);
+		    (fd != -1 && sock_adopt(sv, fd, &what) == 0))
 			return sv;
-		}
 		if (fd != -1)
 			(void)close(fd);
 	}
@@ -360,15 +349,11 @@ pairup(struct service *old, const struct svconf *list, struct service ***pair)
 static void
 swapconf(struct service *sv, struct svconf *sc)
 {
-	int was = sv->sv_conf->sc_mode;
-
 	conf_free(sv->sv_conf);
 	sv->sv_conf = sc;
 	sv->sv_mode = modeof(sc);
 	if (!sv->sv_busy && sock_setmode(sv) == -1)
 		logfault(sv, "fcntl", strerror(errno));
-	if (was != MODE_INSTREAM)
-		inprocess(sv);
 }
 
 /* A removed service: its socket shut, freed with its last handler. */

@@ -8,8 +8,10 @@
  * resumes only once the child has exec'd or exited, finds the note and logs
  * it rate-limited, so a handler that vanished cannot flood the log.
  *
- * Three ways to start it (-S): vfork(2); clone(2) with CLONE_VM|CLONE_VFORK
- * on a stack of its own, as posix_spawn does; or a spare (spare.c) that did
+ * Three ways to start it (-S): clone(2) with CLONE_VM|CLONE_VFORK on a
+ * stack of its own, as posix_spawn does, and CLONE_FILES, the default,
+ * whose cost does not grow with superd's fds (clonechild()); vfork(2),
+ * which copies superd's fd table; or a spare (spare.c) that did
  * the part of the hand-off no connection decides, ahead of demand, and
  * waits for its connection on a socketpair: spawn_spare() is its side.
  */
@@ -53,7 +55,7 @@
 static struct spawnfail failure;
 
 /* -S: how handlers are started. */
-static enum spawnhow scheme = SPAWN_VFORK;
+static enum spawnhow scheme = SPAWN_CLONE;
 
 /*
  * A spare's end of its socketpair (-1 elsewhere): a spare has memory of
@@ -530,9 +532,10 @@ restorefds(int saved[3])
  * fork fails.  When the child failed before its exec (it then exits 127),
  * *f says at what, else f->sf_what is NULL.
  *
- * The handler is started with vfork(2), or under -S clone with clone(2)
- * and CLONE_VM|CLONE_VFORK: nothing of superd's is copied for a child that
- * replaces itself at once.  Its signals are blocked across the fork, so
+ * The handler is started with clone(2) and CLONE_VM|CLONE_VFORK|
+ * CLONE_FILES, or under -S vfork with vfork(2): nothing of superd's memory
+ * is copied for a child that replaces itself at once, and under clone
+ * nothing of its fd table but the three fds the child keeps.  Its signals are blocked across the fork, so
  * that superd's handlers never run in the child; the child unblocks them
  * once it has reset them.  (Builtins never get here: builtin.c and conn.c
  * serve them in superd.)
