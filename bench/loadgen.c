@@ -5,6 +5,9 @@
  * sends a datagram from a fresh socket and awaits the reply.  It stops at
  * COUNT attempts or after SECONDS, whichever comes first, and prints one
  * line: rate, latency percentiles and every kind of failure on its own.
+ * With -a N, TCP clients connect from 127.0.0.2 to 127.0.0.N+1 in turn, so
+ * that a long run at a high rate does not use up the local ports (each
+ * lingers in TIME_WAIT, reused only after a second) of one source address.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -53,12 +56,14 @@ static long results[RES_NRESULT];
 static uint32_t *lat;		/* microseconds of each success */
 static int ep;
 static int otherwarned;
+static int nsrc;		/* -a: source addresses, 0 none chosen */
+static long nextsrc;
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: loadgen [-u] [-c conc] [-n count] [-d seconds] "
-	    "[-t timeout_ms] [-s size] host port\n");
+	fprintf(stderr, "usage: loadgen [-u] [-a sources] [-c conc] [-n count] "
+	    "[-d seconds] [-t timeout_ms] [-s size] host port\n");
 	exit(2);
 }
 
@@ -82,6 +87,25 @@ isloopback(const struct sockaddr *sa)
 		return IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) && a[12] == 127;
 	}
 	return 0;
+}
+
+/*
+ * Binds fd to the next of the -a source addresses, its port left for
+ * connect to pick (IP_BIND_ADDRESS_NO_PORT), unique per address pair.
+ */
+static int
+bindsource(int fd)
+{
+	struct sockaddr_in sin;
+	int on = 1;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(0x7f000002UL + (uint32_t)(nextsrc++ % nsrc));
+	if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on,
+	    sizeof(on)) == -1)
+		return -1;
+	return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
 }
 
 /* Maps an errno from connect, send or recv to a result. */
@@ -149,6 +173,9 @@ begin(struct client *cl)
 	cl->cl_fd = socket(target.ss_family, type | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (cl->cl_fd == -1)
+		return classify(errno);
+	if (nsrc > 0 && !uflag && target.ss_family == AF_INET &&
+	    bindsource(cl->cl_fd) == -1)
 		return classify(errno);
 	memset(&ev, 0, sizeof(ev));
 	ev.data.ptr = cl;
@@ -307,8 +334,12 @@ main(int argc, char *argv[])
 	double el;
 
 	loadopts_init(&o, MAXCONC);
-	while ((ch = getopt(argc, argv, "c:d:n:s:t:u")) != -1)
-		if (!loadopt(&o, ch, optarg))
+	while ((ch = getopt(argc, argv, "a:c:d:n:s:t:u")) != -1)
+		if (ch == 'a') {
+			nsrc = atoi(optarg);
+			if (nsrc < 1 || nsrc > 250)
+				errx(2, "-a %s: not 1 to 250", optarg);
+		} else if (!loadopt(&o, ch, optarg))
 			usage();
 	conc = o.lo_conc;
 	secs = o.lo_secs;
