@@ -35,15 +35,25 @@ struct relay {
 	struct service		*r_sv;
 	int			 r_fd;		/* the handler's stdout, read end */
 	struct dgaddr		 r_addr;
-	char			*r_buf;		/* the reply, UDP_MAX6 + 1 */
+	char			*r_buf;		/* the reply so far */
+	size_t			 r_cap;		/* r_buf's size */
 	size_t			 r_len;
 };
+
+/*
+ * A reply's buffer starts small and doubles as the reply grows, up to one
+ * byte past the largest datagram (UDP_MAX6 + 1): a buffer of that size for
+ * each handler in flight made 16 of them cost 160 KiB, where a reply of a
+ * few bytes touches one page.
+ */
+#define RELAY_BUF0	1024
 
 static char dgram[UDP_BUF];
 
 /*
- * Relays of ended handlers, kept for reuse with their buffer: once as many
- * exist as ever ran at once, a datagram allocates nothing.
+ * Relays of ended handlers, kept for reuse with their buffer (cut back to
+ * RELAY_BUF0): once as many exist as ever ran at once, a datagram of a
+ * short reply allocates nothing.
  */
 static struct relay *freerelays;
 
@@ -58,10 +68,11 @@ newrelay(struct service *sv)
 	if ((r = freerelays) != NULL)
 		freerelays = r->r_next;
 	else if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->r_buf = malloc(UDP_MAX6 + 1)) == NULL) {
+	    (r->r_buf = malloc(RELAY_BUF0)) == NULL) {
 		free(r);
 		return NULL;
-	}
+	} else
+		r->r_cap = RELAY_BUF0;
 	r->r_sv = sv;
 	r->r_fd = -1;
 	r->r_len = 0;
@@ -72,10 +83,17 @@ newrelay(struct service *sv)
 static void
 drop(struct relay *r)
 {
+	char *p;
+
 	if (r->r_fd != -1) {
 		ev_closefd(r->r_fd);
 		r->r_fd = -1;
 		nopen--;
+	}
+	if (r->r_cap > RELAY_BUF0 &&
+	    (p = realloc(r->r_buf, RELAY_BUF0)) != NULL) {
+		r->r_buf = p;
+		r->r_cap = RELAY_BUF0;
 	}
 	r->r_next = freerelays;
 	freerelays = r;
@@ -144,6 +162,20 @@ done(struct relay *r)
 	nopen--;
 }
 
+/* Doubles r's buffer, to lim bytes at most: 0, or -1 with errno. */
+static int
+grow(struct relay *r, size_t lim)
+{
+	size_t cap = r->r_cap * 2 > lim ? lim : r->r_cap * 2;
+	char *p;
+
+	if ((p = realloc(r->r_buf, cap)) == NULL)
+		return -1;
+	r->r_buf = p;
+	r->r_cap = cap;
+	return 0;
+}
+
 /*
  * Reads what the handler has written so far.  At its EOF, or past the
  * largest datagram (cut there, logged), the reply goes at once.
@@ -155,7 +187,15 @@ drain(struct relay *r)
 	ssize_t n;
 
 	while (r->r_fd != -1) {
-		n = read(r->r_fd, r->r_buf + r->r_len, max + 1 - r->r_len);
+		if (r->r_len == r->r_cap && r->r_cap < max + 1 &&
+		    grow(r, max + 1) == -1) {
+			/* Not a part of the reply: none. */
+			logfault(r->r_sv, "reply", strerror(errno));
+			r->r_len = 0;
+			done(r);
+			return;
+		}
+		n = read(r->r_fd, r->r_buf + r->r_len, r->r_cap - r->r_len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))

@@ -45,6 +45,11 @@ pid_t	spawn_child(const struct svconf *, const int [3],
 char	**spawn_env(const struct svconf *, const struct sockaddr *,
 	    const struct sockaddr *, const struct sockaddr *);
 void	spawn_spare(const struct svconf *, int) __attribute__((noreturn));
+/* The child's steps, shared with sparechild.c's spawn_spare(). */
+void	spawn_die(const char *) __attribute__((noreturn));
+int	spawn_resetsignals(void);
+void	spawn_become(const struct svconf *);
+void	spawn_reportto(int);
 int	spawn_init(void);
 int	spawn_setscheme(const char *);
 enum spawnhow spawn_scheme(void);
