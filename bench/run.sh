@@ -49,36 +49,11 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/superd-bench.XXXXXX") || exit 1
 pids=()
 
-# alive PID: true while PID runs (a zombie, not yet waited for, does not).
-alive() {
-	case $(ps -o stat= -p "$1" 2>/dev/null) in
-	''|Z*) return 1 ;;
-	esac
-}
+. "$bench/procs.sh"
 
-# Every server was started here and is killed by its pid, with the
-# children it still has (a `dgram wait` handler idling out); never by name.
-# One that outlives SIGTERM by 5 s gets SIGKILL, so the wait never hangs.
+# Every server was started here and is stopped by its pid (procs.sh).
 cleanup() {
-	local p c left
-	for p in "${pids[@]}"; do
-		for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
-			kill "$c" 2>/dev/null
-		done
-		kill "$p" 2>/dev/null
-	done
-	for _ in $(seq 50); do
-		left=
-		for p in "${pids[@]}"; do
-			alive "$p" && left=1
-		done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	for p in "${pids[@]}"; do
-		alive "$p" && kill -9 "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	stop "${pids[@]}"
 	if [ -n "${BENCH_KEEP:-}" ]; then
 		say "logs and configurations kept in $work"
 	else

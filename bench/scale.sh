@@ -42,35 +42,7 @@ mkdir -p "$bench/results" || exit 1
 tsv=$bench/results/scale-$(date +%Y%m%d-%H%M%S).tsv
 pids=()
 
-alive() {
-	case $(ps -o stat= -p "$1" 2>/dev/null) in
-	''|Z*) return 1 ;;
-	esac
-}
-
-# stop PID...: SIGTERM to each (and its children, the external echoes
-# still running), SIGKILL to what is left after 5 s, then reaped.
-stop() {
-	local p c left
-	for p in "$@"; do
-		for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
-			kill "$c" 2>/dev/null
-		done
-		kill "$p" 2>/dev/null
-	done
-	for _ in $(seq 50); do
-		left=
-		for p in "$@"; do
-			alive "$p" && left=1
-		done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	for p in "$@"; do
-		alive "$p" && kill -9 "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-}
+. "$bench/procs.sh"
 
 cleanup() {
 	exec 8>&- 2>/dev/null

@@ -58,19 +58,6 @@ bigconf() {
 	[ "$output" = "after" ]
 }
 
-@test "a wait service's socket comes back after each handler" {
-	superd_start <<EOF
-127.0.0.1:0 stream tcp4 wait $ME $ROOT/tests/helpers/acceptone acceptone
-EOF
-	port=$(superd_port 1)
-	run -0 "$NETC" -n 127.0.0.1 "$port"
-	[[ "$output" =~ ^accepted\ by\ [0-9]+$ ]]
-	first=$output
-	run -0 "$NETC" -n 127.0.0.1 "$port"
-	[[ "$output" =~ ^accepted\ by\ [0-9]+$ ]]
-	[ "$output" != "$first" ]
-}
-
 @test "a service at its child limit is served again when a handler ends" {
 	script slow 'sleep 1; echo done'
 	superd_start <<EOF
