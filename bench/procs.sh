@@ -4,6 +4,9 @@
 #   stop PID...    SIGTERM to each and to the children it still has (a
 #                  handler idling out), SIGKILL to what outlives it by 5 s,
 #                  then reaped: the wait never hangs
+#   bg LOG CMD...  CMD in the background, its pid added to pids
+#   wait_for FILE ERE [SECS]
+#                  a line matching ERE in FILE within SECS (5)
 
 alive() {
 	case $(ps -o stat= -p "$1" 2>/dev/null) in
@@ -31,4 +34,24 @@ stop() {
 		alive "$p" && kill -9 "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+}
+
+# bg LOG CMD...: CMD in the background with fds above 2 closed, its pid in
+# BG_PID and in pids (the caller's list to stop).
+bg() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+	BG_PID=$!
+	pids+=("$BG_PID")
+}
+
+# wait_for FILE ERE [SECS]: waits up to SECS (5) for a line matching ERE.
+wait_for() {
+	local i
+	for i in $(seq $((${3:-5} * 20))); do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
 }

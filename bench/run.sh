@@ -63,24 +63,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# bg LOG CMD...: runs CMD in the background with fds above 2 closed; BG_PID.
-bg() {
-	local log=$1
-	shift
-	"$@" >"$log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-	BG_PID=$!
-	pids+=("$BG_PID")
-}
-
-# wait_for FILE ERE: waits up to 5 s for a line matching ERE in FILE.
-wait_for() {
-	for _ in $(seq 50); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # fetch PKG: Debian's PKG into .cache/peers/PKG once, by tests/helpers/deps
 # (apt-get download + dpkg -x: no script, no daemon); else why says why.
 fetch() {

@@ -56,25 +56,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# bg LOG CMD...: CMD in the background, fds above 2 closed; BG_PID.
-bg() {
-	local log=$1
-	shift
-	"$@" >"$log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-	BG_PID=$!
-	pids+=("$BG_PID")
-}
-
-# wait_for FILE ERE SECS: waits up to SECS for a line matching ERE.
-wait_for() {
-	local i
-	for i in $(seq $(($3 * 20))); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # emit SECTION KEY VALUE UNIT DETAIL: one TSV line.
 emit() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tsv"; }
 
