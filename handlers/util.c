@@ -208,6 +208,28 @@ replyonce(int out, const struct proto *pr, const struct proto_opts *o)
 }
 
 /*
+ * Closes fds 1 and 0 once the work is done, so that whoever waits for the
+ * end of the output has it now, not after the kernel has torn the process
+ * down at exit: a TCP client reading to EOF gets its FIN (the socket's
+ * last fd is closed), superd's dgram nowait relay sends its reply.  A fd
+ * that was never open is no error.  Returns the exit status: 0, or 1 with
+ * a message when the close reports a write that failed.
+ */
+static int
+endoutput(void)
+{
+	int fd;
+
+	for (fd = 1; fd >= 0; fd--)
+		if (close(fd) == -1 && errno != EBADF && errno != EINTR &&
+		    !hu_gone(errno)) {
+			warn("%s", fd == 1 ? "stdout" : "stdin");
+			return 1;
+		}
+	return 0;
+}
+
+/*
  * The main() of every handler: parses argv (-1, -h, -t and the options of
  * the protocol called name), runs p's preparation, then serves fd 0: as
  * datagrams with the protocol's reply when it is a datagram socket, else as
@@ -262,5 +284,5 @@ hu_main(int argc, char *argv[], const char *name, const struct hu_prog *p)
 		r = replyonce(1, pr, &o);
 	if (r == -1)
 		err(1, "%s", hu_errop());
-	return 0;
+	return endoutput();
 }

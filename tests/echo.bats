@@ -41,6 +41,20 @@ ECHO=$ROOT/handlers/echo
 	[ "$output" = "   a   b   c" ]
 }
 
+@test "echo closes its stdout, then its stdin, before it exits: the EOF comes first" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	printf 'hi\n' | strace -qq -e trace=close,exit_group -o "$T/trace" \
+	    "$ECHO" >"$T/out"
+	run -0 sed -nE 's/^(close\([01]\)|exit_group\(0\)).*/\1/p' "$T/trace"
+	[ "$output" = "$(printf 'close(1)\nclose(0)\nexit_group(0)')" ]
+	[ "$(cat "$T/out")" = hi ]
+}
+
+@test "echo exits 0 with its stdout closed from the start and nothing to write" {
+	run -0 bash -c '"$1" </dev/null >&-' sh "$ECHO"
+	[ -z "$output" ]
+}
+
 @test "echo ends quietly with 0 when its reader goes away" {
 	run -0 bash -c 'head -c 20000000 /dev/zero | "$1" 2>"$2" | head -c 10 >/dev/null
 	    echo "${PIPESTATUS[1]}"' sh "$ECHO" "$T/err"
