@@ -301,7 +301,7 @@ becomeuser(const struct svconf *sc)
  * it is the one the configuration names, run inside it.
  */
 static void __attribute__((noreturn))
-child(const struct svconf *sc, const int fds[3], char *const env[])
+child(const struct svconf *sc, const int fds[3], char *const env[], int only3)
 {
 	const char *why;
 	int i, prog = -1;
@@ -309,7 +309,8 @@ child(const struct svconf *sc, const int fds[3], char *const env[])
 	for (i = 0; i < 3; i++)
 		if (fds[i] != i && dup2(fds[i], i) == -1)
 			die("dup2");
-	if (cloexec_from3() == -1)
+	/* only3: the child's table already holds fds 0-2 and nothing else. */
+	if (!only3 && cloexec_from3() == -1)
 		die("close_range");
 	if (resetsignals() == -1)
 		die("signals");
@@ -442,6 +443,7 @@ struct cloneargs {
 	const struct svconf	*ca_sc;
 	const int		*ca_fds;
 	char *const		*ca_env;
+	int			 ca_lent;	/* the fds are on superd's 0-2 */
 };
 
 /*
@@ -457,25 +459,45 @@ static char clonestack[64 * 1024] __attribute__((aligned(16)));
 #endif
 
 /*
- * Under CLONE_FILES the child starts on superd's own fd table, where
- * superd has put the connection on fds 0-2 for it (lendfds()).  Closing
- * every fd from 3 with CLOSE_RANGE_UNSHARE gives it a table of its own
- * holding only those three: the kernel copies fds below 3 and nothing
- * else, so the cost of the start does not grow with superd's listeners
- * and connections (a fork or vfork copies the whole table, and the exec
- * then closes every close-on-exec entry again).  A kernel without it
- * (before 5.9): a whole copy by unshare(2), the table shared no longer.
+ * A connection on a fd below this is handed over without lending
+ * superd's fds 0-2: the child's copy of the table stops at it, and copying
+ * that few entries costs less than the twelve calls of lendfds().
+ */
+#define LEND_FROM	64
+
+/*
+ * Under CLONE_FILES the child starts on superd's own fd table.  Its own
+ * table comes from close_range(2) with CLOSE_RANGE_UNSHARE, which copies
+ * only the fds below the range it closes, so that the cost of the start
+ * does not grow with superd's listeners and connections (a fork or vfork
+ * copies the whole table, and the exec then closes every close-on-exec
+ * entry again):
+ *   - the connection on a low fd (below LEND_FROM): the copy stops just
+ *     past it, then the fds go onto 0-2 and the rest is marked to close;
+ *   - else superd has lent the connection on its own fds 0-2
+ *     (lendfds()), and the copy holds only those three.
+ * A kernel without it (before 5.9): a whole copy by unshare(2), the table
+ * shared no longer, and every fd above 2 marked to close.
  */
 static int
 clonechild(void *arg)
 {
 	static const int std[3] = { 0, 1, 2 };
 	const struct cloneargs *ca = arg;
+	unsigned int from = 3;
+	int i;
 
-	if (sysclose_range(3, ~0U, CLOSE_RANGE_UNSHARE) == -1 &&
-	    unshare(CLONE_FILES) == -1)
-		die("unshare");
-	child(ca->ca_sc, std, ca->ca_env);
+	if (!ca->ca_lent)
+		for (i = 0; i < 3; i++)
+			if ((unsigned int)ca->ca_fds[i] >= from)
+				from = (unsigned int)ca->ca_fds[i] + 1;
+	if (sysclose_range(from, ~0U, CLOSE_RANGE_UNSHARE) == -1) {
+		if (unshare(CLONE_FILES) == -1)
+			die("unshare");
+		from = 0;	/* everything above 2 is still open */
+	}
+	child(ca->ca_sc, ca->ca_lent ? std : ca->ca_fds, ca->ca_env,
+	    ca->ca_lent && from == 3);
 }
 
 /*
@@ -565,16 +587,19 @@ spawn_child(const struct svconf *sc, const int fds[3],
 	else {
 		/* The child never returns: only superd unblocks here. */
 		if (scheme == SPAWN_CLONE) {
-			if ((pid = lendfds(myfds, saved)) == 0) {
+			ca.ca_lent = myfds[0] >= LEND_FROM ||
+			    myfds[1] >= LEND_FROM || myfds[2] >= LEND_FROM;
+			if (!ca.ca_lent || (pid = lendfds(myfds, saved)) == 0) {
 				pid = clone(clonechild,
 				    clonestack + sizeof(clonestack), CLONE_VM |
 				    CLONE_VFORK | CLONE_FILES | SIGCHLD, &ca);
 				e = errno;
-				restorefds(saved);
+				if (ca.ca_lent)
+					restorefds(saved);
 				errno = e;
 			}
 		} else if ((pid = vfork()) == 0)
-			child(sc, myfds, env);
+			child(sc, myfds, env, 0);
 		e = errno;
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		errno = e;

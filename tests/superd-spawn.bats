@@ -39,6 +39,35 @@ EOF
 	done
 }
 
+@test "clone: a connection on a fd above 63 is lent on 0-2; the handler holds those alone" {
+	SUPERD_CONF=$BATS_TEST_TMPDIR/superd.conf
+	SUPERD_LOG=$BATS_TEST_TMPDIR/superd.log
+	cat >"$SUPERD_CONF" <<EOF
+127.0.0.1:0 stream tcp4 nowait $ME /bin/sleep sleep 5
+127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
+EOF
+	# fds 3-120 taken before superd starts: its connections land above them
+	bg_start "$SUPERD_LOG" bash -c 'for i in $(seq 3 120); do
+	    eval "exec $i</dev/null"; done; exec "$@"' sh "$SUPERD" -S clone \
+	    "$SUPERD_CONF"
+	SUPERD_PID=$BG_PID
+	wait_for "$SUPERD_LOG" ': serving, pid '
+	[ -e "/proc/$SUPERD_PID/fd/120" ]
+	[ "$(printf 'hi\0there' | "$NETC" 127.0.0.1 "$(superd_port 2)" | od -An -c)" = \
+	    '   h   i  \0   t   h   e   r   e' ]
+	"$NETC" -w 10 -n 127.0.0.1 "$(superd_port 1)" >/dev/null 2>&1 &
+	c1=$!
+	wait_until 5 eval '[ "$(superd_children | wc -l)" -eq 1 ]'
+	kid=$(superd_children)
+	wait_until 5 eval '[ "$(readlink /proc/'"$kid"'/exe)" = /usr/bin/sleep ]'
+	[ "$(ls /proc/"$kid"/fd | sort -n | tr '\n' ' ')" = "0 1 2 " ]
+	[[ "$(readlink "/proc/$kid/fd/0")" == socket:* ]]
+	# superd's own fd 0 is its own again
+	[ "$(readlink "/proc/$SUPERD_PID/fd/0")" = /dev/null ]
+	kill "$kid"
+	wait "$c1" || true
+}
+
 @test "-S with another name is a usage error" {
 	run -2 "$SUPERD" -S posix_spawn -t /dev/null
 	[ "$output" = "superd: -S posix_spawn: not vfork, clone or spare" ]
