@@ -2,12 +2,14 @@
  * superd: the super-server.  Binds the sockets an inetd.conf-style file
  * names and runs a handler per connection or datagram.  This file holds the
  * options, the signals (their handlers only set a flag and write a byte to
- * a self-pipe) and the one loop around ev.c's epoll set, which calls each
+ * a self-pipe; SIGCHLD, once a connection, is read from a signalfd) and
+ * the one loop around ev.c's epoll set, which calls each
  * service's mode when its socket is ready.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <err.h>
 #include <errno.h>
@@ -82,6 +84,7 @@ static struct opts opts;
 static struct service *services;
 static struct acl *allowacl, *denyacl;
 static int selfpipe[2] = { -1, -1 };
+static int chldfd = -1;	/* SIGCHLD's signalfd */
 static volatile sig_atomic_t gothup, gotterm, gotusr1, gotusr2, gotchld;
 /* SIGUSR2 came while PROXY headers were still awaited: exec once they are
    in (their services not polled meanwhile: the backlog queues). */
@@ -302,19 +305,27 @@ onsignal(int sig)
 	case SIGINT:	gotterm = 1; break;
 	case SIGUSR1:	gotusr1 = 1; break;
 	case SIGUSR2:	gotusr2 = 1; break;
-	case SIGCHLD:	gotchld = 1; break;
 	}
 	(void)!write(selfpipe[1], "", 1);
 	errno = saved;
 }
 
+/*
+ * The handlers of the five signals an admin sends, which set a flag and
+ * wake the loop through the self-pipe, and interrupt a configuration read
+ * that blocks (a FIFO).  SIGCHLD, which comes with every connection's end,
+ * stays blocked and is read from a signalfd in the epoll set instead: no
+ * handler to run, no interrupted epoll_wait, and nothing of it for a
+ * child to reset.  SIGPIPE is ignored.
+ */
 static int
 setsignals(void)
 {
 	static const int sigs[] = {
-		SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGCHLD
+		SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2
 	};
 	struct sigaction sa;
+	sigset_t chld;
 	size_t i;
 
 	if (pipe2(selfpipe, O_CLOEXEC | O_NONBLOCK) == -1)
@@ -330,10 +341,16 @@ setsignals(void)
 	sa.sa_handler = SIG_IGN;
 	if (sigaction(SIGPIPE, &sa, NULL) == -1)
 		return -1;
-	/* superd may have been started with signals blocked. */
-	if (sigemptyset(&sa.sa_mask) == -1)
+	/* Started with SIGCHLD ignored, the kernel would reap and not tell. */
+	sa.sa_handler = SIG_DFL;
+	if (sigaction(SIGCHLD, &sa, NULL) == -1)
 		return -1;
-	return sigprocmask(SIG_SETMASK, &sa.sa_mask, NULL);
+	/* superd may have been started with other signals blocked. */
+	if (sigemptyset(&chld) == -1 || sigaddset(&chld, SIGCHLD) == -1 ||
+	    sigprocmask(SIG_SETMASK, &chld, NULL) == -1)
+		return -1;
+	chldfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	return chldfd == -1 ? -1 : 0;
 }
 
 /* Milliseconds until the next time limit or pause ends, or -1. */
@@ -425,6 +442,21 @@ signals(void)
 	return 0;
 }
 
+/*
+ * ev.c: SIGCHLD came (one at most is pending: a standard signal); the
+ * children are reaped by signals() after this round.
+ */
+static void
+onchld(int fd, uint32_t events, void *arg)
+{
+	struct signalfd_siginfo si[4];
+
+	(void)events;
+	(void)arg;
+	if (read(fd, si, sizeof(si)) > 0)
+		gotchld = 1;
+}
+
 /* ev.c: a signal came; signals() does what it asked after this round. */
 static void
 onpipe(int fd, uint32_t events, void *arg)
@@ -505,7 +537,8 @@ startup(void)
 	notify_init();
 	if (setsignals() == -1 || spawn_init() == -1)
 		err(1, "signals");
-	if (ev_init() == -1 || ev_add(selfpipe[0], EPOLLIN, onpipe, NULL) == -1)
+	if (ev_init() == -1 || ev_add(selfpipe[0], EPOLLIN, onpipe, NULL) == -1 ||
+	    ev_add(chldfd, EPOLLIN, onchld, NULL) == -1)
 		err(1, "epoll");
 	if (conn_init() == -1)
 		err(1, "RLIMIT_NOFILE");

@@ -224,6 +224,9 @@ finish(struct service *list)
 	(void)sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
 	(void)sigaction(SIGCHLD, &sa, NULL);
+	/* SIGCHLD, blocked for superd's signalfd, is nothing to it. */
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	for (sv = list; sv != NULL; sv = sv->sv_next)
 		if (sv->sv_fd != -1 && sv->sv_conf->sc_mode != MODE_DGRAM) {
 			(void)close(sv->sv_fd);
