@@ -99,16 +99,6 @@ drop(struct relay *r)
 	freerelays = r;
 }
 
-static int
-nonblock(int fd)
-{
-	int fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1)
-		return -1;
-	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
 /*
  * The handler's fds for the datagram of n bytes in dgram: fds[0] holds it
  * then EOF, fds[1] is where the reply goes (r's end the other side),
@@ -119,7 +109,14 @@ pipes(struct relay *r, ssize_t n, int fds[3])
 {
 	int in[2], out[2];
 
-	if (pipe2(in, O_CLOEXEC) == -1) {
+	/*
+	 * The datagram goes into an empty pipe, whose write end is closed
+	 * before the handler starts: it reads the datagram, then EOF, never
+	 * EAGAIN, so both ends may be non-blocking from the start.  A
+	 * datagram fits an empty pipe (64 KiB) whole; a system whose pipe
+	 * quota has shrunk pipes to one page drops a larger one, logged.
+	 */
+	if (pipe2(in, O_CLOEXEC | O_NONBLOCK) == -1) {
 		logfault(r->r_sv, "pipe", strerror(errno));
 		return -1;
 	}
@@ -130,10 +127,11 @@ pipes(struct relay *r, ssize_t n, int fds[3])
 		return -1;
 	}
 	/*
-	 * A datagram fits an empty pipe (64 KiB) whole; non-blocking all the
-	 * same, for a system whose pipe quota has shrunk pipes to one page.
+	 * The reply's read end, superd's, is non-blocking; the handler's
+	 * write end blocks, as stdout does.  A new pipe's end has no status
+	 * flag to keep (F_SETFL ignores its access mode).
 	 */
-	if (nonblock(in[1]) == -1 || nonblock(out[0]) == -1 ||
+	if (fcntl(out[0], F_SETFL, O_NONBLOCK) == -1 ||
 	    write(in[1], dgram, (size_t)n) != n) {
 		logfault(r->r_sv, "datagram dropped", strerror(errno));
 		(void)close(in[0]);
