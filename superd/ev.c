@@ -2,8 +2,8 @@
  * One epoll set for every descriptor superd serves: the self-pipe and
  * SIGCHLD's signalfd, the listeners (each added once, taken out only
  * while its service cannot take more: service.c), the in-process
- * connections of the builtins and
- * the output pipes of dgram nowait handlers.  A wake-up costs what is
+ * connections of the builtins and the output pipes of dgram nowait
+ * handlers.  A wake-up costs what is
  * ready, not what is open.  Each fd has a function and an argument; the
  * table is indexed by fd and grows by doubling, so a steady load
  * allocates nothing.
