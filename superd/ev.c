@@ -3,10 +3,9 @@
  * SIGCHLD's signalfd, the listeners (each added once, taken out only
  * while its service cannot take more: service.c), the in-process
  * connections of the builtins and the output pipes of dgram nowait
- * handlers.  A wake-up costs what is
- * ready, not what is open.  Each fd has a function and an argument; the
- * table is indexed by fd and grows by doubling, so a steady load
- * allocates nothing.
+ * handlers.  A wake-up costs what is ready, not what is open.  Each fd
+ * has a function and an argument; the table is indexed by fd and grows
+ * by doubling, so a steady load allocates nothing.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
