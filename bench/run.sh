@@ -621,9 +621,20 @@ for r in $rows; do
 done
 say "$rounds rounds of $ncells cells ($(wc -w <<<"$active") rows), ${secs} s\
  each, interleaved"
+# Each block of cells (a round's t1, t16, u1 or u16) starts at another
+# row: a cell runs in what the one before it left (its handlers still
+# exiting, its sockets in TIME_WAIT), and a fixed order would give the
+# first row, superd's, the worst of it every time.  The blocks' first rows
+# are spread evenly over the table.
+read -ra act <<<"$active"
+nact=${#act[@]}
+blk=0
 for round in $(seq "$rounds"); do
 	for cell in $cells; do
-		for r in $active; do
+		off=$((blk * nact / (rounds * 4)))
+		blk=$((blk + 1))
+		order=("${act[@]:off}" "${act[@]:0:off}")
+		for r in "${order[@]}"; do
 			case $cell in
 			u*) port=${UDP[$r]} ;;
 			*) port=${TCP[$r]} ;;
