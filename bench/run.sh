@@ -621,19 +621,33 @@ for r in $rows; do
 done
 say "$rounds rounds of $ncells cells ($(wc -w <<<"$active") rows), ${secs} s\
  each, interleaved"
-# Each block of cells (a round's t1, t16, u1 or u16) starts at another
-# row: a cell runs in what the one before it left (its handlers still
-# exiting, its sockets in TIME_WAIT), and a fixed order would give the
-# first row, superd's, the worst of it every time.  The blocks' first rows
-# are spread evenly over the table.
+# Each block of cells (a round's t1, t16, u1 or u16) takes the rows in
+# another order: a cell runs in what the one before it left (its handlers
+# still exiting, its sockets in TIME_WAIT, a row's timeouts), so a fixed
+# order, or one only rotated, gives each row the same neighbour every
+# time.  A block walks the table with a stride prime to its size, from
+# its own start: every row comes once, after a different row block to
+# block, and the starts spread over the table.
+gcd() {
+	local a=$1 b=$2 t
+	while [ "$b" -ne 0 ]; do t=$((a % b)) a=$b b=$t; done
+	echo "$a"
+}
 read -ra act <<<"$active"
 nact=${#act[@]}
-blk=0
+blk=0 stride=0
 for round in $(seq "$rounds"); do
 	for cell in $cells; do
 		off=$((blk * nact / (rounds * 4)))
 		blk=$((blk + 1))
-		order=("${act[@]:off}" "${act[@]:0:off}")
+		stride=$((stride + 1))
+		while [ "$(gcd "$stride" "$nact")" -ne 1 ]; do
+			stride=$((stride + 1))
+		done
+		order=()
+		for ((i = 0; i < nact; i++)); do
+			order+=("${act[(off + i * stride) % nact]}")
+		done
 		for r in "${order[@]}"; do
 			case $cell in
 			u*) port=${UDP[$r]} ;;
