@@ -298,9 +298,11 @@ becomeuser(const struct svconf *sc)
  * runs on superd's memory until exec, so it changes nothing but its own
  * fds, signal dispositions, mask, limits, root and ids, all of which are
  * its own.  A program in a chroot is opened before the chroot is entered:
- * it is the one the configuration names, run inside it.
+ * it is the one the configuration names, run inside it.  It never
+ * returns, but is not declared noreturn: AddressSanitizer would treat a
+ * call to it from clone's own stack as a stack switch it cannot follow.
  */
-static void __attribute__((noreturn))
+static void
 child(const struct svconf *sc, const int fds[3], char *const env[], int only3)
 {
 	const char *why;
@@ -454,6 +456,26 @@ struct cloneargs {
  */
 static char clonestack[64 * 1024] __attribute__((aligned(16)));
 
+/*
+ * Under AddressSanitizer the frames of a child that exec'd leave their
+ * redzones marked in clonestack's shadow, which the next child would
+ * trip over: the stack is cleared before each start.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED	1
+#endif
+#endif
+#ifdef SANITIZED
+#include <sanitizer/asan_interface.h>
+#define clearstack()	ASAN_UNPOISON_MEMORY_REGION(clonestack, \
+			    sizeof(clonestack))
+#else
+#define clearstack()	((void)0)
+#endif
+
 #ifndef CLOSE_RANGE_UNSHARE
 #define CLOSE_RANGE_UNSHARE	(1U << 1)
 #endif
@@ -498,6 +520,7 @@ clonechild(void *arg)
 	}
 	child(ca->ca_sc, ca->ca_lent ? std : ca->ca_fds, ca->ca_env,
 	    ca->ca_lent && from == 3);
+	return 0;	/* not reached: child() execs or exits */
 }
 
 /*
@@ -590,6 +613,7 @@ spawn_child(const struct svconf *sc, const int fds[3],
 			ca.ca_lent = myfds[0] >= LEND_FROM ||
 			    myfds[1] >= LEND_FROM || myfds[2] >= LEND_FROM;
 			if (!ca.ca_lent || (pid = lendfds(myfds, saved)) == 0) {
+				clearstack();
 				pid = clone(clonechild,
 				    clonestack + sizeof(clonestack), CLONE_VM |
 				    CLONE_VFORK | CLONE_FILES | SIGCHLD, &ca);
@@ -598,8 +622,10 @@ spawn_child(const struct svconf *sc, const int fds[3],
 					restorefds(saved);
 				errno = e;
 			}
-		} else if ((pid = vfork()) == 0)
+		} else if ((pid = vfork()) == 0) {
 			child(sc, myfds, env, 0);
+			_exit(127);	/* not reached */
+		}
 		e = errno;
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		errno = e;

@@ -11,7 +11,10 @@ setup_file() {
 	mkdir -p "$src"
 	cp -R "$ROOT/Makefile" "$ROOT/superd" "$ROOT/handlers" \
 	    "$ROOT/clients" "$src/"
-	# The copy may hold the tree's objects: never link them in.
+	# The copy may hold the tree's objects: never link them in.  The
+	# outer make's command line (make asan's sanitizer flags, which
+	# cannot link statically) stays out of this build.
+	unset MAKEFLAGS MFLAGS MAKELEVEL
 	make -s -C "$src" clean
 	make -s -C "$src" STATIC=1 WERROR=-Werror >"$BATS_FILE_TMPDIR/make.log" 2>&1 ||
 	    { cat "$BATS_FILE_TMPDIR/make.log" >&2; return 1; }
