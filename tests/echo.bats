@@ -43,8 +43,9 @@ ECHO=$ROOT/handlers/echo
 
 @test "echo closes its stdout, then its stdin, before it exits: the EOF comes first" {
 	command -v strace >/dev/null || skip "strace is not installed"
-	printf 'hi\n' | strace -qq -e trace=close,exit_group -o "$T/trace" \
-	    "$ECHO" >"$T/out"
+	# LeakSanitizer (make asan) cannot run under ptrace
+	printf 'hi\n' | ASAN_OPTIONS=detect_leaks=0 strace -qq \
+	    -e trace=close,exit_group -o "$T/trace" "$ECHO" >"$T/out"
 	run -0 sed -nE 's/^(close\([01]\)|exit_group\(0\)).*/\1/p' "$T/trace"
 	[ "$output" = "$(printf 'close(1)\nclose(0)\nexit_group(0)')" ]
 	[ "$(cat "$T/out")" = hi ]
