@@ -580,9 +580,10 @@ restorefds(int saved[3])
  * The handler is started with clone(2) and CLONE_VM|CLONE_VFORK|
  * CLONE_FILES, or under -S vfork with vfork(2): nothing of superd's memory
  * is copied for a child that replaces itself at once, and under clone
- * nothing of its fd table but the three fds the child keeps.  Its signals are blocked across the fork, so
- * that superd's handlers never run in the child; the child unblocks them
- * once it has reset them.  (Builtins never get here: builtin.c and conn.c
+ * of its fd table only the fds up to a connection below fd 64, or else
+ * the three fds the child keeps (clonechild()).  Its signals are blocked
+ * across the fork, so that superd's handlers never run in the child; the
+ * child unblocks them once it has reset them.  (Builtins never get here: builtin.c and conn.c
  * serve them in superd.)
  */
 pid_t
