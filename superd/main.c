@@ -3,9 +3,8 @@
  * names and runs a handler per connection or datagram.  This file holds the
  * options, the signals (their handlers only set a flag and write a byte to
  * a self-pipe; SIGCHLD, which comes with each connection's end, is read
- * from a signalfd) and
- * the one loop around ev.c's epoll set, which calls each
- * service's mode when its socket is ready.
+ * from a signalfd) and the one loop around ev.c's epoll set, which calls
+ * each service's mode when its socket is ready.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
