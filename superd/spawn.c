@@ -40,6 +40,32 @@
 #include "user.h"
 #include "util.h"
 
+/*
+ * Under AddressSanitizer the frames of a child that exec'd leave their
+ * redzones marked in clonestack's shadow, which the next child would
+ * trip over: the stack is cleared before each start (clearstack()).  And
+ * the child's own functions are not instrumented (NOASAN): ASan precedes
+ * each call of a function that never returns (child(), die(), _exit())
+ * with a stack check that takes clonestack for a foreign stack, and says
+ * so on the child's stderr, which may be the connection.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED	1
+#endif
+#endif
+#ifdef SANITIZED
+#include <sanitizer/asan_interface.h>
+#define clearstack()	ASAN_UNPOISON_MEMORY_REGION(clonestack, \
+			    sizeof(clonestack))
+#define NOASAN		__attribute__((no_sanitize_address))
+#else
+#define clearstack()	((void)0)
+#define NOASAN
+#endif
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
 #endif
@@ -62,7 +88,7 @@ static enum spawnhow scheme = SPAWN_CLONE;
 static int reportfd = -1;
 
 /* The child failed at what: note it for superd (or send it) and exit. */
-static void __attribute__((noreturn))
+static void NOASAN __attribute__((noreturn))
 die(const char *what)
 {
 	struct sparefail sf;
@@ -252,7 +278,7 @@ addrenv(char **env, int *n, char *buf, size_t len, const char *ipname,
  * raised), the nice value (it may be lowered) and the chroot; the umask
  * any time.
  */
-static void
+static void NOASAN
 settings(const struct svconf *sc)
 {
 	struct rlimit rl;
@@ -273,7 +299,7 @@ settings(const struct svconf *sc)
 }
 
 /* sc's user and groups, every result checked. */
-static void
+static void NOASAN
 becomeuser(const struct svconf *sc)
 {
 	const struct user *u = sc->sc_usr;
@@ -300,7 +326,7 @@ becomeuser(const struct svconf *sc)
  * its own.  A program in a chroot is opened before the chroot is entered:
  * it is the one the configuration names, run inside it.
  */
-static void __attribute__((noreturn))
+static void NOASAN __attribute__((noreturn))
 child(const struct svconf *sc, const int fds[3], char *const env[], int only3)
 {
 	const char *why;
@@ -453,31 +479,6 @@ struct cloneargs {
  * libc calls of the hand-off several times over.
  */
 static char clonestack[64 * 1024] __attribute__((aligned(16)));
-
-/*
- * Under AddressSanitizer the frames of a child that exec'd leave their
- * redzones marked in clonestack's shadow, which the next child would
- * trip over: the stack is cleared before each start.  And clonechild()
- * is not instrumented: ASan would precede its call of child(), which
- * never returns, with a stack check that takes clonestack for a foreign
- * stack and says so on the child's stderr, which may be the connection.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED	1
-#endif
-#endif
-#ifdef SANITIZED
-#include <sanitizer/asan_interface.h>
-#define clearstack()	ASAN_UNPOISON_MEMORY_REGION(clonestack, \
-			    sizeof(clonestack))
-#define NOASAN		__attribute__((no_sanitize_address))
-#else
-#define clearstack()	((void)0)
-#define NOASAN
-#endif
 
 #ifndef CLOSE_RANGE_UNSHARE
 #define CLOSE_RANGE_UNSHARE	(1U << 1)
