@@ -584,8 +584,8 @@ restorefds(int saved[3])
  * of its fd table only the fds up to a connection below fd 64, or else
  * the three fds the child keeps (clonechild()).  Its signals are blocked
  * across the fork, so that superd's handlers never run in the child; the
- * child unblocks them once it has reset them.  (Builtins never get here: builtin.c and conn.c
- * serve them in superd.)
+ * child unblocks them once it has reset them.  (Builtins never get here:
+ * builtin.c and conn.c serve them in superd.)
  */
 pid_t
 spawn_child(const struct svconf *sc, const int fds[3],

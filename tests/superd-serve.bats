@@ -375,19 +375,17 @@ EOF
 }
 
 @test "started with SIGCHLD ignored and blocked, superd still hears every end and reaps it" {
-	SUPERD_CONF=$BATS_TEST_TMPDIR/superd.conf
-	SUPERD_LOG=$BATS_TEST_TMPDIR/superd.log
-	cat >"$SUPERD_CONF" <<EOF
+	# ignored, the kernel would reap the handlers itself and tell no one
+	cat >wrap.py <<'EOF'
+import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
+os.execv(sys.argv[1], sys.argv[1:])
+EOF
+	SUPERD_WRAP="python3 $BATS_TEST_TMPDIR/wrap.py" superd_start <<EOF
 127.0.0.1:0 stream tcp4 nowait $ME /bin/sh sh -c "exit 3"
 127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
 EOF
-	# ignored, the kernel would reap the handlers itself and tell no one
-	bg_start "$SUPERD_LOG" python3 -c 'import os, signal, sys
-signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
-os.execv(sys.argv[1], sys.argv[1:])' "$SUPERD" -l "$SUPERD_CONF"
-	SUPERD_PID=$BG_PID
-	wait_for "$SUPERD_LOG" ': serving, pid '
 	for i in 1 2 3; do
 		"$NETC" -n 127.0.0.1 "$(superd_port 1)" </dev/null
 		[ "$("$NETC" 127.0.0.1 "$(superd_port 2)" <<<"e$i")" = "e$i" ]

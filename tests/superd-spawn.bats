@@ -40,18 +40,13 @@ EOF
 }
 
 @test "clone: a connection on a fd above 63 is lent on 0-2; the handler holds those alone" {
-	SUPERD_CONF=$BATS_TEST_TMPDIR/superd.conf
-	SUPERD_LOG=$BATS_TEST_TMPDIR/superd.log
-	cat >"$SUPERD_CONF" <<EOF
+	# fds 3-120 taken before superd starts: its connections land above them
+	script wrap 'for i in $(seq 3 120); do eval "exec $i</dev/null"; done
+exec "$@"'
+	SUPERD_WRAP="bash $BATS_TEST_TMPDIR/wrap" superd_start -S clone <<EOF
 127.0.0.1:0 stream tcp4 nowait $ME /bin/sleep sleep 5
 127.0.0.1:0 stream tcp4 nowait $ME $ECHO echo
 EOF
-	# fds 3-120 taken before superd starts: its connections land above them
-	bg_start "$SUPERD_LOG" bash -c 'for i in $(seq 3 120); do
-	    eval "exec $i</dev/null"; done; exec "$@"' sh "$SUPERD" -S clone \
-	    "$SUPERD_CONF"
-	SUPERD_PID=$BG_PID
-	wait_for "$SUPERD_LOG" ': serving, pid '
 	[ -e "/proc/$SUPERD_PID/fd/120" ]
 	[ "$(printf 'hi\0there' | "$NETC" 127.0.0.1 "$(superd_port 2)" | od -An -c)" = \
 	    '   h   i  \0   t   h   e   r   e' ]
